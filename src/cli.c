@@ -1,0 +1,807 @@
+/* SPDX-License-Identifier: MIT */
+/* The option table: the single source for parsing, --help and the completions. */
+#include "cli.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "profile.h"
+
+#ifndef SBX_VERSION
+#define SBX_VERSION "0.1.0"
+#endif
+
+extern char **environ;
+
+struct parse_state {
+	struct sbx_config *c;
+	unsigned long unshare_req; /* --unshare-* asked (matters with --bare) */
+	bool unshare_cgroup_req;
+	bool unshare_cgroup_try;
+	bool share_net;
+	bool net_set;
+	bool has_perms;
+	mode_t perms;
+	bool has_size;
+	uint64_t size;
+	bool hostname_set;
+	int args_depth;
+	enum cli_action action;
+};
+
+struct option_def;
+typedef int (*opt_handler)(struct parse_state *s, const struct option_def *d, char **args);
+
+enum opt_section {
+	SEC_GENERAL,
+	SEC_NS,
+	SEC_FS,
+	SEC_PROC,
+	SEC_FD,
+	_SEC_MAX,
+};
+
+static const char *const section_titles[_SEC_MAX] = {
+	[SEC_GENERAL] = "General",
+	[SEC_NS] = "Namespaces and identity",
+	[SEC_FS] = "Filesystem (applied in the order given, on top of the profile)",
+	[SEC_PROC] = "Process",
+	[SEC_FD] = "File descriptors",
+};
+
+struct option_def {
+	const char *name;
+	int nargs;
+	const char *argnames;
+	enum opt_section section;
+	const char *help;
+	opt_handler handler;
+	unsigned long flag; /* handler-specific */
+};
+
+static int take_pending(struct parse_state *s, struct sbx_op *op, bool takes_perms,
+			bool takes_size, const char *opt)
+{
+	if (s->has_perms) {
+		if (!takes_perms)
+			return sbx_errx("--perms must be followed by an option that creates a file "
+					"or directory, not %s",
+					opt);
+		op->perms = s->perms;
+		op->has_perms = true;
+		s->has_perms = false;
+	}
+	if (s->has_size) {
+		if (!takes_size)
+			return sbx_errx("--size must be followed by --tmpfs, not %s", opt);
+		op->size = s->size;
+		s->has_size = false;
+	}
+	return 0;
+}
+
+static int check_dest(const char *opt, const char *path)
+{
+	if (!path[0])
+		return sbx_errx("%s: empty destination path", opt);
+	return 0;
+}
+
+static int h_bind(struct parse_state *s, const struct option_def *d, char **a)
+{
+	struct sbx_op *op;
+	int r = check_dest(d->name, a[1]);
+
+	if (r < 0)
+		return r;
+	op = config_add_op(s->c, OP_BIND, a[0], a[1]);
+	op->flags = (unsigned)d->flag;
+	return take_pending(s, op, false, false, d->name);
+}
+
+static int h_bind_fd(struct parse_state *s, const struct option_def *d, char **a)
+{
+	struct sbx_op *op;
+	int fd, r;
+
+	if ((r = parse_fd(d->name, a[0], &fd)) < 0 || (r = check_dest(d->name, a[1])) < 0)
+		return r;
+	op = config_add_op(s->c, OP_BIND_FD, NULL, a[1]);
+	op->fd = fd;
+	op->flags = (unsigned)d->flag;
+	return take_pending(s, op, false, false, d->name);
+}
+
+/* Ops with one destination argument: --proc --dev --tmpfs --mqueue --dir --remount-ro. */
+static int h_dest_op(struct parse_state *s, const struct option_def *d, char **a)
+{
+	enum sbx_op_type t = (enum sbx_op_type)d->flag;
+	struct sbx_op *op;
+	int r = check_dest(d->name, a[0]);
+
+	if (r < 0)
+		return r;
+	op = config_add_op(s->c, t, NULL, a[0]);
+	return take_pending(s, op, t == OP_TMPFS || t == OP_DIR, t == OP_TMPFS, d->name);
+}
+
+static int h_symlink(struct parse_state *s, const struct option_def *d, char **a)
+{
+	int r = check_dest(d->name, a[1]);
+
+	if (r < 0)
+		return r;
+	return take_pending(s, config_add_op(s->c, OP_SYMLINK, a[0], a[1]), false, false,
+			    d->name);
+}
+
+/* --file FD DEST, --bind-data FD DEST, --ro-bind-data FD DEST */
+static int h_fd_data(struct parse_state *s, const struct option_def *d, char **a)
+{
+	struct sbx_op *op;
+	int fd, r;
+
+	if ((r = parse_fd(d->name, a[0], &fd)) < 0 || (r = check_dest(d->name, a[1])) < 0)
+		return r;
+	op = config_add_op(s->c, d->flag == OP_FILE ? OP_FILE : OP_BIND_DATA, NULL, a[1]);
+	op->fd = fd;
+	if (d->flag == BIND_READONLY)
+		op->flags = BIND_READONLY;
+	return take_pending(s, op, true, false, d->name);
+}
+
+static int h_chmod(struct parse_state *s, const struct option_def *d, char **a)
+{
+	struct sbx_op *op;
+	mode_t m;
+	int r;
+
+	if ((r = parse_mode(d->name, a[0], &m)) < 0 || (r = check_dest(d->name, a[1])) < 0)
+		return r;
+	op = config_add_op(s->c, OP_CHMOD, NULL, a[1]);
+	op->perms = m;
+	op->has_perms = true;
+	return take_pending(s, op, false, false, d->name);
+}
+
+static int h_perms(struct parse_state *s, const struct option_def *d, char **a)
+{
+	int r = parse_mode(d->name, a[0], &s->perms);
+
+	if (r < 0)
+		return r;
+	s->has_perms = true;
+	return 0;
+}
+
+static int h_size(struct parse_state *s, const struct option_def *d, char **a)
+{
+	int r = parse_size(d->name, a[0], &s->size);
+
+	if (r < 0)
+		return r;
+	if (s->size == 0)
+		return sbx_errx("%s: size must be greater than zero", d->name);
+	s->has_size = true;
+	return 0;
+}
+
+static int h_unshare(struct parse_state *s, const struct option_def *d, char **a)
+{
+	(void)a;
+	s->unshare_req |= d->flag;
+	if (d->flag & CLONE_NEWNET)
+		s->share_net = false;
+	return 0;
+}
+
+static int h_unshare_all(struct parse_state *s, const struct option_def *d, char **a)
+{
+	(void)d;
+	(void)a;
+	s->unshare_req |= CLONE_NEWUSER | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS;
+	s->unshare_cgroup_try = true;
+	s->share_net = false;
+	return 0;
+}
+
+static int h_unshare_cgroup(struct parse_state *s, const struct option_def *d, char **a)
+{
+	(void)a;
+	if (d->flag)
+		s->unshare_cgroup_try = true;
+	else
+		s->unshare_cgroup_req = true;
+	return 0;
+}
+
+static int h_share_net(struct parse_state *s, const struct option_def *d, char **a)
+{
+	(void)d;
+	(void)a;
+	s->share_net = true;
+	s->unshare_req &= ~(unsigned long)CLONE_NEWNET;
+	return 0;
+}
+
+static int h_net(struct parse_state *s, const struct option_def *d, char **a)
+{
+	if (streq(a[0], "none") || streq(a[0], "loopback")) {
+		s->share_net = false;
+		s->unshare_req |= CLONE_NEWNET;
+	} else if (streq(a[0], "host")) {
+		s->share_net = true;
+		s->unshare_req &= ~(unsigned long)CLONE_NEWNET;
+	} else if (streq(a[0], "pasta") || streq(a[0], "slirp4netns") || streq(a[0], "auto")) {
+		return sbx_errx("%s=%s: user-mode networking is not implemented yet; use none or host",
+				d->name, a[0]);
+	} else {
+		return sbx_errx("%s: unknown network mode '%s' (expected none or host)", d->name,
+				a[0]);
+	}
+	s->net_set = true;
+	return 0;
+}
+
+static int h_id(struct parse_state *s, const struct option_def *d, char **a)
+{
+	uint32_t v;
+	int r = parse_id(d->name, a[0], &v);
+
+	if (r < 0)
+		return r;
+	if (d->flag)
+		s->c->gid = v;
+	else
+		s->c->uid = v;
+	return 0;
+}
+
+static int h_root(struct parse_state *s, const struct option_def *d, char **a)
+{
+	(void)d;
+	(void)a;
+	s->c->uid = 0;
+	s->c->gid = 0;
+	return 0;
+}
+
+static int h_bool(struct parse_state *s, const struct option_def *d, char **a)
+{
+	(void)a;
+	/* flag is the offset of a bool in struct sbx_config */
+	*(bool *)((char *)s->c + d->flag) = true;
+	return 0;
+}
+
+static int h_hostname(struct parse_state *s, const struct option_def *d, char **a)
+{
+	if (!a[0][0] || strlen(a[0]) > 64)
+		return sbx_errx("%s: invalid hostname '%s' (1 to 64 characters)", d->name, a[0]);
+	free(s->c->hostname);
+	s->c->hostname = xstrdup(a[0]);
+	s->hostname_set = true;
+	return 0;
+}
+
+static int h_chdir(struct parse_state *s, const struct option_def *d, char **a)
+{
+	(void)d;
+	free(s->c->chdir);
+	s->c->chdir = xstrdup(a[0]);
+	return 0;
+}
+
+static int h_argv0(struct parse_state *s, const struct option_def *d, char **a)
+{
+	(void)d;
+	free(s->c->argv0);
+	s->c->argv0 = xstrdup(a[0]);
+	return 0;
+}
+
+static ssize_t env_find(char **env, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; env && env[i]; i++)
+		if (strncmp(env[i], name, n) == 0 && env[i][n] == '=')
+			return (ssize_t)i;
+	return -1;
+}
+
+static void env_unset(char **env, const char *name)
+{
+	ssize_t i = env_find(env, name);
+
+	if (i < 0)
+		return;
+	free(env[i]);
+	memmove(&env[i], &env[i + 1], (strv_length(env) - (size_t)i) * sizeof(char *));
+}
+
+static void env_set(char ***env, const char *name, const char *value)
+{
+	ssize_t i = env_find(*env, name);
+	char *kv = xasprintf("%s=%s", name, value);
+
+	if (i >= 0) {
+		free((*env)[i]);
+		(*env)[i] = kv;
+	} else {
+		strv_push(env, kv);
+	}
+}
+
+static int h_setenv(struct parse_state *s, const struct option_def *d, char **a)
+{
+	if (!a[0][0] || strchr(a[0], '='))
+		return sbx_errx("%s: invalid variable name '%s'", d->name, a[0]);
+	env_set(&s->c->env, a[0], a[1]);
+	return 0;
+}
+
+static int h_unsetenv(struct parse_state *s, const struct option_def *d, char **a)
+{
+	(void)d;
+	env_unset(s->c->env, a[0]);
+	return 0;
+}
+
+static int h_clearenv(struct parse_state *s, const struct option_def *d, char **a)
+{
+	ssize_t pwd = env_find(s->c->env, "PWD");
+	char *keep = pwd >= 0 ? xstrdup(s->c->env[pwd]) : NULL;
+
+	(void)d;
+	(void)a;
+	/* Like bubblewrap: PWD survives, so a shell inside starts where it should. */
+	strv_free(s->c->env);
+	s->c->env = NULL;
+	if (keep)
+		strv_push(&s->c->env, keep);
+	return 0;
+}
+
+static int h_timeout(struct parse_state *s, const struct option_def *d, char **a)
+{
+	return parse_duration(d->name, a[0], &s->c->timeout_usec);
+}
+
+static int h_rlimit(struct parse_state *s, const struct option_def *d, char **a)
+{
+	struct sbx_rlimit r;
+	int ret = parse_rlimit(d->name, a[0], &r);
+
+	if (ret < 0)
+		return ret;
+	s->c->rlimits = xrealloc(s->c->rlimits, (s->c->n_rlimits + 1) * sizeof(r));
+	s->c->rlimits[s->c->n_rlimits++] = r;
+	return 0;
+}
+
+static int h_fd(struct parse_state *s, const struct option_def *d, char **a)
+{
+	return parse_fd(d->name, a[0], (int *)((char *)s->c + d->flag));
+}
+
+static int h_lock_file(struct parse_state *s, const struct option_def *d, char **a)
+{
+	int r = check_dest(d->name, a[0]);
+
+	if (r < 0)
+		return r;
+	strv_push(&s->c->lock_files, xstrdup(a[0]));
+	return 0;
+}
+
+static int h_verbose(struct parse_state *s, const struct option_def *d, char **a)
+{
+	(void)d;
+	(void)a;
+	s->c->verbose++;
+	log_set_verbose(s->c->verbose);
+	return 0;
+}
+
+static int h_level_prefix(struct parse_state *s, const struct option_def *d, char **a)
+{
+	(void)s;
+	(void)d;
+	(void)a;
+	log_set_level_prefix(true);
+	return 0;
+}
+
+static int h_action(struct parse_state *s, const struct option_def *d, char **a)
+{
+	(void)a;
+	s->action = (enum cli_action)d->flag;
+	return 0;
+}
+
+static int h_noop(struct parse_state *s, const struct option_def *d, char **a)
+{
+	(void)s;
+	(void)d;
+	(void)a;
+	return 0;
+}
+
+static int h_unsupported(struct parse_state *s, const struct option_def *d, char **a)
+{
+	(void)s;
+	(void)a;
+	return sbx_errx("%s is not supported yet by this version of sbx", d->name);
+}
+
+static int h_selinux(struct parse_state *s, const struct option_def *d, char **a)
+{
+	(void)s;
+	(void)a;
+	if (access("/sys/fs/selinux/enforce", F_OK) != 0)
+		return sbx_errx("%s: SELinux is not enabled on this host", d->name);
+	return sbx_errx("%s: SELinux labels are not supported yet by this version of sbx",
+			d->name);
+}
+
+static int parse_args_fd(struct parse_state *s, const char *fdstr);
+static int h_args(struct parse_state *s, const struct option_def *d, char **a)
+{
+	(void)d;
+	return parse_args_fd(s, a[0]);
+}
+
+#define CFG(field) offsetof(struct sbx_config, field)
+
+static const struct option_def options[] = {
+	/* General */
+	{ "--help", 0, NULL, SEC_GENERAL, "show this help and exit", h_action, CLI_HELP },
+	{ "--version", 0, NULL, SEC_GENERAL, "show the version and exit", h_action, CLI_VERSION },
+	{ "--bare", 0, NULL, SEC_GENERAL,
+	  "start from an empty root with bubblewrap's defaults (also when invoked as bwrap)",
+	  h_noop, 0 },
+	{ "--verbose", 0, NULL, SEC_GENERAL, "trace setup steps on stderr", h_verbose, 0 },
+	{ "--args", 1, "FD", SEC_GENERAL, "read NUL-separated arguments from FD", h_args, 0 },
+	{ "--level-prefix", 0, NULL, SEC_GENERAL, "prefix messages with syslog levels <N>",
+	  h_level_prefix, 0 },
+	{ "--print-options", 0, NULL, SEC_GENERAL, NULL, h_action, CLI_PRINT_OPTIONS },
+
+	/* Namespaces and identity */
+	{ "--net", 1, "MODE", SEC_NS, "network: none (loopback only, default) or host", h_net, 0 },
+	{ "--share-net", 0, NULL, SEC_NS, "same as --net=host", h_share_net, 0 },
+	{ "--unshare-all", 0, NULL, SEC_NS, "unshare every namespace (the default unless --bare)",
+	  h_unshare_all, 0 },
+	{ "--unshare-user", 0, NULL, SEC_NS, "new user namespace (always)", h_unshare,
+	  CLONE_NEWUSER },
+	{ "--unshare-user-try", 0, NULL, SEC_NS, "same as --unshare-user", h_unshare,
+	  CLONE_NEWUSER },
+	{ "--unshare-ipc", 0, NULL, SEC_NS, "new IPC namespace", h_unshare, CLONE_NEWIPC },
+	{ "--unshare-pid", 0, NULL, SEC_NS, "new PID namespace", h_unshare, CLONE_NEWPID },
+	{ "--unshare-net", 0, NULL, SEC_NS, "new network namespace with loopback only", h_unshare,
+	  CLONE_NEWNET },
+	{ "--unshare-uts", 0, NULL, SEC_NS, "new UTS namespace (hostname)", h_unshare,
+	  CLONE_NEWUTS },
+	{ "--unshare-cgroup", 0, NULL, SEC_NS, "new cgroup namespace", h_unshare_cgroup, 0 },
+	{ "--unshare-cgroup-try", 0, NULL, SEC_NS, "new cgroup namespace if the kernel has them",
+	  h_unshare_cgroup, 1 },
+	{ "--userns", 1, "FD", SEC_NS, "use an existing user namespace", h_unsupported, 0 },
+	{ "--userns2", 1, "FD", SEC_NS, "switch to this user namespace after setup",
+	  h_unsupported, 0 },
+	{ "--pidns", 1, "FD", SEC_NS, "use an existing PID namespace", h_unsupported, 0 },
+	{ "--disable-userns", 0, NULL, SEC_NS,
+	  "forbid creating further user namespaces inside", h_bool, CFG(disable_userns) },
+	{ "--assert-userns-disabled", 0, NULL, SEC_NS,
+	  "fail unless creating user namespaces is impossible inside", h_bool,
+	  CFG(assert_userns_disabled) },
+	{ "--uid", 1, "UID", SEC_NS, "user id inside the sandbox (default: yours)", h_id, 0 },
+	{ "--gid", 1, "GID", SEC_NS, "group id inside the sandbox (default: yours)", h_id, 1 },
+	{ "--root", 0, NULL, SEC_NS, "be uid 0 and gid 0 inside (without capabilities)", h_root,
+	  0 },
+	{ "--subids", 0, NULL, SEC_NS,
+	  "also map your /etc/subuid and /etc/subgid ranges (newuidmap/newgidmap)", h_bool,
+	  CFG(subids) },
+	{ "--hostname", 1, "NAME", SEC_NS, "hostname inside (default: sbx)", h_hostname, 0 },
+
+	/* Filesystem */
+	{ "--bind", 2, "SRC DEST", SEC_FS, "bind SRC read-write on DEST", h_bind, 0 },
+	{ "--bind-try", 2, "SRC DEST", SEC_FS, "like --bind, ignored if SRC is missing", h_bind,
+	  BIND_TRY },
+	{ "--ro-bind", 2, "SRC DEST", SEC_FS, "bind SRC read-only on DEST", h_bind,
+	  BIND_READONLY },
+	{ "--ro-bind-try", 2, "SRC DEST", SEC_FS, "like --ro-bind, ignored if SRC is missing",
+	  h_bind, BIND_READONLY | BIND_TRY },
+	{ "--dev-bind", 2, "SRC DEST", SEC_FS, "bind SRC on DEST, device nodes usable", h_bind,
+	  BIND_DEVICES },
+	{ "--dev-bind-try", 2, "SRC DEST", SEC_FS, "like --dev-bind, ignored if SRC is missing",
+	  h_bind, BIND_DEVICES | BIND_TRY },
+	{ "--bind-fd", 2, "FD DEST", SEC_FS, "bind the directory open as FD on DEST", h_bind_fd,
+	  0 },
+	{ "--ro-bind-fd", 2, "FD DEST", SEC_FS, "bind the directory open as FD read-only on DEST",
+	  h_bind_fd, BIND_READONLY },
+	{ "--remount-ro", 1, "DEST", SEC_FS, "make the mount at DEST read-only", h_dest_op,
+	  OP_REMOUNT_RO },
+	{ "--proc", 1, "DEST", SEC_FS, "mount a fresh procfs on DEST", h_dest_op, OP_PROC },
+	{ "--dev", 1, "DEST", SEC_FS, "mount a minimal /dev on DEST", h_dest_op, OP_DEV },
+	{ "--tmpfs", 1, "DEST", SEC_FS, "mount an empty tmpfs on DEST", h_dest_op, OP_TMPFS },
+	{ "--mqueue", 1, "DEST", SEC_FS, "mount a POSIX message queue fs on DEST", h_dest_op,
+	  OP_MQUEUE },
+	{ "--dir", 1, "DEST", SEC_FS, "create directory DEST", h_dest_op, OP_DIR },
+	{ "--symlink", 2, "TARGET DEST", SEC_FS, "create symlink DEST pointing to TARGET",
+	  h_symlink, 0 },
+	{ "--file", 2, "FD DEST", SEC_FS, "copy the contents of FD to the new file DEST",
+	  h_fd_data, OP_FILE },
+	{ "--bind-data", 2, "FD DEST", SEC_FS, "bind a file holding the contents of FD on DEST",
+	  h_fd_data, 0 },
+	{ "--ro-bind-data", 2, "FD DEST", SEC_FS,
+	  "bind a read-only file holding the contents of FD on DEST", h_fd_data, BIND_READONLY },
+	{ "--chmod", 2, "OCTAL PATH", SEC_FS, "change the mode of PATH", h_chmod, 0 },
+	{ "--perms", 1, "OCTAL", SEC_FS, "mode of the next --dir, --tmpfs, --file or --bind-data",
+	  h_perms, 0 },
+	{ "--size", 1, "BYTES", SEC_FS, "size of the next --tmpfs (suffixes K M G)", h_size, 0 },
+	{ "--overlay-src", 1, "SRC", SEC_FS, "lower layer for the next overlay", h_unsupported,
+	  0 },
+	{ "--overlay", 3, "RWSRC WORKDIR DEST", SEC_FS, "overlay mount with a writable layer",
+	  h_unsupported, 0 },
+	{ "--tmp-overlay", 1, "DEST", SEC_FS, "overlay mount with a tmpfs writable layer",
+	  h_unsupported, 0 },
+	{ "--ro-overlay", 1, "DEST", SEC_FS, "read-only overlay mount", h_unsupported, 0 },
+	{ "--chdir", 1, "DIR", SEC_FS, "working directory inside (default: the current one)",
+	  h_chdir, 0 },
+	{ "--lock-file", 1, "DEST", SEC_FS, "hold a lock on DEST while the sandbox runs",
+	  h_lock_file, 0 },
+	{ "--exec-label", 1, "LABEL", SEC_FS, "SELinux label of the command", h_selinux, 0 },
+	{ "--file-label", 1, "LABEL", SEC_FS, "SELinux label of created files", h_selinux, 0 },
+
+	/* Process */
+	{ "--setenv", 2, "VAR VALUE", SEC_PROC, "set an environment variable", h_setenv, 0 },
+	{ "--unsetenv", 1, "VAR", SEC_PROC, "unset an environment variable", h_unsetenv, 0 },
+	{ "--clearenv", 0, NULL, SEC_PROC, "start with an empty environment (PWD is kept)",
+	  h_clearenv, 0 },
+	{ "--argv0", 1, "VALUE", SEC_PROC, "argv[0] of the command", h_argv0, 0 },
+	{ "--die-with-parent", 0, NULL, SEC_PROC, "kill the sandbox when the caller dies", h_bool,
+	  CFG(die_with_parent) },
+	{ "--new-session", 0, NULL, SEC_PROC,
+	  "run the command in a new terminal session (no controlling terminal)", h_bool,
+	  CFG(new_session) },
+	{ "--as-pid-1", 0, NULL, SEC_PROC, "run the command as PID 1 (no sbx init)", h_bool,
+	  CFG(as_pid_1) },
+	{ "--timeout", 1, "DURATION", SEC_PROC,
+	  "SIGTERM the sandbox after DURATION (30s, 2m), SIGKILL 2 s later; exit 124",
+	  h_timeout, 0 },
+	{ "--rlimit", 1, "NAME=SOFT[:HARD]", SEC_PROC, "set a resource limit (e.g. NOFILE=1024)",
+	  h_rlimit, 0 },
+	{ "--cap-add", 1, "CAP", SEC_PROC, "keep capability CAP (or ALL)", h_unsupported, 0 },
+	{ "--cap-drop", 1, "CAP", SEC_PROC, "drop capability CAP (or ALL)", h_unsupported, 0 },
+	{ "--seccomp", 1, "FD", SEC_PROC, "load compiled seccomp BPF from FD", h_unsupported, 0 },
+	{ "--add-seccomp-fd", 1, "FD", SEC_PROC, "add a compiled seccomp BPF program from FD",
+	  h_unsupported, 0 },
+
+	/* File descriptors */
+	{ "--info-fd", 1, "FD", SEC_FD, "write JSON with the child pid and namespaces to FD",
+	  h_fd, CFG(info_fd) },
+	{ "--json-status-fd", 1, "FD", SEC_FD, "write JSON status lines (start, exit) to FD", h_fd,
+	  CFG(json_status_fd) },
+	{ "--sync-fd", 1, "FD", SEC_FD, "keep FD open inside while the sandbox runs", h_fd,
+	  CFG(sync_fd) },
+	{ "--block-fd", 1, "FD", SEC_FD, "wait for data on FD before running the command", h_fd,
+	  CFG(block_fd) },
+	{ "--userns-block-fd", 1, "FD", SEC_FD, "wait for data on FD before setting up", h_fd,
+	  CFG(userns_block_fd) },
+};
+
+static const struct option_def *find_option(const char *arg, const char **inline_val)
+{
+	const char *eq = strchr(arg, '=');
+	size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
+
+	*inline_val = NULL;
+	if (streq(arg, "-h"))
+		arg = "--help", n = 6;
+	else if (streq(arg, "-v"))
+		arg = "--verbose", n = 9;
+	for (size_t i = 0; i < ELEMENTSOF(options); i++) {
+		if (strlen(options[i].name) != n || strncmp(options[i].name, arg, n) != 0)
+			continue;
+		if (eq) {
+			if (options[i].nargs != 1)
+				return NULL;
+			*inline_val = eq + 1;
+		}
+		return &options[i];
+	}
+	return NULL;
+}
+
+static int parse_list(struct parse_state *s, char **args, size_t n, size_t *consumed);
+
+static int parse_args_fd(struct parse_state *s, const char *fdstr)
+{
+	_cleanup_free_ char *buf = NULL;
+	_cleanup_free_ char **v = NULL;
+	size_t len, n = 0, consumed;
+	int fd, r;
+
+	if ((r = parse_fd("--args", fdstr, &fd)) < 0)
+		return r;
+	if (++s->args_depth > 8)
+		return sbx_errx("--args: nested too deeply");
+	if ((r = read_fd_all(fd, &buf, &len)) < 0)
+		return sbx_err(-r, "--args: read fd %d", fd);
+	close(fd);
+	for (size_t i = 0; i < len; i += strlen(buf + i) + 1) {
+		v = xrealloc(v, (n + 1) * sizeof(char *));
+		v[n++] = buf + i;
+	}
+	r = parse_list(s, v, n, &consumed);
+	s->args_depth--;
+	if (r < 0)
+		return r;
+	if (consumed < n)
+		return sbx_errx("--args: the command must be given on the command line, not in fd %d",
+				fd);
+	return 0;
+}
+
+/* Parses options until the first non-option or "--"; *consumed says how many were used. */
+static int parse_list(struct parse_state *s, char **args, size_t n, size_t *consumed)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		const char *arg = args[i], *inline_val;
+		const struct option_def *d;
+		char *vals[3];
+		int r;
+
+		if (streq(arg, "--")) {
+			i++;
+			*consumed = i;
+			return 1; /* end of options, explicitly */
+		}
+		if (arg[0] != '-' || !arg[1])
+			break;
+		d = find_option(arg, &inline_val);
+		if (!d)
+			return sbx_errx("unknown option '%s' (see sbx --help)", arg);
+		if (inline_val) {
+			vals[0] = (char *)inline_val;
+		} else {
+			if (i + (size_t)d->nargs >= n)
+				return sbx_errx("%s needs %d argument%s: %s", d->name, d->nargs,
+						d->nargs > 1 ? "s" : "", d->argnames);
+			for (int k = 0; k < d->nargs; k++)
+				vals[k] = args[i + 1 + (size_t)k];
+			i += (size_t)d->nargs;
+		}
+		i++;
+		r = d->handler(s, d, vals);
+		if (r < 0)
+			return r;
+	}
+	*consumed = i;
+	return 0;
+}
+
+static bool wants_bare(int argc, char **argv)
+{
+	const char *base = argv[0] ? strrchr(argv[0], '/') : NULL;
+
+	base = base ? base + 1 : argv[0];
+	if (base && streq(base, "bwrap"))
+		return true;
+	for (int i = 1; i < argc; i++) {
+		const char *inl;
+		const struct option_def *d;
+		if (argv[i][0] != '-' || streq(argv[i], "--"))
+			break;
+		d = find_option(argv[i], &inl);
+		if (!d)
+			break;
+		if (streq(d->name, "--bare"))
+			return true;
+		if (!inl)
+			i += d->nargs;
+	}
+	return false;
+}
+
+static int finalize(struct parse_state *s)
+{
+	struct sbx_config *c = s->c;
+
+	if (s->has_perms)
+		return sbx_errx("--perms must be followed by an option that creates a file");
+	if (s->has_size)
+		return sbx_errx("--size must be followed by --tmpfs");
+
+	if (c->bare) {
+		c->clone_flags = CLONE_NEWUSER | CLONE_NEWNS | (s->unshare_req & ~CLONE_NEWUSER);
+		c->unshare_cgroup = s->unshare_cgroup_req || s->unshare_cgroup_try;
+		c->unshare_cgroup_try = !s->unshare_cgroup_req;
+		c->net = (c->clone_flags & CLONE_NEWNET) ? NET_NONE : NET_HOST;
+		if (s->hostname_set && !(c->clone_flags & CLONE_NEWUTS))
+			return sbx_errx("--hostname needs --unshare-uts");
+	} else {
+		c->clone_flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS |
+				 CLONE_NEWIPC;
+		c->net = s->share_net ? NET_HOST : NET_NONE;
+		if (c->net == NET_NONE)
+			c->clone_flags |= CLONE_NEWNET;
+		c->unshare_cgroup = true;
+		c->unshare_cgroup_try = true;
+		if (!c->hostname)
+			c->hostname = xstrdup("sbx");
+	}
+	/* No cgroup backend places the child yet, so the cgroup namespace can be made
+	 * together with the others. */
+	if (c->unshare_cgroup)
+		c->clone_flags |= CLONE_NEWCGROUP;
+	if (c->as_pid_1 && !(c->clone_flags & CLONE_NEWPID))
+		return sbx_errx("--as-pid-1 needs --unshare-pid");
+	if (!c->argv)
+		strv_push(&c->argv, xstrdup("/bin/sh"));
+	if (!c->bare)
+		return profile_default(c);
+	return 0;
+}
+
+int cli_parse(int argc, char **argv, struct sbx_config *c, enum cli_action *action)
+{
+	struct parse_state s = { .c = c, .action = CLI_RUN };
+	size_t consumed = 0;
+	int r;
+
+	c->bare = wants_bare(argc, argv);
+	c->cwd = getcwd(NULL, 0);
+	c->env = strv_copy(environ);
+	if (!c->bare)
+		env_set(&c->env, "container", "sbx");
+
+	r = parse_list(&s, argv + 1, (size_t)(argc > 0 ? argc - 1 : 0), &consumed);
+	if (r < 0)
+		return r;
+	*action = s.action;
+	if (s.action != CLI_RUN)
+		return 0;
+	for (size_t i = 1 + consumed; i < (size_t)argc; i++)
+		strv_push(&c->argv, xstrdup(argv[i]));
+	return finalize(&s);
+}
+
+void cli_usage(FILE *f)
+{
+	fprintf(f, "Usage: sbx [OPTION...] [--] [COMMAND [ARG...]]\n"
+		   "Run COMMAND (default: /bin/sh) in a sandbox, as an unprivileged user.\n");
+	for (int sec = 0; sec < _SEC_MAX; sec++) {
+		fprintf(f, "\n%s:\n", section_titles[sec]);
+		for (size_t i = 0; i < ELEMENTSOF(options); i++) {
+			const struct option_def *d = &options[i];
+			char left[64];
+			if (d->section != (enum opt_section)sec || !d->help)
+				continue;
+			snprintf(left, sizeof(left), "%s%s%s", d->name, d->argnames ? " " : "",
+				 d->argnames ? d->argnames : "");
+			fprintf(f, "  %-30s %s\n", left, d->help);
+		}
+	}
+	fprintf(f, "\nExit status: the command's own; 128+N if it died of signal N; 124 timeout;\n"
+		   "125 sbx failed; 126 command not executable; 127 command not found.\n");
+}
+
+void cli_print_options(FILE *f)
+{
+	for (size_t i = 0; i < ELEMENTSOF(options); i++)
+		if (options[i].help)
+			fprintf(f, "%s %d %s\n", options[i].name, options[i].nargs,
+				options[i].argnames ? options[i].argnames : "");
+}
+
+const char *cli_version(void)
+{
+	return SBX_VERSION;
+}

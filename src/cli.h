@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+#include <stdio.h>
+
+#include "config.h"
+
+enum cli_action {
+	CLI_RUN,
+	CLI_HELP,
+	CLI_VERSION,
+	CLI_PRINT_OPTIONS,
+};
+
+/* Fills c from argv (argv[0] included: invoked as "bwrap" means --bare). Pure apart from
+ * reading the environment, the cwd and --args fds. */
+int cli_parse(int argc, char **argv, struct sbx_config *c, enum cli_action *action);
+void cli_usage(FILE *f);
+/* One line per option: "--name NARGS ARGNAMES", for completions and the man page check. */
+void cli_print_options(FILE *f);
+const char *cli_version(void);

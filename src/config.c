@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+#include "config.h"
+
+#include <string.h>
+#include <unistd.h>
+
+void config_init(struct sbx_config *c)
+{
+	*c = (struct sbx_config){
+		.caller_uid = getuid(),
+		.caller_gid = getgid(),
+		.info_fd = -1,
+		.json_status_fd = -1,
+		.sync_fd = -1,
+		.block_fd = -1,
+		.userns_block_fd = -1,
+	};
+	c->uid = c->caller_uid;
+	c->gid = c->caller_gid;
+}
+
+void config_free(struct sbx_config *c)
+{
+	for (size_t i = 0; i < c->n_ops; i++) {
+		free(c->ops[i].src);
+		free(c->ops[i].dest);
+	}
+	free(c->ops);
+	free(c->hostname);
+	free(c->chdir);
+	free(c->cwd);
+	strv_free(c->argv);
+	free(c->argv0);
+	strv_free(c->env);
+	free(c->rlimits);
+	strv_free(c->lock_files);
+	*c = (struct sbx_config){ 0 };
+}
+
+struct sbx_op *config_add_op(struct sbx_config *c, enum sbx_op_type type, const char *src,
+			     const char *dest)
+{
+	struct sbx_op *op;
+
+	c->ops = xrealloc(c->ops, (c->n_ops + 1) * sizeof(*c->ops));
+	op = &c->ops[c->n_ops++];
+	*op = (struct sbx_op){
+		.type = type,
+		.src = src ? xstrdup(src) : NULL,
+		.dest = dest ? xstrdup(dest) : NULL,
+		.fd = -1,
+	};
+	return op;
+}
+
+void config_prepend_ops(struct sbx_config *c, struct sbx_op *ops, size_t n)
+{
+	c->ops = xrealloc(c->ops, (c->n_ops + n) * sizeof(*c->ops));
+	memmove(c->ops + n, c->ops, c->n_ops * sizeof(*c->ops));
+	memcpy(c->ops, ops, n * sizeof(*ops));
+	c->n_ops += n;
+}

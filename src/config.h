@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+/* The one struct that describes a sandbox. cli.c and profile.c fill it; launch.c and
+ * everything below only read it. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "util.h"
+
+enum sbx_op_type {
+	OP_BIND,	  /* --bind, --ro-bind, --dev-bind (+ -try) */
+	OP_BIND_FD,	  /* --bind-fd, --ro-bind-fd */
+	OP_REMOUNT_RO,	  /* --remount-ro */
+	OP_PROC,	  /* --proc */
+	OP_DEV,		  /* --dev */
+	OP_SYSFS,	  /* default profile: fresh sysfs (+ cgroup2) read-only */
+	OP_TMPFS,	  /* --tmpfs */
+	OP_MQUEUE,	  /* --mqueue */
+	OP_DIR,		  /* --dir */
+	OP_SYMLINK,	  /* --symlink */
+	OP_FILE,	  /* --file FD DEST */
+	OP_BIND_DATA,	  /* --bind-data, --ro-bind-data */
+	OP_CHMOD,	  /* --chmod */
+};
+
+enum {
+	BIND_READONLY = 1 << 0,
+	BIND_DEVICES = 1 << 1,
+	BIND_TRY = 1 << 2, /* missing source is not an error */
+};
+
+struct sbx_op {
+	enum sbx_op_type type;
+	char *src;  /* bind source, symlink target */
+	char *dest; /* absolute path inside the sandbox */
+	unsigned flags;
+	int fd;	      /* --file, --bind-data, --bind-fd */
+	mode_t perms; /* --perms, --chmod; valid if has_perms */
+	bool has_perms;
+	uint64_t size; /* --size for tmpfs; 0 = kernel default */
+};
+
+enum sbx_net {
+	NET_NONE, /* new netns with loopback up */
+	NET_HOST, /* the caller's network namespace */
+};
+
+struct sbx_config {
+	/* identity */
+	uid_t caller_uid;
+	gid_t caller_gid;
+	uid_t uid; /* inside */
+	gid_t gid;
+	bool subids;
+
+	/* namespaces: CLONE_NEW* flags; CLONE_NEWCGROUP is done after cgroup placement */
+	unsigned long clone_flags;
+	bool unshare_cgroup;
+	bool unshare_cgroup_try;
+	bool bare;
+	enum sbx_net net;
+	char *hostname; /* NULL: keep (bare without --hostname) */
+
+	/* filesystem, applied in order */
+	struct sbx_op *ops;
+	size_t n_ops;
+	char *chdir; /* --chdir; NULL: cwd if visible inside, else $HOME, else / */
+	char *cwd;   /* the caller's working directory */
+
+	/* process */
+	char **argv;
+	char *argv0;
+	char **env; /* the command's complete environment */
+	bool die_with_parent;
+	bool new_session;
+	bool as_pid_1;
+	uint64_t timeout_usec;
+	struct sbx_rlimit *rlimits;
+	size_t n_rlimits;
+
+	/* fds the caller passes */
+	int info_fd;
+	int json_status_fd;
+	int sync_fd;
+	int block_fd;
+	int userns_block_fd;
+	char **lock_files;
+
+	bool disable_userns;
+	bool assert_userns_disabled;
+	int verbose;
+};
+
+void config_init(struct sbx_config *c);
+void config_free(struct sbx_config *c);
+struct sbx_op *config_add_op(struct sbx_config *c, enum sbx_op_type type, const char *src,
+			     const char *dest);
+/* Inserts the ops at the front: the profile is laid first, the command line on top. */
+void config_prepend_ops(struct sbx_config *c, struct sbx_op *ops, size_t n);

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+#include "init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT };
+
+void init_forwarded_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	for (size_t i = 0; i < ELEMENTSOF(forwarded); i++)
+		sigaddset(set, forwarded[i]);
+	sigaddset(set, SIGCHLD);
+}
+
+static void report(int err_fd, int code, const char *msg)
+{
+	char buf[1200];
+	int n = snprintf(buf, sizeof(buf), "%d:%s", code, msg);
+
+	if (err_fd >= 0 && n > 0)
+		(void)write(err_fd, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+void init_exec_command(const struct sbx_config *c, int err_fd, const sigset_t *orig_mask)
+{
+	const char *file = c->argv[0];
+	char msg[1024];
+	int e;
+
+	if (c->new_session && setsid() < 0) {
+		snprintf(msg, sizeof(msg), "new-session: setsid: %s", strerror(errno));
+		report(err_fd, 125, msg);
+		_exit(125);
+	}
+	/* Only 0, 1, 2 and the fds passed on purpose reach the command. */
+	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (c->sync_fd >= 0)
+		(void)fcntl(c->sync_fd, F_SETFD, 0);
+	for (int s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			signal(s, SIG_DFL);
+	sigprocmask(SIG_SETMASK, orig_mask, NULL);
+	if (c->argv0)
+		c->argv[0] = c->argv0;
+	execvpe(file, c->argv, c->env);
+	e = errno;
+	if (e == ENOENT)
+		snprintf(msg, sizeof(msg), "%s: command not found", file);
+	else
+		snprintf(msg, sizeof(msg), "%s: cannot execute: %s", file, strerror(e));
+	report(err_fd, e == ENOENT ? 127 : 126, msg);
+	_exit(e == ENOENT ? 127 : 126);
+}
+
+static int status_to_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 125;
+}
+
+void init_run(const struct sbx_config *c, int err_fd, const sigset_t *orig_mask)
+{
+	sigset_t set;
+	pid_t cmd;
+
+	init_forwarded_signals(&set);
+	cmd = fork();
+	if (cmd < 0) {
+		char msg[256];
+		snprintf(msg, sizeof(msg), "init: fork: %s", strerror(errno));
+		report(err_fd, 125, msg);
+		_exit(125);
+	}
+	if (cmd == 0)
+		init_exec_command(c, err_fd, orig_mask);
+	/* The command's own copy reports exec failures; ours must not keep the pipe open,
+	 * or the parent would wait on it for as long as the sandbox runs. */
+	close(err_fd);
+
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(&set, &si);
+
+		if (sig < 0)
+			continue;
+		if (sig != SIGCHLD) {
+			/* A signal the terminal sent (SI_KERNEL) reached the command's process
+			 * group already; sending it again would deliver it twice. */
+			if (si.si_code != SI_KERNEL)
+				kill(cmd, sig);
+			continue;
+		}
+		for (;;) {
+			int status;
+			pid_t p = waitpid(-1, &status, WNOHANG);
+			if (p <= 0)
+				break;
+			if (p == cmd)
+				_exit(status_to_code(status));
+		}
+	}
+}

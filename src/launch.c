@@ -1,0 +1,387 @@
+/* SPDX-License-Identifier: MIT */
+#include "launch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "init.h"
+#include "log.h"
+#include "net.h"
+#include "rootfs.h"
+#include "status.h"
+#include "userns.h"
+
+#define EXIT_SBX_FAILED 125
+#define EXIT_TIMEOUT 124
+#define KILL_GRACE_USEC 2000000ULL
+
+/* ---- child side -------------------------------------------------------------------- */
+
+__attribute__((noreturn)) static void child_fail(int err_fd, const char *step)
+{
+	char buf[1200];
+	int n = snprintf(buf, sizeof(buf), "%d:%s: %s", EXIT_SBX_FAILED, step, sbx_errmsg());
+
+	if (n > 0)
+		(void)write(err_fd, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	_exit(EXIT_SBX_FAILED);
+}
+
+static int wait_fd(int fd, const char *what)
+{
+	char b;
+	ssize_t n;
+
+	do
+		n = read(fd, &b, 1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return sbx_err(errno, "%s: read fd %d", what, fd);
+	return 0;
+}
+
+static int set_rlimits(const struct sbx_config *c)
+{
+	for (size_t i = 0; i < c->n_rlimits; i++) {
+		struct sbx_rlimit r = c->rlimits[i];
+		if (r.soft_only) {
+			struct rlimit cur;
+			if (getrlimit(r.resource, &cur) == 0)
+				r.lim.rlim_max = cur.rlim_max;
+		}
+		if (setrlimit(r.resource, &r.lim) < 0)
+			return sbx_err(errno, "--rlimit %s", rlimit_name(r.resource));
+	}
+	return 0;
+}
+
+static int do_chdir(const struct sbx_config *c)
+{
+	const char *home = getenv("HOME");
+
+	if (c->chdir) {
+		if (chdir(c->chdir) < 0)
+			return sbx_err(errno, "--chdir %s", c->chdir);
+		return 0;
+	}
+	/* Like bubblewrap: stay where the caller was if that exists inside, else go home. */
+	if (c->cwd && chdir(c->cwd) == 0)
+		return 0;
+	if (home && chdir(home) == 0)
+		return 0;
+	if (chdir("/") < 0)
+		return sbx_err(errno, "chdir /");
+	return 0;
+}
+
+static int take_locks(const struct sbx_config *c)
+{
+	for (size_t i = 0; c->lock_files && c->lock_files[i]; i++) {
+		/* Kept open (and locked) by PID 1 for the sandbox's lifetime. */
+		int fd = open(c->lock_files[i], O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return sbx_err(errno, "--lock-file %s", c->lock_files[i]);
+		if (flock(fd, LOCK_SH) < 0)
+			return sbx_err(errno, "--lock-file %s: lock", c->lock_files[i]);
+	}
+	return 0;
+}
+
+/* Lowering max_user_namespaces in our own namespace needs CAP_SYS_RESOURCE there; once
+ * capabilities are gone nobody inside can raise it again. */
+static int disable_userns(void)
+{
+	if (write_file_at(AT_FDCWD, "/proc/sys/user/max_user_namespaces", "0") < 0)
+		return -errno ? -errno : -EIO;
+	return 0;
+}
+
+static int assert_userns_disabled(void)
+{
+	pid_t p = fork();
+	int status;
+
+	if (p < 0)
+		return sbx_err(errno, "--assert-userns-disabled: fork");
+	if (p == 0)
+		_exit(unshare(CLONE_NEWUSER) == 0 ? 1 : 0);
+	while (waitpid(p, &status, 0) < 0)
+		if (errno != EINTR)
+			return sbx_err(errno, "--assert-userns-disabled: wait");
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return sbx_errx("--assert-userns-disabled: creating a user namespace is still possible");
+	return 0;
+}
+
+__attribute__((noreturn)) static void child_main(const struct sbx_config *c, pid_t parent,
+						 int go_fd, int err_fd, const sigset_t *orig_mask)
+{
+	char b;
+	ssize_t n;
+
+	/* sbx's two processes live and die together: without the supervisor nobody would
+	 * report the status, or end a timeout. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || (parent != 0 && getppid() != parent))
+		_exit(EXIT_SBX_FAILED);
+	do
+		n = read(go_fd, &b, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		_exit(EXIT_SBX_FAILED); /* the parent failed and said why */
+	close(go_fd);
+
+	if (c->userns_block_fd >= 0 && wait_fd(c->userns_block_fd, "--userns-block-fd") < 0)
+		child_fail(err_fd, "userns");
+	if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0) {
+		sbx_err(errno, "sethostname %s", c->hostname);
+		child_fail(err_fd, "hostname");
+	}
+	if ((c->clone_flags & CLONE_NEWNET) && net_loopback_up() < 0)
+		child_fail(err_fd, "network");
+	if (rootfs_setup(c) < 0)
+		child_fail(err_fd, "rootfs");
+	if (do_chdir(c) < 0)
+		child_fail(err_fd, "chdir");
+	if (take_locks(c) < 0)
+		child_fail(err_fd, "lock-file");
+	if (set_rlimits(c) < 0)
+		child_fail(err_fd, "rlimit");
+	if (c->disable_userns && disable_userns() < 0)
+		child_fail(err_fd, "disable-userns");
+	if (caps_drop_all() < 0)
+		child_fail(err_fd, "capabilities");
+	/* Nothing else may read our memory or open /proc/1/exe for writing once we are
+	 * the sandbox's init. */
+	if (prctl(PR_SET_DUMPABLE, 0) < 0) {
+		sbx_err(errno, "prctl PR_SET_DUMPABLE");
+		child_fail(err_fd, "capabilities");
+	}
+	if (c->assert_userns_disabled && assert_userns_disabled() < 0)
+		child_fail(err_fd, "assert-userns-disabled");
+	if (c->block_fd >= 0 && wait_fd(c->block_fd, "--block-fd") < 0)
+		child_fail(err_fd, "block-fd");
+
+	if (c->as_pid_1)
+		init_exec_command(c, err_fd, orig_mask);
+	init_run(c, err_fd, orig_mask);
+}
+
+/* ---- parent side ------------------------------------------------------------------- */
+
+struct supervisor {
+	const struct sbx_config *c;
+	pid_t child;
+	int err_fd;
+	int sig_fd;
+	int timer_fd;
+	int timeouts; /* 0: none yet, 1: SIGTERM sent, 2: SIGKILL sent */
+	char msg[1200];
+	int msg_code;
+	bool exited;
+	int status;
+};
+
+static void read_messages(struct supervisor *s)
+{
+	char buf[1200];
+	ssize_t n;
+
+	if (s->err_fd < 0)
+		return;
+	n = read(s->err_fd, buf, sizeof(buf) - 1);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		close(s->err_fd);
+		s->err_fd = -1;
+		return;
+	}
+	buf[n] = '\0';
+	/* The first failure is the cause; later ones are consequences. */
+	if (!s->msg[0]) {
+		char *colon = strchr(buf, ':');
+		s->msg_code = atoi(buf);
+		snprintf(s->msg, sizeof(s->msg), "%s", colon ? colon + 1 : buf);
+	}
+}
+
+static void arm_timer(int fd, uint64_t usec)
+{
+	struct itimerspec its = { .it_value = { .tv_sec = (time_t)(usec / 1000000),
+						.tv_nsec = (long)(usec % 1000000) * 1000 } };
+
+	timerfd_settime(fd, 0, &its, NULL);
+}
+
+static void on_signal(struct supervisor *s)
+{
+	struct signalfd_siginfo si;
+
+	while (read(s->sig_fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD) {
+			int status;
+			pid_t p = waitpid(s->child, &status, WNOHANG);
+			if (p == s->child) {
+				s->exited = true;
+				s->status = status;
+			}
+			continue;
+		}
+		/* From the terminal (SI_KERNEL) the signal went to the whole foreground
+		 * process group, the command included: do not send it twice. */
+		if (si.ssi_code != SI_KERNEL)
+			kill(s->child, (int)si.ssi_signo);
+	}
+}
+
+static void on_timer(struct supervisor *s)
+{
+	uint64_t ticks;
+
+	(void)!read(s->timer_fd, &ticks, sizeof(ticks));
+	if (s->timeouts++ == 0) {
+		kill(s->child, SIGTERM);
+		arm_timer(s->timer_fd, KILL_GRACE_USEC);
+	} else {
+		kill(s->child, SIGKILL);
+	}
+}
+
+static int supervise(struct supervisor *s)
+{
+	while (!s->exited) {
+		struct pollfd p[3] = {
+			{ .fd = s->sig_fd, .events = POLLIN },
+			{ .fd = s->timer_fd, .events = POLLIN },
+			{ .fd = s->err_fd, .events = POLLIN },
+		};
+		if (poll(p, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return sbx_err(errno, "poll");
+		}
+		if (p[2].revents)
+			read_messages(s);
+		if (p[1].revents)
+			on_timer(s);
+		if (p[0].revents)
+			on_signal(s);
+	}
+	/* A message written just before exit is still in the pipe. */
+	while (s->err_fd >= 0)
+		read_messages(s);
+	return 0;
+}
+
+static int exit_code(const struct supervisor *s)
+{
+	if (s->timeouts > 0)
+		return EXIT_TIMEOUT;
+	if (WIFEXITED(s->status))
+		return WEXITSTATUS(s->status);
+	if (WIFSIGNALED(s->status))
+		return 128 + WTERMSIG(s->status);
+	return EXIT_SBX_FAILED;
+}
+
+static int die_with_caller(void)
+{
+	pid_t caller = getppid();
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return sbx_err(errno, "--die-with-parent: prctl");
+	if (getppid() != caller)
+		return sbx_errx("--die-with-parent: the caller has already exited");
+	return 0;
+}
+
+int launch_run(const struct sbx_config *c)
+{
+	struct supervisor s = { .c = c, .err_fd = -1, .sig_fd = -1, .timer_fd = -1 };
+	int go[2], err[2], code, r;
+	sigset_t fwd, orig;
+	pid_t self = getpid();
+
+	if (c->die_with_parent && (r = die_with_caller()) < 0)
+		goto fail_early;
+	init_forwarded_signals(&fwd);
+	sigprocmask(SIG_BLOCK, &fwd, &orig);
+	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) {
+		r = sbx_err(errno, "pipe");
+		goto fail_early;
+	}
+
+	s.child = (pid_t)syscall(SYS_clone, c->clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (s.child < 0) {
+		r = sbx_err(errno, "clone");
+		if (errno == EPERM || errno == ENOSPC || errno == EUSERS)
+			r = sbx_errx("%s (unprivileged user namespaces may be disabled; see: sbx --check)",
+				     sbx_errmsg());
+		goto fail_early;
+	}
+	if (s.child == 0) {
+		close(go[1]);
+		close(err[0]);
+		child_main(c, (c->clone_flags & CLONE_NEWPID) ? 0 : self, go[0], err[1], &orig);
+	}
+	close(go[0]);
+	close(err[1]);
+	s.err_fd = err[0];
+
+	r = userns_write_maps(c, s.child);
+	if (r == 0)
+		r = status_write_start(c, s.child);
+	if (r < 0) {
+		kill(s.child, SIGKILL);
+		waitpid(s.child, NULL, 0);
+		log_error("userns: %s", sbx_errmsg());
+		return EXIT_SBX_FAILED;
+	}
+
+	s.sig_fd = signalfd(-1, &fwd, SFD_CLOEXEC | SFD_NONBLOCK);
+	s.timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (s.sig_fd < 0 || s.timer_fd < 0) {
+		r = sbx_err(errno, "signalfd/timerfd");
+		kill(s.child, SIGKILL);
+		waitpid(s.child, NULL, 0);
+		goto fail_early;
+	}
+	if (c->timeout_usec)
+		arm_timer(s.timer_fd, c->timeout_usec);
+	if (write(go[1], "g", 1) != 1) {
+		r = sbx_err(errno, "start the sandbox");
+		kill(s.child, SIGKILL);
+	}
+	close(go[1]);
+
+	if ((r = supervise(&s)) < 0) {
+		kill(s.child, SIGKILL);
+		goto fail_early;
+	}
+	code = exit_code(&s);
+	if (s.msg[0] && s.timeouts == 0)
+		log_error("%s", s.msg);
+	else if (s.timeouts > 0)
+		log_error("timed out; the sandbox was stopped");
+	status_write_exit(c, code);
+	close(s.sig_fd);
+	close(s.timer_fd);
+	return code;
+
+fail_early:
+	log_error("%s", sbx_errmsg());
+	return EXIT_SBX_FAILED;
+}

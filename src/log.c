@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+#include "log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static char last_error[1024];
+static bool level_prefix;
+static int verbose;
+
+int sbx_err(int errnum, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	if (errnum <= 0)
+		errnum = EIO;
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
+	n = strlen(last_error);
+	snprintf(last_error + n, sizeof(last_error) - n, ": %s", strerror(errnum));
+	return -errnum;
+}
+
+int sbx_errx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+const char *sbx_errmsg(void)
+{
+	return last_error[0] ? last_error : "unknown error";
+}
+
+void log_set_level_prefix(bool on)
+{
+	level_prefix = on;
+}
+
+void log_set_verbose(int level)
+{
+	verbose = level;
+}
+
+int log_verbose(void)
+{
+	return verbose;
+}
+
+static void log_v(const char *level, const char *tag, const char *fmt, va_list ap)
+{
+	char buf[1200];
+	int n;
+
+	/* One write(2) per line, so lines from the two sbx processes never interleave. */
+	n = snprintf(buf, sizeof(buf), "%ssbx: %s", level_prefix ? level : "", tag);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return;
+	vsnprintf(buf + n, sizeof(buf) - n - 1, fmt, ap);
+	strcat(buf, "\n");
+	fputs(buf, stderr);
+	fflush(stderr);
+}
+
+void log_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_v("<3>", "", fmt, ap);
+	va_end(ap);
+}
+
+void log_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_v("<4>", "warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void log_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!verbose)
+		return;
+	va_start(ap, fmt);
+	log_v("<7>", "", fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+#include <stdarg.h>
+#include <stdbool.h>
+
+/* One message per failure: the function that knows the context records it with
+ * sbx_err() and returns -errno; callers pass the number up; main() prints once. */
+int sbx_err(int errnum, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A failure with no errno behind it (bad input): returns -EINVAL. */
+int sbx_errx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *sbx_errmsg(void);
+
+void log_set_level_prefix(bool on);
+void log_set_verbose(int level);
+int log_verbose(void);
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

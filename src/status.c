@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+#include "status.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static const char *const ns_keys[][2] = {
+	{ "cgroup", "cgroup-namespace" }, { "ipc", "ipc-namespace" }, { "mnt", "mnt-namespace" },
+	{ "net", "net-namespace" },	  { "pid", "pid-namespace" }, { "uts", "uts-namespace" },
+	{ "user", "user-namespace" },
+};
+
+static void start_json(pid_t pid, char *buf, size_t n)
+{
+	size_t len = (size_t)snprintf(buf, n, "{\n    \"child-pid\": %d", pid);
+	char path[64];
+	struct stat st;
+
+	for (size_t i = 0; i < ELEMENTSOF(ns_keys) && len < n; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, ns_keys[i][0]);
+		if (stat(path, &st) == 0)
+			len += (size_t)snprintf(buf + len, n - len, ",\n    \"%s\": %lu", ns_keys[i][1],
+						(unsigned long)st.st_ino);
+	}
+	if (len < n)
+		snprintf(buf + len, n - len, "\n}\n");
+}
+
+int status_write_start(const struct sbx_config *c, pid_t pid)
+{
+	char buf[1024];
+	int r;
+
+	if (c->info_fd < 0 && c->json_status_fd < 0)
+		return 0;
+	start_json(pid, buf, sizeof(buf));
+	if (c->info_fd >= 0) {
+		if ((r = write_all(c->info_fd, buf, strlen(buf))) < 0)
+			return sbx_err(-r, "--info-fd %d", c->info_fd);
+		close(c->info_fd);
+	}
+	if (c->json_status_fd >= 0 && (r = write_all(c->json_status_fd, buf, strlen(buf))) < 0)
+		return sbx_err(-r, "--json-status-fd %d", c->json_status_fd);
+	return 0;
+}
+
+void status_write_exit(const struct sbx_config *c, int exit_code)
+{
+	char buf[64];
+
+	if (c->json_status_fd < 0)
+		return;
+	snprintf(buf, sizeof(buf), "{ \"exit-code\": %d }\n", exit_code);
+	(void)write_all(c->json_status_fd, buf, strlen(buf));
+}
