@@ -449,6 +449,38 @@ static int h_selinux(struct parse_state *s, const struct option_def *d, char **a
 			d->name);
 }
 
+static int h_seccomp(struct parse_state *s, const struct option_def *d, char **a)
+{
+	if (streq(a[0], "none")) {
+		s->c->seccomp_disabled = true;
+		s->c->seccomp_fd = -1;
+		return 0;
+	}
+	s->c->seccomp_disabled = false;
+	return parse_fd(d->name, a[0], &s->c->seccomp_fd);
+}
+
+static int h_add_seccomp_fd(struct parse_state *s, const struct option_def *d, char **a)
+{
+	int fd, r = parse_fd(d->name, a[0], &fd);
+
+	if (r < 0)
+		return r;
+	s->c->add_seccomp_fds =
+		xrealloc(s->c->add_seccomp_fds, (s->c->n_add_seccomp_fds + 1) * sizeof(int));
+	s->c->add_seccomp_fds[s->c->n_add_seccomp_fds++] = fd;
+	return 0;
+}
+
+static int h_seccomp_export(struct parse_state *s, const struct option_def *d, char **a)
+{
+	(void)d;
+	free(s->c->seccomp_export);
+	s->c->seccomp_export = xstrdup(a[0]);
+	s->action = CLI_SECCOMP_EXPORT;
+	return 0;
+}
+
 static int parse_args_fd(struct parse_state *s, const char *fdstr);
 static int h_args(struct parse_state *s, const struct option_def *d, char **a)
 {
@@ -577,9 +609,13 @@ static const struct option_def options[] = {
 	  h_rlimit, 0 },
 	{ "--cap-add", 1, "CAP", SEC_PROC, "keep capability CAP (or ALL)", h_unsupported, 0 },
 	{ "--cap-drop", 1, "CAP", SEC_PROC, "drop capability CAP (or ALL)", h_unsupported, 0 },
-	{ "--seccomp", 1, "FD", SEC_PROC, "load compiled seccomp BPF from FD", h_unsupported, 0 },
-	{ "--add-seccomp-fd", 1, "FD", SEC_PROC, "add a compiled seccomp BPF program from FD",
-	  h_unsupported, 0 },
+	{ "--seccomp", 1, "FD|none", SEC_PROC,
+	  "replace the default seccomp filter by the BPF program read from FD (none: no filter)",
+	  h_seccomp, 0 },
+	{ "--add-seccomp-fd", 1, "FD", SEC_PROC, "also load the seccomp BPF program read from FD",
+	  h_add_seccomp_fd, 0 },
+	{ "--seccomp-export", 1, "FILE", SEC_PROC,
+	  "write the default seccomp filter as BPF to FILE and exit", h_seccomp_export, 0 },
 
 	/* File descriptors */
 	{ "--info-fd", 1, "FD", SEC_FD, "write JSON with the child pid and namespaces to FD",
@@ -766,7 +802,7 @@ int cli_parse(int argc, char **argv, struct sbx_config *c, enum cli_action *acti
 	if (r < 0)
 		return r;
 	*action = s.action;
-	if (s.action != CLI_RUN)
+	if (s.action != CLI_RUN && s.action != CLI_SECCOMP_EXPORT)
 		return 0;
 	for (size_t i = 1 + consumed; i < (size_t)argc; i++)
 		strv_push(&c->argv, xstrdup(argv[i]));

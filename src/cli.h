@@ -9,6 +9,7 @@ enum cli_action {
 	CLI_HELP,
 	CLI_VERSION,
 	CLI_PRINT_OPTIONS,
+	CLI_SECCOMP_EXPORT,
 };
 
 /* Fills c from argv (argv[0] included: invoked as "bwrap" means --bare). Pure apart from

@@ -14,6 +14,7 @@ void config_init(struct sbx_config *c)
 		.sync_fd = -1,
 		.block_fd = -1,
 		.userns_block_fd = -1,
+		.seccomp_fd = -1,
 	};
 	c->uid = c->caller_uid;
 	c->gid = c->caller_gid;
@@ -34,6 +35,8 @@ void config_free(struct sbx_config *c)
 	strv_free(c->env);
 	free(c->rlimits);
 	strv_free(c->lock_files);
+	free(c->add_seccomp_fds);
+	free(c->seccomp_export);
 	*c = (struct sbx_config){ 0 };
 }
 

@@ -88,6 +88,13 @@ struct sbx_config {
 	int userns_block_fd;
 	char **lock_files;
 
+	/* seccomp: the default filter unless --seccomp FD replaces it or none disables it */
+	int seccomp_fd;
+	bool seccomp_disabled;
+	int *add_seccomp_fds;
+	size_t n_add_seccomp_fds;
+	char *seccomp_export; /* --seccomp-export FILE */
+
 	bool disable_userns;
 	bool assert_userns_disabled;
 	int verbose;

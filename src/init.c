@@ -29,7 +29,7 @@ static void report(int err_fd, int code, const char *msg)
 	int n = snprintf(buf, sizeof(buf), "%d:%s", code, msg);
 
 	if (err_fd >= 0 && n > 0)
-		(void)write(err_fd, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+		(void)write_all(err_fd, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 }
 
 void init_exec_command(const struct sbx_config *c, int err_fd, const sigset_t *orig_mask)

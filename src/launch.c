@@ -21,6 +21,7 @@
 #include "log.h"
 #include "net.h"
 #include "rootfs.h"
+#include "seccomp.h"
 #include "status.h"
 #include "userns.h"
 
@@ -36,7 +37,7 @@ __attribute__((noreturn)) static void child_fail(int err_fd, const char *step)
 	int n = snprintf(buf, sizeof(buf), "%d:%s: %s", EXIT_SBX_FAILED, step, sbx_errmsg());
 
 	if (n > 0)
-		(void)write(err_fd, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+		(void)write_all(err_fd, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 	_exit(EXIT_SBX_FAILED);
 }
 
@@ -151,6 +152,9 @@ __attribute__((noreturn)) static void child_main(const struct sbx_config *c, pid
 	}
 	if ((c->clone_flags & CLONE_NEWNET) && net_loopback_up() < 0)
 		child_fail(err_fd, "network");
+	/* Through the caller's /proc, before the sandbox's own is mounted read-only. */
+	if (c->disable_userns && disable_userns() < 0)
+		child_fail(err_fd, "disable-userns");
 	if (rootfs_setup(c) < 0)
 		child_fail(err_fd, "rootfs");
 	if (do_chdir(c) < 0)
@@ -159,8 +163,6 @@ __attribute__((noreturn)) static void child_main(const struct sbx_config *c, pid
 		child_fail(err_fd, "lock-file");
 	if (set_rlimits(c) < 0)
 		child_fail(err_fd, "rlimit");
-	if (c->disable_userns && disable_userns() < 0)
-		child_fail(err_fd, "disable-userns");
 	if (caps_drop_all() < 0)
 		child_fail(err_fd, "capabilities");
 	/* Nothing else may read our memory or open /proc/1/exe for writing once we are
@@ -173,6 +175,9 @@ __attribute__((noreturn)) static void child_main(const struct sbx_config *c, pid
 		child_fail(err_fd, "assert-userns-disabled");
 	if (c->block_fd >= 0 && wait_fd(c->block_fd, "--block-fd") < 0)
 		child_fail(err_fd, "block-fd");
+	/* Last: the filter also forbids what the steps above needed (mount, ...). */
+	if (seccomp_apply(c) < 0)
+		child_fail(err_fd, "seccomp");
 
 	if (c->as_pid_1)
 		init_exec_command(c, err_fd, orig_mask);

@@ -5,6 +5,27 @@
 #include "config.h"
 #include "launch.h"
 #include "log.h"
+#include "seccomp.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+static int export_seccomp(const struct sbx_config *c)
+{
+	int fd = open(c->seccomp_export, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0) {
+		log_error("--seccomp-export %s: %m", c->seccomp_export);
+		return 125;
+	}
+	if (seccomp_export(c, fd) < 0) {
+		log_error("%s", sbx_errmsg());
+		close(fd);
+		return 125;
+	}
+	close(fd);
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -31,7 +52,12 @@ int main(int argc, char **argv)
 		cli_print_options(stdout);
 		code = 0;
 		break;
+	case CLI_SECCOMP_EXPORT:
+		code = export_seccomp(&c);
+		break;
 	default:
+		if (c.seccomp_disabled)
+			log_warn("--seccomp none: running without a seccomp filter");
 		code = launch_run(&c);
 		break;
 	}

@@ -237,6 +237,40 @@ static int do_simple_fs(struct ctx *x, const struct sbx_op *op, const char *fsty
 	return mount_fs(fstype, NULL, attrs, target, op->dest);
 }
 
+static int subpath(const char *dest, const char *name, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s/%s", streq(dest, "/") ? "" : dest, name);
+	return 0;
+}
+
+/* A fresh procfs, with the kernel's knobs that a user namespace's root may still turn
+ * (/proc/sys: network, user.max_*; sysrq-trigger) made read-only. */
+static int do_proc(struct ctx *x, const struct sbx_op *op)
+{
+	static const char *const ro_paths[] = { "sys", "sysrq-trigger" };
+	_cleanup_close_ int target = open_target(x, op->dest, TARGET_DIR, 0755);
+	char path[4096];
+	int r;
+
+	if (target < 0)
+		return target;
+	r = mount_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, target,
+		     op->dest);
+	if (r == -EPERM)
+		return sbx_errx("%s: mounting procfs needs a new PID namespace (--unshare-pid): %s",
+				op->dest, sbx_errmsg());
+	for (size_t i = 0; r == 0 && i < ELEMENTSOF(ro_paths); i++) {
+		_cleanup_close_ int fd = -1;
+		subpath(op->dest, ro_paths[i], path, sizeof(path));
+		fd = sys_openat2(x->root_fd, rel(path), O_PATH | O_NOFOLLOW,
+				 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+		if (fd < 0)
+			continue; /* not on this kernel */
+		r = bind_tree(fd, BIND_READONLY, fd, path);
+	}
+	return r;
+}
+
 static int symlink_at(struct ctx *x, const char *target, const char *dest)
 {
 	_cleanup_free_ char *last = NULL;
@@ -258,12 +292,6 @@ static int symlink_at(struct ctx *x, const char *target, const char *dest)
 			return 0;
 	}
 	return sbx_err(EEXIST, "symlink %s -> %s", dest, target);
-}
-
-static int subpath(const char *dest, const char *name, char *buf, size_t n)
-{
-	snprintf(buf, n, "%s/%s", streq(dest, "/") ? "" : dest, name);
-	return 0;
 }
 
 static int do_dev(struct ctx *x, const struct sbx_op *op)
@@ -476,7 +504,7 @@ static int run_op(struct ctx *x, size_t i)
 	case OP_REMOUNT_RO:
 		return do_remount_ro(x, op);
 	case OP_PROC:
-		return do_simple_fs(x, op, "proc", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+		return do_proc(x, op);
 	case OP_DEV:
 		return do_dev(x, op);
 	case OP_SYSFS:

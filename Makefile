@@ -1,0 +1,106 @@
+# sbx: see README.md. GNU make.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+DESTDIR ?=
+
+PKG_CONFIG ?= pkg-config
+CLANG_FORMAT ?= clang-format
+# Libraries sbx links with; libsystemd joins with the cgroup work.
+PKGS ?= libcap-ng libseccomp
+# What scripts/deps.sh checks (and installs as root).
+DEPS_PKGS = libcap-ng libseccomp libsystemd
+DEPS_CHECK ?= bash scripts/deps.sh check $(DEPS_PKGS) cmocka
+
+# CFLAGS is the user's to replace (make CFLAGS='-O0 -g'); what sbx needs stays in SBX_CFLAGS.
+CFLAGS ?= -O2 -g -Wall -Wextra -Werror -fstack-protector-strong -D_FORTIFY_SOURCE=2
+LDFLAGS ?= -Wl,-z,relro -Wl,-z,now
+# Recursive on purpose: pkg-config runs after the dependency check has installed it.
+SBX_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(shell $(PKG_CONFIG) --cflags $(PKGS))
+LDLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
+TEST_CFLAGS = -Isrc -Wno-unused-parameter $(shell $(PKG_CONFIG) --cflags cmocka)
+TEST_LDLIBS = $(shell $(PKG_CONFIG) --libs cmocka || echo -lcmocka)
+
+SRCS := $(wildcard src/*.c)
+OBJS := $(SRCS:src/%.c=build/obj/%.o)
+# Unit tests link every object but main.o.
+LIB_OBJS := $(filter-out build/obj/main.o,$(OBJS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
+FORMAT_FILES := $(wildcard src/*.[ch] tests/unit/*.c)
+
+V ?= 0
+ifeq ($(V),0)
+Q = @
+say = @printf '  %-7s %s\n' $(1) $(2);
+else
+Q =
+say =
+endif
+
+.PHONY: all deps unit-tests check run install uninstall format format-check clean bench check-vm
+
+all: build/sbx
+
+deps:
+	$(Q)$(DEPS_CHECK)
+
+build/sbx: $(OBJS) | deps
+	@mkdir -p $(@D)
+	$(call say,LD,$@)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+build/obj/%.o: src/%.c | deps
+	@mkdir -p $(@D)
+	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(SBX_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+unit-tests: $(UNIT_BINS)
+
+build/tests/%: tests/unit/%.c $(LIB_OBJS) | deps
+	@mkdir -p $(@D)
+	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(SBX_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) -MMD -MP \
+		$(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS) $(TEST_LDLIBS)
+
+-include $(wildcard build/obj/*.d build/tests/*.d)
+
+check:
+	@MAKE="$(MAKE)" bash tests/check.sh
+
+run: all
+	build/sbx sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 build/sbx $(DESTDIR)$(BINDIR)/sbx
+	$(call install_if,man/sbx.1,0644,$(MANDIR)/man1/sbx.1)
+	$(call install_if,man/sbx.profile.5,0644,$(MANDIR)/man5/sbx.profile.5)
+	$(call install_if,completions/sbx.bash,0644,$(DATADIR)/bash-completion/completions/sbx)
+	$(call install_if,completions/_sbx,0644,$(DATADIR)/zsh/site-functions/_sbx)
+	$(call install_if,completions/sbx.fish,0644,$(DATADIR)/fish/vendor_completions.d/sbx.fish)
+
+# install_if SOURCE,MODE,DEST: install SOURCE when the tree has it
+install_if = @if [ -f $(1) ]; then echo "install $(1) $(DESTDIR)$(3)"; \
+	install -D -m $(2) $(1) $(DESTDIR)$(3); fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sbx $(DESTDIR)$(MANDIR)/man1/sbx.1 \
+		$(DESTDIR)$(MANDIR)/man5/sbx.profile.5 \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions/sbx \
+		$(DESTDIR)$(DATADIR)/zsh/site-functions/_sbx \
+		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/sbx.fish
+
+format:
+	$(if $(FORMAT_FILES),$(CLANG_FORMAT) -i $(FORMAT_FILES))
+
+format-check:
+	$(if $(FORMAT_FILES),$(CLANG_FORMAT) --dry-run --Werror $(FORMAT_FILES))
+
+clean:
+	rm -rf build
+
+bench:
+	@echo "make bench: not implemented yet (issue 7)"; exit 1
+
+check-vm:
+	@echo "make check-vm: not implemented yet (issue 4)"; exit 1

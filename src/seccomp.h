@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+#include "config.h"
+
+/* In the child, after capabilities are gone and no_new_privs is set: loads the default
+ * filter (or the caller's BPF from --seccomp FD) plus every --add-seccomp-fd program. */
+int seccomp_apply(const struct sbx_config *c);
+
+/* Writes the default filter for c as BPF to fd (for inspection or use by another tool). */
+int seccomp_export(const struct sbx_config *c, int fd);

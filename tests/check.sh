@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# `make check`: builds, runs the unit tests (cmocka), then the integration and security tests
+# (bats, as an unprivileged user), and ends with one line: "N passed, N failed".
+# A build failure or a test binary that dies without its summary counts as one failure.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 125
+MAKE=${MAKE:-make}
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+passed=0 failed=0
+
+summary() {
+	echo "$passed passed, $failed failed"
+	[ "$failed" = 0 ]
+	exit
+}
+
+# sum_matches REGEX FILE: the sum of the first group of REGEX over the lines of FILE
+sum_matches() {
+	sed -nE "s/$1/\\1/p" "$2" | awk '{ n += $1 } END { print n + 0 }'
+}
+
+if ! $MAKE --no-print-directory all unit-tests; then
+	echo "check: the build failed"
+	failed=1
+	summary
+fi
+
+# Unit tests: each cmocka group ends with "[  PASSED  ] N test(s)." and, when some failed,
+# "[  FAILED  ] N test(s), listed below:".
+shopt -s nullglob
+for t in tests/unit/test_*.c; do
+	bin=build/tests/$(basename "$t" .c)
+	echo "== $bin"
+	CMOCKA_MESSAGE_OUTPUT=stdout timeout --kill-after=10 300 "$bin" </dev/null 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	p=$(sum_matches '^\[  PASSED  \] ([0-9]+) test.*' "$log")
+	f=$(sum_matches '^\[  FAILED  \] ([0-9]+) test.*' "$log")
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		echo "check: $bin exited with status $rc"
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+done
+echo "unit: $passed passed, $failed failed"
+
+# Integration and security tests: TAP "ok N ..." / "not ok N ..." after a plan "1..N".
+bash tests/run-bats.sh tests/integration tests/security 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+ok=$(grep -c '^ok ' "$log")
+notok=$(grep -c '^not ok ' "$log")
+plan=$(sum_matches '^1\.\.([0-9]+).*' "$log")
+if [ $((ok + notok)) -lt "$plan" ]; then
+	echo "check: bats stopped after $((ok + notok)) of $plan tests"
+	notok=$((plan - ok))
+fi
+if [ "$rc" != 0 ] && [ "$notok" = 0 ]; then
+	echo "check: bats exited with status $rc"
+	notok=1
+fi
+echo "integration+security: $ok passed, $notok failed"
+passed=$((passed + ok))
+failed=$((failed + notok))
+summary

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# run-bats.sh DIR...: the .bats files of each DIR, as TAP, run as an unprivileged user.
+# As root, the tests run as the user sbxtest (created when missing) through setpriv; when
+# sbxtest cannot read this checkout (say it lives under /root), sbx and the test files are
+# copied into a fresh directory under /tmp first. Exits with bats' status.
+# Exported to the tests: SBX (the binary), SBX_SRCDIR (checkout or its copy), SBX_TESTS_DIR,
+# SBX_ROOTFS (a busybox root from tests/lib/mkrootfs.sh).
+# Environment: SBX (binary to test; default build/sbx), SBX_TEST_USER (default sbxtest),
+# BATS_TEST_TIMEOUT (seconds per test, default 120), SBX_BATS_TIMEOUT (whole run, default 2400).
+set -euo pipefail
+
+src=$(cd "$(dirname "$0")/.." && pwd)
+sbx=$(realpath -m "${SBX:-$src/build/sbx}")
+user=${SBX_TEST_USER:-sbxtest}
+
+files=()
+for d in "$@"; do
+	[ -d "$d" ] || continue
+	d=$(cd "$d" && pwd)
+	for f in "$d"/*.bats; do
+		[ -e "$f" ] && files+=("$f")
+	done
+done
+if [ ${#files[@]} -eq 0 ]; then
+	echo "1..0 # no .bats files in: $*"
+	exit 0
+fi
+
+# run_bats BASE SBX_BINARY [COMMAND PREFIX...]: bats on the test files as found under BASE.
+run_bats() {
+	local base=$1 bin=$2
+	shift 2
+	(cd "$base" && timeout --kill-after=10 "${SBX_BATS_TIMEOUT:-2400}" "$@" env "${user_env[@]}" \
+		SBX="$bin" SBX_SRCDIR="$base" SBX_TESTS_DIR="$base/tests" SBX_ROOTFS="$rootfs" \
+		BATS_TEST_TIMEOUT="${BATS_TEST_TIMEOUT:-120}" \
+		bats --tap "${files[@]/#"$src"/"$base"}" </dev/null)
+}
+
+if [ "$(id -u)" != 0 ]; then
+	user_env=()
+	rootfs=$src/build/rootfs
+	bash "$src/tests/lib/mkrootfs.sh" "$rootfs"
+	run_bats "$src" "$sbx"
+	exit
+fi
+
+if ! id -u "$user" >/dev/null 2>&1; then
+	useradd -m -s /bin/bash "$user"
+fi
+home=$(getent passwd "$user" | cut -d: -f6)
+if [ ! -d "$home" ]; then
+	mkdir -p "$home"
+	chown "$user:$(id -gn "$user")" "$home"
+fi
+as_user=(setpriv --reuid "$user" --regid "$user" --init-groups --reset-env)
+user_env=(HOME="$home" USER="$user" LOGNAME="$user" TERM="${TERM:-xterm}" TMPDIR=/tmp
+	PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin)
+
+# Can the test user read every test file and run sbx where they are?
+readable() {
+	local f
+	"${as_user[@]}" test -x "$sbx" -a -r "$src/tests/lib/helpers.bash" || return 1
+	for f in "${files[@]}"; do
+		"${as_user[@]}" test -r "$f" || return 1
+	done
+}
+
+if readable; then
+	base=$src
+	rootfs=$src/build/rootfs
+	mkdir -p "$src/build"
+else
+	# The copy belongs to the test user, except sbx itself: like an installed binary, the
+	# user can run it but not write it.
+	base=$(mktemp -d /tmp/sbx-tests.XXXXXX)
+	trap 'rm -rf "$base"' EXIT
+	mkdir -p "$base/build"
+	cp -a "$src/tests" "$base/"
+	for d in man completions profiles; do
+		[ ! -d "$src/$d" ] || cp -a "$src/$d" "$base/"
+	done
+	chown -R "$user:$(id -gn "$user")" "$base"
+	chmod 755 "$base"
+	install -o root -g root -m 0755 "$sbx" "$base/build/sbx"
+	sbx=$base/build/sbx
+	rootfs=$base/build/rootfs
+	echo "# $user cannot read $src: running a copy in $base" >&2
+fi
+bash "$src/tests/lib/mkrootfs.sh" "$rootfs" "$user"
+rc=0
+run_bats "$base" "$sbx" "${as_user[@]}" || rc=$?
+exit $rc
