@@ -3,20 +3,50 @@
 
 #include <cap-ng.h>
 #include <errno.h>
+#include <linux/capability.h>
+#include <strings.h>
 #include <sys/prctl.h>
 
 #include "log.h"
 
-int caps_drop_all(void)
+int caps_parse(const char *opt, const char *name, uint64_t *ret)
 {
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-		return sbx_err(errno, "clear ambient capabilities");
+	int cap;
+
+	if (strcasecmp(name, "ALL") == 0) {
+		*ret = (CAP_LAST_CAP >= 63) ? UINT64_MAX : ((1ULL << (CAP_LAST_CAP + 1)) - 1);
+		return 0;
+	}
+	if (strncasecmp(name, "CAP_", 4) == 0)
+		name += 4;
+	cap = capng_name_to_capability(name);
+	if (cap < 0 || cap > 63)
+		return sbx_errx("%s: unknown capability '%s'", opt, name);
+	*ret = 1ULL << cap;
+	return 0;
+}
+
+int caps_apply(uint64_t keep)
+{
 	capng_clear(CAPNG_SELECT_BOTH);
+	for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
+		if (keep & (1ULL << cap))
+			capng_update(CAPNG_ADD,
+				     CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE |
+					     CAPNG_BOUNDING_SET,
+				     (unsigned)cap);
 	/* Bounding set first: dropping it needs CAP_SETPCAP, which the next step removes. */
 	if (capng_apply(CAPNG_SELECT_BOUNDS) < 0)
-		return sbx_err(EPERM, "drop the capability bounding set");
+		return sbx_err(EPERM, "set the capability bounding set");
 	if (capng_apply(CAPNG_SELECT_CAPS) < 0)
-		return sbx_err(EPERM, "drop capabilities");
+		return sbx_err(EPERM, "set capabilities");
+	/* Ambient capabilities survive execve for a non-root uid; only the kept ones. */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return sbx_err(errno, "clear ambient capabilities");
+	for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
+		if ((keep & (1ULL << cap)) &&
+		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+			return sbx_err(errno, "raise ambient capability %s", capng_capability_to_name(cap));
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return sbx_err(errno, "set no_new_privs");
 	return 0;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "log.h"
 #include "profile.h"
 
@@ -481,6 +482,20 @@ static int h_seccomp_export(struct parse_state *s, const struct option_def *d, c
 	return 0;
 }
 
+static int h_cap(struct parse_state *s, const struct option_def *d, char **a)
+{
+	uint64_t mask;
+	int r = caps_parse(d->name, a[0], &mask);
+
+	if (r < 0)
+		return r;
+	if (d->flag)
+		s->c->caps_keep |= mask;
+	else
+		s->c->caps_keep &= ~mask;
+	return 0;
+}
+
 static int parse_args_fd(struct parse_state *s, const char *fdstr);
 static int h_args(struct parse_state *s, const struct option_def *d, char **a)
 {
@@ -607,8 +622,9 @@ static const struct option_def options[] = {
 	  h_timeout, 0 },
 	{ "--rlimit", 1, "NAME=SOFT[:HARD]", SEC_PROC, "set a resource limit (e.g. NOFILE=1024)",
 	  h_rlimit, 0 },
-	{ "--cap-add", 1, "CAP", SEC_PROC, "keep capability CAP (or ALL)", h_unsupported, 0 },
-	{ "--cap-drop", 1, "CAP", SEC_PROC, "drop capability CAP (or ALL)", h_unsupported, 0 },
+	{ "--cap-add", 1, "CAP", SEC_PROC,
+	  "keep capability CAP (or ALL) inside the sandbox's user namespace", h_cap, 1 },
+	{ "--cap-drop", 1, "CAP", SEC_PROC, "drop capability CAP (or ALL) again", h_cap, 0 },
 	{ "--seccomp", 1, "FD|none", SEC_PROC,
 	  "replace the default seccomp filter by the BPF program read from FD (none: no filter)",
 	  h_seccomp, 0 },

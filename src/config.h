@@ -95,6 +95,7 @@ struct sbx_config {
 	size_t n_add_seccomp_fds;
 	char *seccomp_export; /* --seccomp-export FILE */
 
+	uint64_t caps_keep; /* 1 << CAP_*: --cap-add minus --cap-drop */
 	bool disable_userns;
 	bool assert_userns_disabled;
 	int verbose;

@@ -163,7 +163,7 @@ __attribute__((noreturn)) static void child_main(const struct sbx_config *c, pid
 		child_fail(err_fd, "lock-file");
 	if (set_rlimits(c) < 0)
 		child_fail(err_fd, "rlimit");
-	if (caps_drop_all() < 0)
+	if (caps_apply(c->caps_keep) < 0)
 		child_fail(err_fd, "capabilities");
 	/* Nothing else may read our memory or open /proc/1/exe for writing once we are
 	 * the sandbox's init. */
