@@ -43,7 +43,7 @@ int caps_apply(uint64_t keep)
 	/* Ambient capabilities survive execve for a non-root uid; only the kept ones. */
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return sbx_err(errno, "clear ambient capabilities");
-	for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
+	for (int cap = 0; keep && cap <= CAP_LAST_CAP; cap++)
 		if ((keep & (1ULL << cap)) &&
 		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
 			return sbx_err(errno, "raise ambient capability %s", capng_capability_to_name(cap));

@@ -47,9 +47,8 @@ void init_exec_command(const struct sbx_config *c, int err_fd, const sigset_t *o
 	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
 	if (c->sync_fd >= 0)
 		(void)fcntl(c->sync_fd, F_SETFD, 0);
-	for (int s = 1; s < NSIG; s++)
-		if (s != SIGKILL && s != SIGSTOP)
-			signal(s, SIG_DFL);
+	/* sbx installs no handlers (signals arrive through sigwaitinfo/signalfd), so exec
+	 * resets nothing of ours; only the mask is ours to restore. */
 	sigprocmask(SIG_SETMASK, orig_mask, NULL);
 	if (c->argv0)
 		c->argv[0] = c->argv0;
