@@ -30,6 +30,7 @@ struct parse_state {
 	bool has_size;
 	uint64_t size;
 	bool hostname_set;
+	char **overlay_srcs; /* --overlay-src layers waiting for their overlay */
 	int args_depth;
 	enum cli_action action;
 };
@@ -496,6 +497,34 @@ static int h_cap(struct parse_state *s, const struct option_def *d, char **a)
 	return 0;
 }
 
+static int h_overlay_src(struct parse_state *s, const struct option_def *d, char **a)
+{
+	(void)d;
+	strv_push(&s->overlay_srcs, xstrdup(a[0]));
+	return 0;
+}
+
+static int h_overlay(struct parse_state *s, const struct option_def *d, char **a)
+{
+	enum sbx_overlay_kind kind = (enum sbx_overlay_kind)d->flag;
+	const char *dest = kind == OVERLAY_RW ? a[2] : a[0];
+	size_t need = kind == OVERLAY_RO ? 2 : 1;
+	struct sbx_op *op;
+	int r = check_dest(d->name, dest);
+
+	if (r < 0)
+		return r;
+	if (strv_length(s->overlay_srcs) < need)
+		return sbx_errx("%s %s needs at least %zu --overlay-src before it", d->name, dest,
+				need);
+	op = config_add_op(s->c, OP_OVERLAY, kind == OVERLAY_RW ? a[0] : NULL, dest);
+	op->overlay = kind;
+	op->overlay_srcs = TAKE_PTR(s->overlay_srcs);
+	if (kind == OVERLAY_RW)
+		op->workdir = xstrdup(a[1]);
+	return take_pending(s, op, false, false, d->name);
+}
+
 static int parse_args_fd(struct parse_state *s, const char *fdstr);
 static int h_args(struct parse_state *s, const struct option_def *d, char **a)
 {
@@ -590,13 +619,16 @@ static const struct option_def options[] = {
 	{ "--perms", 1, "OCTAL", SEC_FS, "mode of the next --dir, --tmpfs, --file or --bind-data",
 	  h_perms, 0 },
 	{ "--size", 1, "BYTES", SEC_FS, "size of the next --tmpfs (suffixes K M G)", h_size, 0 },
-	{ "--overlay-src", 1, "SRC", SEC_FS, "lower layer for the next overlay", h_unsupported,
-	  0 },
-	{ "--overlay", 3, "RWSRC WORKDIR DEST", SEC_FS, "overlay mount with a writable layer",
-	  h_unsupported, 0 },
-	{ "--tmp-overlay", 1, "DEST", SEC_FS, "overlay mount with a tmpfs writable layer",
-	  h_unsupported, 0 },
-	{ "--ro-overlay", 1, "DEST", SEC_FS, "read-only overlay mount", h_unsupported, 0 },
+	{ "--overlay-src", 1, "SRC", SEC_FS, "add a lower layer (later ones on top) to the next overlay",
+	  h_overlay_src, 0 },
+	{ "--overlay", 3, "RWSRC WORKDIR DEST", SEC_FS,
+	  "overlay of the layers on DEST; writes go to RWSRC (WORKDIR on the same fs)", h_overlay,
+	  OVERLAY_RW },
+	{ "--tmp-overlay", 1, "DEST", SEC_FS,
+	  "overlay of the layers on DEST; writes go to a tmpfs and vanish", h_overlay,
+	  OVERLAY_TMP },
+	{ "--ro-overlay", 1, "DEST", SEC_FS, "read-only overlay of at least two layers on DEST",
+	  h_overlay, OVERLAY_RO },
 	{ "--chdir", 1, "DIR", SEC_FS, "working directory inside (default: the current one)",
 	  h_chdir, 0 },
 	{ "--lock-file", 1, "DEST", SEC_FS, "hold a lock on DEST while the sandbox runs",
@@ -770,6 +802,11 @@ static int finalize(struct parse_state *s)
 		return sbx_errx("--perms must be followed by an option that creates a file");
 	if (s->has_size)
 		return sbx_errx("--size must be followed by --tmpfs");
+	if (s->overlay_srcs) {
+		strv_free(s->overlay_srcs);
+		return sbx_errx("--overlay-src must be followed by --overlay, --tmp-overlay or "
+				"--ro-overlay");
+	}
 
 	if (c->bare) {
 		c->clone_flags = CLONE_NEWUSER | CLONE_NEWNS | (s->unshare_req & ~CLONE_NEWUSER);

@@ -25,6 +25,8 @@ void config_free(struct sbx_config *c)
 	for (size_t i = 0; i < c->n_ops; i++) {
 		free(c->ops[i].src);
 		free(c->ops[i].dest);
+		strv_free(c->ops[i].overlay_srcs);
+		free(c->ops[i].workdir);
 	}
 	free(c->ops);
 	free(c->hostname);

@@ -23,6 +23,13 @@ enum sbx_op_type {
 	OP_FILE,	  /* --file FD DEST */
 	OP_BIND_DATA,	  /* --bind-data, --ro-bind-data */
 	OP_CHMOD,	  /* --chmod */
+	OP_OVERLAY,	  /* --overlay, --tmp-overlay, --ro-overlay (layers in overlay_srcs) */
+};
+
+enum sbx_overlay_kind {
+	OVERLAY_RW,  /* --overlay RWSRC WORKDIR DEST */
+	OVERLAY_TMP, /* --tmp-overlay DEST: writes go to an invisible tmpfs */
+	OVERLAY_RO,  /* --ro-overlay DEST */
 };
 
 enum {
@@ -40,6 +47,10 @@ struct sbx_op {
 	mode_t perms; /* --perms, --chmod; valid if has_perms */
 	bool has_perms;
 	uint64_t size; /* --size for tmpfs; 0 = kernel default */
+	/* overlays: lower layers, bottom first; src = upper dir, workdir for OVERLAY_RW */
+	enum sbx_overlay_kind overlay;
+	char **overlay_srcs;
+	char *workdir;
 };
 
 enum sbx_net {

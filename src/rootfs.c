@@ -24,6 +24,7 @@ struct ctx {
 	int dev_fd[ELEMENTSOF(dev_nodes)];
 	int sys_fd;	 /* host /sys, for --net=host */
 	int root_fd;	 /* the new root */
+	int **layer_fd;	 /* per overlay op: lower layers, then upper and workdir (or -1) */
 	unsigned data_seq;
 };
 
@@ -493,6 +494,108 @@ static int do_remount_ro(struct ctx *x, const struct sbx_op *op)
 	return 0;
 }
 
+static void fd_path(char *buf, size_t n, int fd)
+{
+	snprintf(buf, n, "/proc/self/fd/%d", fd);
+}
+
+static int overlay_set(int fs, const char *key, const char *value, const char *dest)
+{
+	if (fsconfig(fs, FSCONFIG_SET_STRING, key, value, 0) < 0)
+		return sbx_err(errno, "%s: overlay %s", dest, key);
+	return 0;
+}
+
+/* The tmpfs holding a --tmp-overlay's upper and work directories. overlayfs takes a
+ * private clone of the upper mount, which must be attached in our namespace at that
+ * moment: it goes on a scratch directory of the new root, detached right after. */
+static int tmp_upper(struct ctx *x, char *scratch, size_t n, int *ret_upper, int *ret_work,
+		     const char *dest)
+{
+	_cleanup_close_ int dir = -1, mnt = -1;
+	const char *opts[] = { "mode", "0755", NULL };
+	int r;
+
+	snprintf(scratch, n, ".sbx-overlay-%u", x->data_seq++);
+	if (mkdirat(x->root_fd, scratch, 0700) < 0)
+		return sbx_err(errno, "%s: overlay scratch directory", dest);
+	dir = openat(x->root_fd, scratch, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dir < 0)
+		return sbx_err(errno, "%s: overlay scratch directory", dest);
+	if ((r = mount_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, dir, dest)) < 0)
+		return r;
+	mnt = openat(x->root_fd, scratch, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (mnt < 0 || mkdirat(mnt, "upper", 0755) < 0 || mkdirat(mnt, "work", 0755) < 0)
+		return sbx_err(errno, "%s: overlay directories", dest);
+	*ret_upper = openat(mnt, "upper", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	*ret_work = openat(mnt, "work", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*ret_upper < 0 || *ret_work < 0)
+		return sbx_err(errno, "%s: overlay directories", dest);
+	return 0;
+}
+
+static int drop_scratch(struct ctx *x, const char *scratch, const char *dest)
+{
+	char path[64];
+
+	fd_path(path, sizeof(path), x->root_fd);
+	strncat(path, "/", sizeof(path) - strlen(path) - 1);
+	strncat(path, scratch, sizeof(path) - strlen(path) - 1);
+	if (umount2(path, MNT_DETACH) < 0 || unlinkat(x->root_fd, scratch, AT_REMOVEDIR) < 0)
+		return sbx_err(errno, "%s: remove the overlay scratch directory", dest);
+	return 0;
+}
+
+static int do_overlay(struct ctx *x, const struct sbx_op *op, int *fds)
+{
+	size_t n = strv_length(op->overlay_srcs), len = 0;
+	_cleanup_free_ char *lower = xmalloc(n * 32 + 1);
+	_cleanup_close_ int fs = -1, mnt = -1, target = -1, up = -1, work = -1;
+	char path[64], scratch[32] = "";
+	int r;
+
+	/* Layers go by /proc/self/fd paths: the host paths are hidden by now, the fds
+	 * opened earlier are not. overlayfs lists the top layer first. */
+	for (size_t i = n; i-- > 0;)
+		len += (size_t)sprintf(lower + len, "%s/proc/self/fd/%d", len ? ":" : "", fds[i]);
+	target = open_target(x, op->dest, TARGET_DIR, 0755);
+	if (target < 0)
+		return target;
+	fs = fsopen("overlay", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return sbx_err(errno, "%s: overlayfs", op->dest);
+	if ((r = overlay_set(fs, "lowerdir", lower, op->dest)) < 0)
+		return r;
+	if (op->overlay == OVERLAY_TMP &&
+	    (r = tmp_upper(x, scratch, sizeof(scratch), &up, &work, op->dest)) < 0)
+		return r;
+	if (op->overlay == OVERLAY_RW) {
+		up = fds[n];
+		work = fds[n + 1];
+		fds[n] = fds[n + 1] = -1;
+	}
+	if (op->overlay != OVERLAY_RO) {
+		fd_path(path, sizeof(path), up);
+		if ((r = overlay_set(fs, "upperdir", path, op->dest)) < 0)
+			return r;
+		fd_path(path, sizeof(path), work);
+		if ((r = overlay_set(fs, "workdir", path, op->dest)) < 0)
+			return r;
+	}
+	/* Inside a user namespace overlayfs keeps its metadata in user.* xattrs. */
+	(void)fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0);
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return sbx_err(errno, "%s: mount overlay", op->dest);
+	mnt = fsmount(fs, FSMOUNT_CLOEXEC,
+		      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+			      (op->overlay == OVERLAY_RO ? MOUNT_ATTR_RDONLY : 0));
+	if (mnt < 0)
+		return sbx_err(errno, "%s: mount overlay", op->dest);
+	if (scratch[0] && (r = drop_scratch(x, scratch, op->dest)) < 0)
+		return r;
+	return attach(mnt, target, op->dest);
+}
+
 static int run_op(struct ctx *x, size_t i)
 {
 	const struct sbx_op *op = &x->c->ops[i];
@@ -523,8 +626,40 @@ static int run_op(struct ctx *x, size_t i)
 		return do_bind_data(x, op);
 	case OP_CHMOD:
 		return do_chmod(x, op);
+	case OP_OVERLAY:
+		return do_overlay(x, op, x->layer_fd[i]);
 	}
 	return sbx_errx("unknown mount operation %d", op->type);
+}
+
+static int open_dir(const char *path, const char *what, const char *dest)
+{
+	int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return sbx_err(errno, "overlay on %s: %s %s", dest, what, path);
+	return fd;
+}
+
+static int open_layers(struct ctx *x, const struct sbx_op *op, int **ret)
+{
+	size_t n = strv_length(op->overlay_srcs);
+	int *fds = xmalloc((n + 2) * sizeof(int));
+
+	(void)x;
+	*ret = fds;
+	for (size_t i = 0; i < n + 2; i++)
+		fds[i] = -1;
+	for (size_t i = 0; i < n; i++)
+		if ((fds[i] = open_dir(op->overlay_srcs[i], "layer", op->dest)) < 0)
+			return fds[i];
+	if (op->overlay == OVERLAY_RW) {
+		if ((fds[n] = open_dir(op->src, "upper directory", op->dest)) < 0)
+			return fds[n];
+		if ((fds[n + 1] = open_dir(op->workdir, "work directory", op->dest)) < 0)
+			return fds[n + 1];
+	}
+	return 0;
 }
 
 /* Host paths are opened while the host's tree is still in view; everything after works on
@@ -541,6 +676,12 @@ static int open_sources(struct ctx *x)
 			need_dev = true;
 		if (op->type == OP_SYSFS && !(c->clone_flags & CLONE_NEWNET))
 			need_sys = true;
+		if (op->type == OP_OVERLAY) {
+			int r = open_layers(x, op, &x->layer_fd[i]);
+			if (r < 0)
+				return r;
+			continue;
+		}
 		if (op->type == OP_BIND_FD) {
 			x->src_fd[i] = op->fd;
 			continue;
@@ -581,7 +722,8 @@ static int enter_root(int root_fd)
 int rootfs_setup(const struct sbx_config *c)
 {
 	_cleanup_free_ int *src_fd = xmalloc((c->n_ops + 1) * sizeof(int));
-	struct ctx x = { .c = c, .src_fd = src_fd, .sys_fd = -1, .root_fd = -1 };
+	_cleanup_free_ int **layer_fd = xmalloc((c->n_ops + 1) * sizeof(int *));
+	struct ctx x = { .c = c, .src_fd = src_fd, .sys_fd = -1, .root_fd = -1, .layer_fd = layer_fd };
 	int r;
 
 	for (size_t i = 0; i < ELEMENTSOF(x.dev_fd); i++)
@@ -601,6 +743,12 @@ int rootfs_setup(const struct sbx_config *c)
 	for (size_t i = 0; i < c->n_ops; i++)
 		if (src_fd[i] >= 0 && c->ops[i].type != OP_BIND_FD)
 			close(src_fd[i]);
+	for (size_t i = 0; i < c->n_ops; i++) {
+		for (size_t k = 0; layer_fd[i] && k < strv_length(c->ops[i].overlay_srcs) + 2; k++)
+			if (layer_fd[i][k] >= 0)
+				close(layer_fd[i][k]);
+		free(layer_fd[i]);
+	}
 	for (size_t i = 0; i < ELEMENTSOF(x.dev_fd); i++)
 		if (x.dev_fd[i] >= 0)
 			close(x.dev_fd[i]);
