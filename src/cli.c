@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "cgroup.h"
 #include "log.h"
 #include "profile.h"
 
@@ -43,6 +44,7 @@ enum opt_section {
 	SEC_NS,
 	SEC_FS,
 	SEC_PROC,
+	SEC_LIMITS,
 	SEC_FD,
 	_SEC_MAX,
 };
@@ -52,6 +54,7 @@ static const char *const section_titles[_SEC_MAX] = {
 	[SEC_NS] = "Namespaces and identity",
 	[SEC_FS] = "Filesystem (applied in the order given, on top of the profile)",
 	[SEC_PROC] = "Process",
+	[SEC_LIMITS] = "Resource limits (cgroup v2)",
 	[SEC_FD] = "File descriptors",
 };
 
@@ -525,6 +528,50 @@ static int h_overlay(struct parse_state *s, const struct option_def *d, char **a
 	return take_pending(s, op, false, false, d->name);
 }
 
+static int h_limit(struct parse_state *s, const struct option_def *d, char **a)
+{
+	struct sbx_limits *l = &s->c->limits;
+
+	switch (d->flag) {
+	case 0:
+		return parse_size(d->name, a[0], &l->memory);
+	case 1:
+		return parse_size(d->name, a[0], &l->memory_swap);
+	case 2:
+		return parse_cpus(d->name, a[0], &l->cpu_quota_usec);
+	case 3:
+		return parse_range(d->name, a[0], 1, 10000, &l->cpu_weight);
+	case 4:
+		return parse_range(d->name, a[0], 1, 10000, &l->io_weight);
+	default:
+		return parse_range(d->name, a[0], 1, UINT32_MAX, &l->pids);
+	}
+}
+
+static int h_cgroup(struct parse_state *s, const struct option_def *d, char **a)
+{
+	static const char *const modes[] = { "auto", "systemd", "direct", "none" };
+
+	for (size_t i = 0; i < ELEMENTSOF(modes); i++)
+		if (streq(a[0], modes[i])) {
+			s->c->cgroup = (enum sbx_cgroup_mode)i;
+			return 0;
+		}
+	return sbx_errx("%s: unknown backend '%s' (expected auto, systemd, direct or none)",
+			d->name, a[0]);
+}
+
+static int h_slice(struct parse_state *s, const struct option_def *d, char **a)
+{
+	size_t n = strlen(a[0]);
+
+	if (n < 7 || strcmp(a[0] + n - 6, ".slice") != 0 || strchr(a[0], '/'))
+		return sbx_errx("%s: '%s' is not a slice name (e.g. sbx.slice)", d->name, a[0]);
+	free(s->c->slice);
+	s->c->slice = xstrdup(a[0]);
+	return 0;
+}
+
 static int parse_args_fd(struct parse_state *s, const char *fdstr);
 static int h_args(struct parse_state *s, const struct option_def *d, char **a)
 {
@@ -664,6 +711,24 @@ static const struct option_def options[] = {
 	  h_add_seccomp_fd, 0 },
 	{ "--seccomp-export", 1, "FILE", SEC_PROC,
 	  "write the default seccomp filter as BPF to FILE and exit", h_seccomp_export, 0 },
+
+	/* Resource limits */
+	{ "--memory", 1, "SIZE", SEC_LIMITS, "memory limit (e.g. 512M); the command is killed beyond it",
+	  h_limit, 0 },
+	{ "--memory-swap", 1, "SIZE", SEC_LIMITS, "swap limit (0: no swap)", h_limit, 1 },
+	{ "--cpus", 1, "N", SEC_LIMITS, "CPU time limit in CPUs (e.g. 1.5)", h_limit, 2 },
+	{ "--cpu-weight", 1, "1-10000", SEC_LIMITS, "CPU share relative to others (default 100)",
+	  h_limit, 3 },
+	{ "--io-weight", 1, "1-10000", SEC_LIMITS, "I/O share relative to others (default 100)",
+	  h_limit, 4 },
+	{ "--pids", 1, "N", SEC_LIMITS, "at most N processes and threads", h_limit, 5 },
+	{ "--cgroup", 1, "BACKEND", SEC_LIMITS,
+	  "auto (default), systemd (user manager scope), direct (delegated subtree), none",
+	  h_cgroup, 0 },
+	{ "--slice", 1, "NAME", SEC_LIMITS, "systemd slice for the sandbox's scope", h_slice, 0 },
+	{ "--cgroup-writable", 0, NULL, SEC_LIMITS,
+	  "let the sandbox manage its own cgroup subtree (/sys/fs/cgroup writable)", h_bool,
+	  CFG(cgroup_writable) },
 
 	/* File descriptors */
 	{ "--info-fd", 1, "FD", SEC_FD, "write JSON with the child pid and namespaces to FD",
@@ -826,9 +891,11 @@ static int finalize(struct parse_state *s)
 		if (!c->hostname)
 			c->hostname = xstrdup("sbx");
 	}
-	/* No cgroup backend places the child yet, so the cgroup namespace can be made
-	 * together with the others. */
-	if (c->unshare_cgroup)
+	if (c->cgroup == CGROUP_NONE && (config_has_limits(c) || c->slice))
+		return sbx_errx("--cgroup=none: resource limits and --slice need a cgroup");
+	/* Without a cgroup of its own the sandbox's cgroup namespace can be made with the
+	 * others; with one, the child makes it once it has been moved (cgroup_place). */
+	if (c->unshare_cgroup && !cgroup_wanted(c))
 		c->clone_flags |= CLONE_NEWCGROUP;
 	if (c->as_pid_1 && !(c->clone_flags & CLONE_NEWPID))
 		return sbx_errx("--as-pid-1 needs --unshare-pid");

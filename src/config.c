@@ -15,6 +15,8 @@ void config_init(struct sbx_config *c)
 		.block_fd = -1,
 		.userns_block_fd = -1,
 		.seccomp_fd = -1,
+		.limits = { LIMIT_UNSET, LIMIT_UNSET, LIMIT_UNSET, LIMIT_UNSET, LIMIT_UNSET,
+			    LIMIT_UNSET },
 	};
 	c->uid = c->caller_uid;
 	c->gid = c->caller_gid;
@@ -39,7 +41,17 @@ void config_free(struct sbx_config *c)
 	strv_free(c->lock_files);
 	free(c->add_seccomp_fds);
 	free(c->seccomp_export);
+	free(c->slice);
 	*c = (struct sbx_config){ 0 };
+}
+
+bool config_has_limits(const struct sbx_config *c)
+{
+	const struct sbx_limits *l = &c->limits;
+
+	return l->memory != LIMIT_UNSET || l->memory_swap != LIMIT_UNSET ||
+	       l->cpu_quota_usec != LIMIT_UNSET || l->cpu_weight != LIMIT_UNSET ||
+	       l->io_weight != LIMIT_UNSET || l->pids != LIMIT_UNSET;
 }
 
 struct sbx_op *config_add_op(struct sbx_config *c, enum sbx_op_type type, const char *src,

@@ -58,6 +58,25 @@ enum sbx_net {
 	NET_HOST, /* the caller's network namespace */
 };
 
+#define LIMIT_UNSET UINT64_MAX
+
+/* cgroup v2 limits; LIMIT_UNSET where not asked for. */
+struct sbx_limits {
+	uint64_t memory;	 /* bytes: MemoryMax */
+	uint64_t memory_swap;	 /* bytes: MemorySwapMax */
+	uint64_t cpu_quota_usec; /* per second: CPUQuotaPerSecUSec */
+	uint64_t cpu_weight;	 /* CPUWeight */
+	uint64_t io_weight;	 /* IOWeight */
+	uint64_t pids;		 /* TasksMax */
+};
+
+enum sbx_cgroup_mode {
+	CGROUP_AUTO,
+	CGROUP_SYSTEMD,
+	CGROUP_DIRECT,
+	CGROUP_NONE,
+};
+
 struct sbx_config {
 	/* identity */
 	uid_t caller_uid;
@@ -107,12 +126,19 @@ struct sbx_config {
 	char *seccomp_export; /* --seccomp-export FILE */
 
 	uint64_t caps_keep; /* 1 << CAP_*: --cap-add minus --cap-drop */
+	/* cgroup */
+	struct sbx_limits limits;
+	enum sbx_cgroup_mode cgroup;
+	char *slice;
+	bool cgroup_writable;
+
 	bool disable_userns;
 	bool assert_userns_disabled;
 	int verbose;
 };
 
 void config_init(struct sbx_config *c);
+bool config_has_limits(const struct sbx_config *c);
 void config_free(struct sbx_config *c);
 struct sbx_op *config_add_op(struct sbx_config *c, enum sbx_op_type type, const char *src,
 			     const char *dest);

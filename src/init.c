@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "log.h"
 
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT };
@@ -71,7 +72,38 @@ static int status_to_code(int status)
 	return 125;
 }
 
-void init_run(const struct sbx_config *c, int err_fd, const sigset_t *orig_mask)
+static void format_size(char *buf, size_t n, uint64_t v)
+{
+	static const char units[] = "KMGT";
+	int u = -1;
+
+	while (u < 3 && v >= 1024 && v % 1024 == 0) {
+		v /= 1024;
+		u++;
+	}
+	if (u < 0)
+		snprintf(buf, n, "%llu bytes", (unsigned long long)v);
+	else
+		snprintf(buf, n, "%llu%c", (unsigned long long)v, units[u]);
+}
+
+/* Exits with the command's status; an OOM kill is said as such (DESIGN.md). */
+__attribute__((noreturn)) static void finish(const struct sbx_config *c, int err_fd, int status,
+					     int memory_events_fd)
+{
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL &&
+	    cgroup_oom_kills(memory_events_fd) > 0) {
+		char size[32], msg[128];
+		format_size(size, sizeof(size), c->limits.memory);
+		snprintf(msg, sizeof(msg), "killed: memory limit %s reached", size);
+		report(err_fd, 137, msg);
+		_exit(137);
+	}
+	_exit(status_to_code(status));
+}
+
+void init_run(const struct sbx_config *c, int err_fd, const sigset_t *orig_mask,
+	      int memory_events_fd)
 {
 	sigset_t set;
 	pid_t cmd;
@@ -86,9 +118,7 @@ void init_run(const struct sbx_config *c, int err_fd, const sigset_t *orig_mask)
 	}
 	if (cmd == 0)
 		init_exec_command(c, err_fd, orig_mask);
-	/* The command's own copy reports exec failures; ours must not keep the pipe open,
-	 * or the parent would wait on it for as long as the sandbox runs. */
-	close(err_fd);
+	/* The pipe stays open: the parent reads it to the end only after we exit. */
 
 	for (;;) {
 		siginfo_t si;
@@ -109,7 +139,7 @@ void init_run(const struct sbx_config *c, int err_fd, const sigset_t *orig_mask)
 			if (p <= 0)
 				break;
 			if (p == cmd)
-				_exit(status_to_code(status));
+				finish(c, err_fd, status, memory_events_fd);
 		}
 	}
 }

@@ -15,4 +15,4 @@ __attribute__((noreturn)) void init_exec_command(const struct sbx_config *c, int
 /* PID 1 of the sandbox: starts the command, forwards signals, reaps orphans, and exits
  * with the command's status. Never returns. */
 __attribute__((noreturn)) void init_run(const struct sbx_config *c, int err_fd,
-					const sigset_t *orig_mask);
+					const sigset_t *orig_mask, int memory_events_fd);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "cgroup.h"
 #include "init.h"
 #include "log.h"
 #include "net.h"
@@ -130,6 +131,7 @@ static int assert_userns_disabled(void)
 __attribute__((noreturn)) static void child_main(const struct sbx_config *c, pid_t parent,
 						 int go_fd, int err_fd, const sigset_t *orig_mask)
 {
+	int memory_events_fd = -1;
 	char b;
 	ssize_t n;
 
@@ -143,6 +145,16 @@ __attribute__((noreturn)) static void child_main(const struct sbx_config *c, pid
 	if (n != 1)
 		_exit(EXIT_SBX_FAILED); /* the parent failed and said why */
 	close(go_fd);
+
+	/* Placed in its cgroup by now: the cgroup namespace is rooted there. */
+	if (cgroup_wanted(c)) {
+		if (c->limits.memory != LIMIT_UNSET)
+			memory_events_fd = cgroup_open_memory_events();
+		if (c->unshare_cgroup && unshare(CLONE_NEWCGROUP) < 0) {
+			sbx_err(errno, "unshare the cgroup namespace");
+			child_fail(err_fd, "cgroup");
+		}
+	}
 
 	if (c->userns_block_fd >= 0 && wait_fd(c->userns_block_fd, "--userns-block-fd") < 0)
 		child_fail(err_fd, "userns");
@@ -181,7 +193,7 @@ __attribute__((noreturn)) static void child_main(const struct sbx_config *c, pid
 
 	if (c->as_pid_1)
 		init_exec_command(c, err_fd, orig_mask);
-	init_run(c, err_fd, orig_mask);
+	init_run(c, err_fd, orig_mask, memory_events_fd);
 }
 
 /* ---- parent side ------------------------------------------------------------------- */
@@ -316,6 +328,7 @@ static int die_with_caller(void)
 int launch_run(const struct sbx_config *c)
 {
 	struct supervisor s = { .c = c, .err_fd = -1, .sig_fd = -1, .timer_fd = -1 };
+	struct cgroup_run cg = { .backend = CGROUP_NONE };
 	int go[2], err[2], code, r;
 	sigset_t fwd, orig;
 	pid_t self = getpid();
@@ -347,12 +360,17 @@ int launch_run(const struct sbx_config *c)
 	s.err_fd = err[0];
 
 	r = userns_write_maps(c, s.child);
+	if (r < 0)
+		sbx_errx("userns: %s", sbx_errmsg());
+	if (r == 0 && cgroup_wanted(c))
+		r = cgroup_place(c, s.child, &cg);
 	if (r == 0)
 		r = status_write_start(c, s.child);
 	if (r < 0) {
 		kill(s.child, SIGKILL);
 		waitpid(s.child, NULL, 0);
-		log_error("userns: %s", sbx_errmsg());
+		cgroup_release(&cg);
+		log_error("%s", sbx_errmsg());
 		return EXIT_SBX_FAILED;
 	}
 
@@ -374,8 +392,10 @@ int launch_run(const struct sbx_config *c)
 
 	if ((r = supervise(&s)) < 0) {
 		kill(s.child, SIGKILL);
+		cgroup_release(&cg);
 		goto fail_early;
 	}
+	cgroup_release(&cg);
 	code = exit_code(&s);
 	if (s.msg[0] && s.timeouts == 0)
 		log_error("%s", s.msg);

@@ -9,28 +9,34 @@ static char last_error[1024];
 static bool level_prefix;
 static int verbose;
 
+/* Formats into a scratch buffer first: callers may wrap the previous message
+ * (sbx_errx("...: %s", sbx_errmsg())). */
 int sbx_err(int errnum, const char *fmt, ...)
 {
+	char tmp[sizeof(last_error)];
 	va_list ap;
 	size_t n;
 
 	if (errnum <= 0)
 		errnum = EIO;
 	va_start(ap, fmt);
-	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
-	n = strlen(last_error);
-	snprintf(last_error + n, sizeof(last_error) - n, ": %s", strerror(errnum));
+	n = strlen(tmp);
+	snprintf(tmp + n, sizeof(tmp) - n, ": %s", strerror(errnum));
+	memcpy(last_error, tmp, sizeof(tmp));
 	return -errnum;
 }
 
 int sbx_errx(const char *fmt, ...)
 {
+	char tmp[sizeof(last_error)];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
+	memcpy(last_error, tmp, sizeof(tmp));
 	return -EINVAL;
 }
 

@@ -382,7 +382,8 @@ static int do_sysfs(struct ctx *x, const struct sbx_op *op)
 		cg = sys_openat2(x->root_fd, rel(path), O_PATH | O_DIRECTORY, RESOLVE_IN_ROOT);
 		if (cg < 0)
 			return 0; /* a kernel without cgroups */
-		r = mount_fs("cgroup2", NULL, ro, cg, path);
+		r = mount_fs("cgroup2", NULL, x->c->cgroup_writable ? ro & ~MOUNT_ATTR_RDONLY : ro,
+			     cg, path);
 		/* No cgroup2 on this kernel: /sys/fs/cgroup stays empty rather than failing. */
 		if (r == -ENODEV)
 			return 0;

@@ -279,6 +279,47 @@ int parse_rlimit(const char *opt, const char *s, struct sbx_rlimit *ret)
 	return 0;
 }
 
+int parse_cpus(const char *opt, const char *s, uint64_t *ret_usec_per_sec)
+{
+	uint64_t whole, frac = 0, scale = 1000000;
+	char *end;
+
+	if (parse_u64(s, &whole, &end) < 0 || whole > 4096)
+		return sbx_errx("%s: invalid CPU count '%s' (expected e.g. 0.5, 1, 2.25)", opt,
+				s ? s : "");
+	if (*end == '.') {
+		const char *p = end + 1;
+		if (!isdigit((unsigned char)*p))
+			return sbx_errx("%s: invalid CPU count '%s'", opt, s);
+		for (; isdigit((unsigned char)*p); p++) {
+			scale /= 10;
+			frac += (uint64_t)(*p - '0') * scale;
+			if (scale == 0)
+				return sbx_errx("%s: '%s' has more than 6 decimals", opt, s);
+		}
+		end = (char *)p;
+	}
+	if (*end)
+		return sbx_errx("%s: invalid CPU count '%s'", opt, s);
+	*ret_usec_per_sec = whole * 1000000 + frac;
+	/* systemd's CPUQuota granularity is 1% (10 ms per second) */
+	if (*ret_usec_per_sec < 10000)
+		return sbx_errx("%s: '%s' is below the smallest quota, 0.01", opt, s);
+	return 0;
+}
+
+int parse_range(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *ret)
+{
+	uint64_t v;
+	char *end;
+
+	if (parse_u64(s, &v, &end) < 0 || *end || v < min || v > max)
+		return sbx_errx("%s: invalid value '%s' (expected a number from %llu to %llu)", opt,
+				s ? s : "", (unsigned long long)min, (unsigned long long)max);
+	*ret = v;
+	return 0;
+}
+
 int write_all(int fd, const void *buf, size_t n)
 {
 	const char *p = buf;

@@ -77,6 +77,10 @@ struct sbx_rlimit {
 };
 int parse_rlimit(const char *opt, const char *s, struct sbx_rlimit *ret);
 const char *rlimit_name(int resource);
+/* "1.5" CPUs → 1500000 µs of CPU time per second. */
+int parse_cpus(const char *opt, const char *s, uint64_t *ret_usec_per_sec);
+/* An integer in [min, max]. */
+int parse_range(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *ret);
 
 /* fd helpers: EINTR-safe loops. */
 int write_all(int fd, const void *buf, size_t n);

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "config.h"
+
+struct cgroup_run {
+	enum sbx_cgroup_mode backend; /* the one that placed the sandbox */
+	char *unit;		      /* systemd: the scope's name */
+	char *dir;		      /* direct: the cgroup directory we created */
+};
+
+/* Whether c asks for a cgroup of its own (limits, a slice, or a backend named). */
+bool cgroup_wanted(const struct sbx_config *c);
+
+/* In the parent, after clone and before the child goes on: puts pid into a new cgroup
+ * with c's limits, through the backend c->cgroup selects (DESIGN.md "cgroup v2
+ * backends"). */
+int cgroup_place(const struct sbx_config *c, pid_t pid, struct cgroup_run *run);
+
+/* After the sandbox ended: removes what the direct backend created. */
+void cgroup_release(struct cgroup_run *run);
+
+/* In the child, before pivot_root: an fd on its cgroup's memory.events, to tell an OOM
+ * kill from another SIGKILL at the end; -1 when there is none. */
+int cgroup_open_memory_events(void);
+/* Count of OOM kills recorded in memory.events (read from the start). */
+long cgroup_oom_kills(int fd);
