@@ -18,7 +18,7 @@ DEPS_CHECK ?= bash scripts/deps.sh check $(DEPS_PKGS) cmocka
 CFLAGS ?= -O2 -g -Wall -Wextra -Werror -fstack-protector-strong -D_FORTIFY_SOURCE=2
 LDFLAGS ?= -Wl,-z,relro -Wl,-z,now
 # Recursive on purpose: pkg-config runs after the dependency check has installed it.
-SBX_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(shell $(PKG_CONFIG) --cflags $(PKGS))
+SBX_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Ibuild/gen $(shell $(PKG_CONFIG) --cflags $(PKGS))
 LDLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
 TEST_CFLAGS = -Isrc -Wno-unused-parameter $(shell $(PKG_CONFIG) --cflags cmocka)
 TEST_LDLIBS = $(shell $(PKG_CONFIG) --libs cmocka || echo -lcmocka)
@@ -54,6 +54,13 @@ build/sbx: $(OBJS) | deps
 build/obj/%.o: src/%.c | deps
 	@mkdir -p $(@D)
 	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(SBX_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+# The built-in profiles are compiled in from profiles/*.profile.
+PROFILES := $(wildcard profiles/*.profile)
+build/gen/profiles.inc: $(PROFILES) scripts/embed-profiles.sh
+	@mkdir -p $(@D)
+	$(call say,GEN,$@)sh scripts/embed-profiles.sh $@ $(PROFILES)
+build/obj/profile.o: build/gen/profiles.inc
 
 unit-tests: $(UNIT_BINS)
 

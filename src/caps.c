@@ -9,6 +9,13 @@
 
 #include "log.h"
 
+const char *caps_name(int cap)
+{
+	const char *n = capng_capability_to_name((unsigned)cap);
+
+	return n ? n : "unknown";
+}
+
 int caps_parse(const char *opt, const char *name, uint64_t *ret)
 {
 	int cap;

@@ -33,6 +33,7 @@ struct parse_state {
 	bool hostname_set;
 	char **overlay_srcs; /* --overlay-src layers waiting for their overlay */
 	int args_depth;
+	int profile_depth; /* > 0 while reading a profile */
 	enum cli_action action;
 };
 
@@ -347,6 +348,7 @@ static int h_setenv(struct parse_state *s, const struct option_def *d, char **a)
 	if (!a[0][0] || strchr(a[0], '='))
 		return sbx_errx("%s: invalid variable name '%s'", d->name, a[0]);
 	env_set(&s->c->env, a[0], a[1]);
+	strv_push(&s->c->env_ops, xasprintf("setenv=%s=%s", a[0], a[1]));
 	return 0;
 }
 
@@ -354,6 +356,7 @@ static int h_unsetenv(struct parse_state *s, const struct option_def *d, char **
 {
 	(void)d;
 	env_unset(s->c->env, a[0]);
+	strv_push(&s->c->env_ops, xasprintf("unsetenv=%s", a[0]));
 	return 0;
 }
 
@@ -369,6 +372,7 @@ static int h_clearenv(struct parse_state *s, const struct option_def *d, char **
 	s->c->env = NULL;
 	if (keep)
 		strv_push(&s->c->env, keep);
+	strv_push(&s->c->env_ops, xstrdup("clearenv"));
 	return 0;
 }
 
@@ -572,6 +576,41 @@ static int h_slice(struct parse_state *s, const struct option_def *d, char **a)
 	return 0;
 }
 
+static int h_ro_bind_host(struct parse_state *s, const struct option_def *d, char **a)
+{
+	if (a[0][0] != '/')
+		return sbx_errx("%s: '%s' is not an absolute path", d->name, a[0]);
+	profile_ro_bind_host(s->c, a[0]);
+	return 0;
+}
+
+static int h_bind_cwd(struct parse_state *s, const struct option_def *d, char **a)
+{
+	(void)d;
+	(void)a;
+	profile_bind_cwd(s->c);
+	return 0;
+}
+
+static int h_tmpfs_home(struct parse_state *s, const struct option_def *d, char **a)
+{
+	(void)d;
+	(void)a;
+	profile_tmpfs_home(s->c);
+	return 0;
+}
+
+static int parse_profile(struct parse_state *s, const char *name);
+static int h_profile(struct parse_state *s, const struct option_def *d, char **a)
+{
+	(void)d;
+	/* On the command line, profiles were applied before everything else (cli_parse);
+	 * inside a profile, this is an include. */
+	if (s->profile_depth == 0)
+		return 0;
+	return parse_profile(s, a[0]);
+}
+
 static int parse_args_fd(struct parse_state *s, const char *fdstr);
 static int h_args(struct parse_state *s, const struct option_def *d, char **a)
 {
@@ -592,6 +631,11 @@ static const struct option_def options[] = {
 	{ "--args", 1, "FD", SEC_GENERAL, "read NUL-separated arguments from FD", h_args, 0 },
 	{ "--level-prefix", 0, NULL, SEC_GENERAL, "prefix messages with syslog levels <N>",
 	  h_level_prefix, 0 },
+	{ "--profile", 1, "NAME|FILE", SEC_GENERAL,
+	  "start from this profile instead of the default one (see sbx.profile(5))", h_profile,
+	  0 },
+	{ "--dry-run", 0, NULL, SEC_GENERAL,
+	  "print the resolved configuration as a profile and exit", h_action, CLI_DRY_RUN },
 	{ "--print-options", 0, NULL, SEC_GENERAL, NULL, h_action, CLI_PRINT_OPTIONS },
 
 	/* Namespaces and identity */
@@ -676,6 +720,17 @@ static const struct option_def options[] = {
 	  OVERLAY_TMP },
 	{ "--ro-overlay", 1, "DEST", SEC_FS, "read-only overlay of at least two layers on DEST",
 	  h_overlay, OVERLAY_RO },
+	{ "--ro-bind-host", 1, "PATH", SEC_FS,
+	  "bind the host's PATH read-only at PATH, or recreate it if it is a symlink", h_ro_bind_host,
+	  0 },
+	{ "--bind-cwd", 0, NULL, SEC_FS,
+	  "bind the current directory read-write at its own path (not /, /proc, /sys, /dev)",
+	  h_bind_cwd, 0 },
+	{ "--tmpfs-home", 0, NULL, SEC_FS, "an empty private tmpfs (0700) at $HOME", h_tmpfs_home,
+	  0 },
+	{ "--sysfs", 1, "DEST", SEC_FS,
+	  "read-only /sys: a fresh sysfs and cgroup2 with a new network namespace, else the host's",
+	  h_dest_op, OP_SYSFS },
 	{ "--chdir", 1, "DIR", SEC_FS, "working directory inside (default: the current one)",
 	  h_chdir, 0 },
 	{ "--lock-file", 1, "DEST", SEC_FS, "hold a lock on DEST while the sandbox runs",
@@ -836,13 +891,129 @@ static int parse_list(struct parse_state *s, char **args, size_t n, size_t *cons
 	return 0;
 }
 
-static bool wants_bare(int argc, char **argv)
+/* Splits a profile line into words: blanks separate, "..." and '...' quote, a backslash
+ * escapes the next character (not within '...'), '#' at the start of a word begins a
+ * comment. */
+static int split_line(const char *p, char ***ret)
+{
+	_cleanup_strv_free_ char **words = NULL;
+	size_t cap = strlen(p) + 1;
+
+	for (;;) {
+		_cleanup_free_ char *w = NULL;
+		size_t n = 0;
+		char quote = 0;
+
+		while (*p == ' ' || *p == '\t' || *p == '\r')
+			p++;
+		if (!*p || *p == '#')
+			break;
+		w = xmalloc(cap);
+		for (; *p; p++) {
+			if (quote) {
+				if (*p == quote) {
+					quote = 0;
+					continue;
+				}
+				if (*p == '\\' && quote == '"' && p[1])
+					p++;
+				w[n++] = *p;
+			} else if (*p == '"' || *p == '\'') {
+				quote = *p;
+			} else if (*p == ' ' || *p == '\t' || *p == '\r') {
+				break;
+			} else {
+				if (*p == '\\' && p[1])
+					p++;
+				w[n++] = *p;
+			}
+		}
+		if (quote)
+			return sbx_errx("unterminated %c quote", quote);
+		w[n] = '\0';
+		strv_push(&words, TAKE_PTR(w));
+	}
+	*ret = TAKE_PTR(words);
+	return 0;
+}
+
+static int parse_profile_line(struct parse_state *s, char **words)
+{
+	_cleanup_free_ char **args = NULL;
+	_cleanup_free_ char *opt = NULL;
+	size_t n = strv_length(words), consumed = 0;
+	int r;
+
+	if (streq(words[0], "include")) {
+		if (n != 2)
+			return sbx_errx("include needs exactly one profile name");
+		return parse_profile(s, words[1]);
+	}
+	if (words[0][0] == '-')
+		return sbx_errx("'%s': write options without the leading dashes", words[0]);
+	opt = xasprintf("--%s", words[0]);
+	{
+		const char *inl;
+		const struct option_def *d = find_option(opt, &inl);
+		if (!d || !d->help || d->handler == h_action || streq(d->name, "--bare") ||
+		    streq(d->name, "--args"))
+			return sbx_errx("unknown or misplaced option '%s'", words[0]);
+		if (n - 1 != (size_t)d->nargs && !inl)
+			return sbx_errx("%s takes %d argument%s (%s), got %zu", words[0], d->nargs,
+					d->nargs == 1 ? "" : "s", d->argnames ? d->argnames : "",
+					n - 1);
+	}
+	args = xmalloc((n + 1) * sizeof(char *));
+	args[0] = opt;
+	for (size_t i = 1; i < n; i++)
+		args[i] = words[i];
+	r = parse_list(s, args, n, &consumed);
+	return r < 0 ? r : 0;
+}
+
+static int parse_profile(struct parse_state *s, const char *name)
+{
+	_cleanup_free_ char *text = NULL, *origin = NULL;
+	char *line, *save = NULL;
+	unsigned lineno = 0;
+	int r;
+
+	if (s->profile_depth >= 16)
+		return sbx_errx("profile %s: includes nested too deeply (an include loop?)", name);
+	if ((r = profile_find(name, &text, &origin)) < 0)
+		return r;
+	s->profile_depth++;
+	/* strtok_r would merge empty lines and break the line count; split by hand. */
+	for (line = text; line; line = save) {
+		_cleanup_strv_free_ char **words = NULL;
+		save = strchr(line, '\n');
+		if (save)
+			*save++ = '\0';
+		lineno++;
+		r = split_line(line, &words);
+		if (r == 0 && words)
+			r = parse_profile_line(s, words);
+		if (r < 0) {
+			/* Keep the innermost file:line of an include chain. */
+			if (strncmp(sbx_errmsg(), "profile ", 8) != 0)
+				sbx_errx("profile %s:%u: %s", origin, lineno, sbx_errmsg());
+			s->profile_depth--;
+			return r;
+		}
+	}
+	s->profile_depth--;
+	return 0;
+}
+
+/* --bare and --profile must be known before anything else is parsed: they decide what
+ * the command line is laid on. */
+static void prescan(int argc, char **argv, bool *bare, char ***profiles)
 {
 	const char *base = argv[0] ? strrchr(argv[0], '/') : NULL;
 
 	base = base ? base + 1 : argv[0];
 	if (base && streq(base, "bwrap"))
-		return true;
+		*bare = true;
 	for (int i = 1; i < argc; i++) {
 		const char *inl;
 		const struct option_def *d;
@@ -852,11 +1023,12 @@ static bool wants_bare(int argc, char **argv)
 		if (!d)
 			break;
 		if (streq(d->name, "--bare"))
-			return true;
+			*bare = true;
+		if (streq(d->name, "--profile") && (inl || i + 1 < argc))
+			strv_push(profiles, xstrdup(inl ? inl : argv[i + 1]));
 		if (!inl)
 			i += d->nargs;
 	}
-	return false;
 }
 
 static int finalize(struct parse_state *s)
@@ -901,8 +1073,6 @@ static int finalize(struct parse_state *s)
 		return sbx_errx("--as-pid-1 needs --unshare-pid");
 	if (!c->argv)
 		strv_push(&c->argv, xstrdup("/bin/sh"));
-	if (!c->bare)
-		return profile_default(c);
 	return 0;
 }
 
@@ -912,17 +1082,31 @@ int cli_parse(int argc, char **argv, struct sbx_config *c, enum cli_action *acti
 	size_t consumed = 0;
 	int r;
 
-	c->bare = wants_bare(argc, argv);
+	_cleanup_strv_free_ char **profiles = NULL;
+
+	prescan(argc, argv, &c->bare, &profiles);
 	c->cwd = getcwd(NULL, 0);
 	c->env = strv_copy(environ);
 	if (!c->bare)
 		env_set(&c->env, "container", "sbx");
+	if (!profiles && !c->bare)
+		strv_push(&profiles, xstrdup("default"));
+	for (size_t i = 0; profiles && profiles[i]; i++) {
+		s.profile_depth = 0;
+		r = parse_profile(&s, profiles[i]);
+		if (r < 0)
+			return r;
+		if (s.has_perms || s.has_size || s.overlay_srcs)
+			return sbx_errx("profile %s: ends with --perms, --size or --overlay-src "
+					"waiting for its option",
+					profiles[i]);
+	}
 
 	r = parse_list(&s, argv + 1, (size_t)(argc > 0 ? argc - 1 : 0), &consumed);
 	if (r < 0)
 		return r;
 	*action = s.action;
-	if (s.action != CLI_RUN && s.action != CLI_SECCOMP_EXPORT)
+	if (s.action != CLI_RUN && s.action != CLI_SECCOMP_EXPORT && s.action != CLI_DRY_RUN)
 		return 0;
 	for (size_t i = 1 + consumed; i < (size_t)argc; i++)
 		strv_push(&c->argv, xstrdup(argv[i]));

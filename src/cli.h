@@ -10,6 +10,7 @@ enum cli_action {
 	CLI_VERSION,
 	CLI_PRINT_OPTIONS,
 	CLI_SECCOMP_EXPORT,
+	CLI_DRY_RUN,
 };
 
 /* Fills c from argv (argv[0] included: invoked as "bwrap" means --bare). Pure apart from

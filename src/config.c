@@ -37,6 +37,7 @@ void config_free(struct sbx_config *c)
 	strv_free(c->argv);
 	free(c->argv0);
 	strv_free(c->env);
+	strv_free(c->env_ops);
 	free(c->rlimits);
 	strv_free(c->lock_files);
 	free(c->add_seccomp_fds);

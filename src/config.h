@@ -102,7 +102,8 @@ struct sbx_config {
 	/* process */
 	char **argv;
 	char *argv0;
-	char **env; /* the command's complete environment */
+	char **env;	/* the command's complete environment */
+	char **env_ops; /* "clearenv", "setenv=K=V", "unsetenv=K" as given, for --dry-run */
 	bool die_with_parent;
 	bool new_session;
 	bool as_pid_1;

@@ -5,6 +5,7 @@
 #include "config.h"
 #include "launch.h"
 #include "log.h"
+#include "profile.h"
 #include "seccomp.h"
 
 #include <fcntl.h>
@@ -50,6 +51,10 @@ int main(int argc, char **argv)
 		break;
 	case CLI_PRINT_OPTIONS:
 		cli_print_options(stdout);
+		code = 0;
+		break;
+	case CLI_DRY_RUN:
+		profile_print(stdout, &c);
 		code = 0;
 		break;
 	case CLI_SECCOMP_EXPORT:

@@ -1,6 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
+#include <stdio.h>
+
 #include "config.h"
 
-/* Lays the built-in default profile (DESIGN.md, section 1) under the command line's ops. */
-int profile_default(struct sbx_config *c);
+/* Finds profile NAME: a path (contains '/'), else $XDG_CONFIG_HOME/sbx/profiles/NAME.profile,
+ * /etc/sbx/profiles/NAME.profile, then the built-in ones. *ret_origin names where it came
+ * from (for messages). */
+int profile_find(const char *name, char **ret_text, char **ret_origin);
+
+/* Names of the built-in profiles, NULL-terminated. */
+const char *const *profile_builtin_names(void);
+
+/* The building blocks of the default profile (sbx's own options). */
+void profile_ro_bind_host(struct sbx_config *c, const char *path);
+void profile_bind_cwd(struct sbx_config *c);
+void profile_tmpfs_home(struct sbx_config *c);
+
+/* Writes c as a profile that gives the same sandbox when read back (--dry-run). */
+void profile_print(FILE *f, const struct sbx_config *c);
