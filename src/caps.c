@@ -33,6 +33,21 @@ int caps_parse(const char *opt, const char *name, uint64_t *ret)
 	return 0;
 }
 
+uint64_t caps_init_mask(uint64_t keep)
+{
+	uint64_t all = (CAP_LAST_CAP >= 63) ? UINT64_MAX : ((1ULL << (CAP_LAST_CAP + 1)) - 1);
+	uint64_t setpcap = 1ULL << CAP_SETPCAP;
+
+	if ((keep & all) == all)
+		return 0;
+	if (!(keep & setpcap))
+		return keep | setpcap;
+	for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
+		if (!(keep & (1ULL << cap)))
+			return keep | (1ULL << cap);
+	return 0;
+}
+
 int caps_apply(uint64_t keep)
 {
 	capng_clear(CAPNG_SELECT_BOTH);

@@ -6,6 +6,14 @@
  * permitted, inheritable, ambient, bounding) and sets no_new_privs. */
 int caps_apply(uint64_t keep);
 
+/* The capabilities sbx's init keeps beside the command's: one more than the command has
+ * (and CAP_SETPCAP, to drop it again in the command). A process may read another's /proc
+ * files and ptrace it only if its capabilities are a superset of the target's
+ * (cap_ptrace_access_check), so the sandbox cannot reach its init, while the caller,
+ * owner of the user namespace, still can (sbx --enter). Returns 0 when the command keeps
+ * every capability and no guard is left. */
+uint64_t caps_init_mask(uint64_t keep);
+
 /* "net_admin" for CAP_NET_ADMIN. */
 const char *caps_name(int cap);
 

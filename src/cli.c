@@ -5,13 +5,16 @@
 #include <errno.h>
 #include <limits.h>
 #include <sched.h>
+#include <signal.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "caps.h"
 #include "cgroup.h"
 #include "log.h"
 #include "profile.h"
+#include "registry.h"
 
 #ifndef SBX_VERSION
 #define SBX_VERSION "0.1.0"
@@ -46,6 +49,7 @@ enum opt_section {
 	SEC_FS,
 	SEC_PROC,
 	SEC_LIMITS,
+	SEC_NAMED,
 	SEC_FD,
 	_SEC_MAX,
 };
@@ -56,6 +60,7 @@ static const char *const section_titles[_SEC_MAX] = {
 	[SEC_FS] = "Filesystem (applied in the order given, on top of the profile)",
 	[SEC_PROC] = "Process",
 	[SEC_LIMITS] = "Resource limits (cgroup v2)",
+	[SEC_NAMED] = "Named sandboxes",
 	[SEC_FD] = "File descriptors",
 };
 
@@ -600,6 +605,56 @@ static int h_tmpfs_home(struct parse_state *s, const struct option_def *d, char 
 	return 0;
 }
 
+static int h_name(struct parse_state *s, const struct option_def *d, char **a)
+{
+	int r = registry_valid_name(a[0]);
+
+	(void)d;
+	if (r < 0)
+		return r;
+	free(s->c->name);
+	s->c->name = xstrdup(a[0]);
+	return 0;
+}
+
+/* --enter NAME, --stop NAME */
+static int h_target(struct parse_state *s, const struct option_def *d, char **a)
+{
+	int r = registry_valid_name(a[0]);
+
+	if (r < 0)
+		return r;
+	free(s->c->target);
+	s->c->target = xstrdup(a[0]);
+	s->action = (enum cli_action)d->flag;
+	return 0;
+}
+
+static int h_signal(struct parse_state *s, const struct option_def *d, char **a)
+{
+	const char *n = a[0];
+	uint64_t v;
+
+	if (strncasecmp(n, "SIG", 3) == 0)
+		n += 3;
+	for (int sig = 1; sig < NSIG; sig++) {
+		const char *abbrev = sigabbrev_np(sig);
+		if (abbrev && strcasecmp(abbrev, n) == 0) {
+			s->c->stop_signal = sig;
+			return 0;
+		}
+	}
+	if (parse_range(d->name, a[0], 1, NSIG - 1, &v) < 0)
+		return sbx_errx("%s: unknown signal '%s' (e.g. TERM, INT, KILL, 15)", d->name, a[0]);
+	s->c->stop_signal = (int)v;
+	return 0;
+}
+
+static int h_grace(struct parse_state *s, const struct option_def *d, char **a)
+{
+	return parse_duration(d->name, a[0], &s->c->stop_grace_usec);
+}
+
 static int parse_profile(struct parse_state *s, const char *name);
 static int h_profile(struct parse_state *s, const struct option_def *d, char **a)
 {
@@ -637,6 +692,21 @@ static const struct option_def options[] = {
 	{ "--dry-run", 0, NULL, SEC_GENERAL,
 	  "print the resolved configuration as a profile and exit", h_action, CLI_DRY_RUN },
 	{ "--print-options", 0, NULL, SEC_GENERAL, NULL, h_action, CLI_PRINT_OPTIONS },
+
+	/* Named sandboxes */
+	{ "--name", 1, "NAME", SEC_NAMED, "register the sandbox under NAME while it runs", h_name,
+	  0 },
+	{ "--list", 0, NULL, SEC_NAMED, "list your running named sandboxes and exit", h_action,
+	  CLI_LIST },
+	{ "--json", 0, NULL, SEC_NAMED, "with --list: print JSON", h_bool, CFG(json) },
+	{ "--enter", 1, "NAME", SEC_NAMED,
+	  "run COMMAND (default: $SHELL) inside the running sandbox NAME", h_target, CLI_ENTER },
+	{ "--stop", 1, "NAME", SEC_NAMED, "stop the sandbox NAME (--signal, then SIGKILL)",
+	  h_target, CLI_STOP },
+	{ "--signal", 1, "SIG", SEC_NAMED, "with --stop: the first signal (default TERM)",
+	  h_signal, 0 },
+	{ "--grace", 1, "DURATION", SEC_NAMED, "with --stop: time before SIGKILL (default 5s)",
+	  h_grace, 0 },
 
 	/* Namespaces and identity */
 	{ "--net", 1, "MODE", SEC_NS, "network: none (loopback only, default) or host", h_net, 0 },
@@ -1106,10 +1176,15 @@ int cli_parse(int argc, char **argv, struct sbx_config *c, enum cli_action *acti
 	if (r < 0)
 		return r;
 	*action = s.action;
-	if (s.action != CLI_RUN && s.action != CLI_SECCOMP_EXPORT && s.action != CLI_DRY_RUN)
+	if (s.action != CLI_RUN && s.action != CLI_SECCOMP_EXPORT && s.action != CLI_DRY_RUN &&
+	    s.action != CLI_ENTER)
 		return 0;
 	for (size_t i = 1 + consumed; i < (size_t)argc; i++)
 		strv_push(&c->argv, xstrdup(argv[i]));
+	if (s.action == CLI_ENTER && !c->argv) {
+		const char *sh = getenv("SHELL");
+		strv_push(&c->argv, xstrdup(sh && sh[0] == '/' ? sh : "/bin/sh"));
+	}
 	return finalize(&s);
 }
 

@@ -11,6 +11,9 @@ enum cli_action {
 	CLI_PRINT_OPTIONS,
 	CLI_SECCOMP_EXPORT,
 	CLI_DRY_RUN,
+	CLI_LIST,
+	CLI_ENTER,
+	CLI_STOP,
 };
 
 /* Fills c from argv (argv[0] included: invoked as "bwrap" means --bare). Pure apart from

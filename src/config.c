@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -15,6 +16,8 @@ void config_init(struct sbx_config *c)
 		.block_fd = -1,
 		.userns_block_fd = -1,
 		.seccomp_fd = -1,
+		.stop_signal = SIGTERM,
+		.stop_grace_usec = 5000000,
 		.limits = { LIMIT_UNSET, LIMIT_UNSET, LIMIT_UNSET, LIMIT_UNSET, LIMIT_UNSET,
 			    LIMIT_UNSET },
 	};
@@ -43,6 +46,8 @@ void config_free(struct sbx_config *c)
 	free(c->add_seccomp_fds);
 	free(c->seccomp_export);
 	free(c->slice);
+	free(c->name);
+	free(c->target);
 	*c = (struct sbx_config){ 0 };
 }
 

@@ -133,6 +133,13 @@ struct sbx_config {
 	char *slice;
 	bool cgroup_writable;
 
+	/* named sandboxes */
+	char *name;	   /* --name: registered while it runs */
+	char *target;	   /* NAME of --enter / --stop */
+	bool json;	   /* --list --json */
+	int stop_signal;   /* --signal */
+	uint64_t stop_grace_usec;
+
 	bool disable_userns;
 	bool assert_userns_disabled;
 	int verbose;

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "cgroup.h"
 #include "log.h"
 
@@ -41,6 +42,12 @@ void init_exec_command(const struct sbx_config *c, int err_fd, const sigset_t *o
 
 	if (c->new_session && setsid() < 0) {
 		snprintf(msg, sizeof(msg), "new-session: setsid: %s", strerror(errno));
+		report(err_fd, 125, msg);
+		_exit(125);
+	}
+	/* Drop init's guard capability (caps_init_mask). */
+	if (caps_apply(c->caps_keep) < 0) {
+		snprintf(msg, sizeof(msg), "capabilities: %s", sbx_errmsg());
 		report(err_fd, 125, msg);
 		_exit(125);
 	}

@@ -21,6 +21,7 @@
 #include "init.h"
 #include "log.h"
 #include "net.h"
+#include "registry.h"
 #include "rootfs.h"
 #include "seccomp.h"
 #include "status.h"
@@ -29,6 +30,9 @@
 #define EXIT_SBX_FAILED 125
 #define EXIT_TIMEOUT 124
 #define KILL_GRACE_USEC 2000000ULL
+
+/* Held by the supervisor while a named sandbox runs; the child must not keep a copy. */
+static int registry_lock_fd = -1;
 
 /* ---- child side -------------------------------------------------------------------- */
 
@@ -175,13 +179,18 @@ __attribute__((noreturn)) static void child_main(const struct sbx_config *c, pid
 		child_fail(err_fd, "lock-file");
 	if (set_rlimits(c) < 0)
 		child_fail(err_fd, "rlimit");
-	if (caps_apply(c->caps_keep) < 0)
-		child_fail(err_fd, "capabilities");
-	/* Nothing else may read our memory or open /proc/1/exe for writing once we are
-	 * the sandbox's init. */
-	if (prctl(PR_SET_DUMPABLE, 0) < 0) {
-		sbx_err(errno, "prctl PR_SET_DUMPABLE");
-		child_fail(err_fd, "capabilities");
+	/* Nothing in the sandbox may read init's memory or open /proc/1/exe: init keeps one
+	 * capability more than the command (caps_init_mask). Where no capability is left to
+	 * keep (--cap-add ALL), init is made undumpable instead, at the price of
+	 * sbx --enter, which then cannot open its namespaces either. */
+	{
+		uint64_t init_caps = c->as_pid_1 ? c->caps_keep : caps_init_mask(c->caps_keep);
+		if (caps_apply(init_caps ? init_caps : c->caps_keep) < 0)
+			child_fail(err_fd, "capabilities");
+		if (!init_caps && prctl(PR_SET_DUMPABLE, 0) < 0) {
+			sbx_err(errno, "prctl PR_SET_DUMPABLE");
+			child_fail(err_fd, "capabilities");
+		}
 	}
 	if (c->assert_userns_disabled && assert_userns_disabled() < 0)
 		child_fail(err_fd, "assert-userns-disabled");
@@ -329,11 +338,14 @@ int launch_run(const struct sbx_config *c)
 {
 	struct supervisor s = { .c = c, .err_fd = -1, .sig_fd = -1, .timer_fd = -1 };
 	struct cgroup_run cg = { .backend = CGROUP_NONE };
+	_cleanup_free_ char *registry = NULL;
 	int go[2], err[2], code, r;
 	sigset_t fwd, orig;
 	pid_t self = getpid();
 
 	if (c->die_with_parent && (r = die_with_caller()) < 0)
+		goto fail_early;
+	if (c->name && (r = registry_lock_fd = registry_claim(c->name, &registry)) < 0)
 		goto fail_early;
 	init_forwarded_signals(&fwd);
 	sigprocmask(SIG_BLOCK, &fwd, &orig);
@@ -353,6 +365,8 @@ int launch_run(const struct sbx_config *c)
 	if (s.child == 0) {
 		close(go[1]);
 		close(err[0]);
+		if (registry_lock_fd >= 0)
+			close(registry_lock_fd);
 		child_main(c, (c->clone_flags & CLONE_NEWPID) ? 0 : self, go[0], err[1], &orig);
 	}
 	close(go[0]);
@@ -366,10 +380,13 @@ int launch_run(const struct sbx_config *c)
 		r = cgroup_place(c, s.child, &cg);
 	if (r == 0)
 		r = status_write_start(c, s.child);
+	if (r == 0 && registry)
+		r = registry_publish(registry, c, self, s.child);
 	if (r < 0) {
 		kill(s.child, SIGKILL);
 		waitpid(s.child, NULL, 0);
 		cgroup_release(&cg);
+		registry_remove(registry, registry_lock_fd);
 		log_error("%s", sbx_errmsg());
 		return EXIT_SBX_FAILED;
 	}
@@ -393,9 +410,11 @@ int launch_run(const struct sbx_config *c)
 	if ((r = supervise(&s)) < 0) {
 		kill(s.child, SIGKILL);
 		cgroup_release(&cg);
+		registry_remove(registry, registry_lock_fd);
 		goto fail_early;
 	}
 	cgroup_release(&cg);
+	registry_remove(registry, registry_lock_fd);
 	code = exit_code(&s);
 	if (s.msg[0] && s.timeouts == 0)
 		log_error("%s", s.msg);
@@ -407,6 +426,7 @@ int launch_run(const struct sbx_config *c)
 	return code;
 
 fail_early:
+	registry_remove(registry, registry_lock_fd);
 	log_error("%s", sbx_errmsg());
 	return EXIT_SBX_FAILED;
 }

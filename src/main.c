@@ -4,7 +4,9 @@
 #include "cli.h"
 #include "config.h"
 #include "launch.h"
+#include "enter.h"
 #include "log.h"
+#include "registry.h"
 #include "profile.h"
 #include "seccomp.h"
 
@@ -52,6 +54,17 @@ int main(int argc, char **argv)
 	case CLI_PRINT_OPTIONS:
 		cli_print_options(stdout);
 		code = 0;
+		break;
+	case CLI_LIST:
+		code = registry_list(stdout, c.json) < 0 ? 125 : 0;
+		if (code)
+			log_error("%s", sbx_errmsg());
+		break;
+	case CLI_ENTER:
+		code = enter_run(&c, c.target);
+		break;
+	case CLI_STOP:
+		code = stop_run(c.target, c.stop_signal, c.stop_grace_usec);
 		break;
 	case CLI_DRY_RUN:
 		profile_print(stdout, &c);
