@@ -691,6 +691,8 @@ static const struct option_def options[] = {
 	  0 },
 	{ "--dry-run", 0, NULL, SEC_GENERAL,
 	  "print the resolved configuration as a profile and exit", h_action, CLI_DRY_RUN },
+	{ "--check", 0, NULL, SEC_GENERAL,
+	  "check what this host supports and how to fix what is missing", h_action, CLI_CHECK },
 	{ "--print-options", 0, NULL, SEC_GENERAL, NULL, h_action, CLI_PRINT_OPTIONS },
 
 	/* Named sandboxes */

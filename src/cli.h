@@ -14,6 +14,7 @@ enum cli_action {
 	CLI_LIST,
 	CLI_ENTER,
 	CLI_STOP,
+	CLI_CHECK,
 };
 
 /* Fills c from argv (argv[0] included: invoked as "bwrap" means --bare). Pure apart from

@@ -97,10 +97,13 @@ static int take_locks(const struct sbx_config *c)
 {
 	for (size_t i = 0; c->lock_files && c->lock_files[i]; i++) {
 		/* Kept open (and locked) by PID 1 for the sandbox's lifetime. */
+		struct flock fl = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
 		int fd = open(c->lock_files[i], O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			return sbx_err(errno, "--lock-file %s", c->lock_files[i]);
-		if (flock(fd, LOCK_SH) < 0)
+		/* bubblewrap takes a POSIX read lock, which flatpak tests for; an flock too,
+		 * for tools that use flock(1). */
+		if (fcntl(fd, F_SETLKW, &fl) < 0 || flock(fd, LOCK_SH) < 0)
 			return sbx_err(errno, "--lock-file %s: lock", c->lock_files[i]);
 	}
 	return 0;

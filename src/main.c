@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <stdio.h>
 
+#include "check.h"
 #include "cli.h"
 #include "config.h"
 #include "launch.h"
@@ -65,6 +66,9 @@ int main(int argc, char **argv)
 		break;
 	case CLI_STOP:
 		code = stop_run(c.target, c.stop_signal, c.stop_grace_usec);
+		break;
+	case CLI_CHECK:
+		code = check_run(stdout);
 		break;
 	case CLI_DRY_RUN:
 		profile_print(stdout, &c);

@@ -176,20 +176,32 @@ static int mount_fs(const char *fstype, const char *const *opts, unsigned attrs,
 	return attach(mnt, target_fd, dest);
 }
 
-static int bind_tree(int src_fd, unsigned flags, int target_fd, const char *dest)
+/* A detached copy of the mount tree at dirfd/path (path "" for dirfd itself), flags
+ * applied; -errno without a message, so callers can tell a missing source. */
+static int clone_tree(int dirfd, const char *path, unsigned flags)
 {
-	_cleanup_close_ int tree = open_tree(src_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-							      AT_RECURSIVE | AT_EMPTY_PATH);
+	_cleanup_close_ int tree = open_tree(dirfd, path,
+					     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
+						     (path[0] ? 0 : AT_EMPTY_PATH));
 	struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID };
 
 	if (tree < 0)
-		return sbx_err(errno, "%s: bind", dest);
+		return -errno;
 	if (flags & BIND_READONLY)
 		attr.attr_set |= MOUNT_ATTR_RDONLY;
 	if (!(flags & BIND_DEVICES))
 		attr.attr_set |= MOUNT_ATTR_NODEV;
 	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
-		return sbx_err(errno, "%s: set mount flags", dest);
+		return -errno;
+	return TAKE_FD(tree);
+}
+
+static int bind_tree(int src_fd, unsigned flags, int target_fd, const char *dest)
+{
+	_cleanup_close_ int tree = clone_tree(src_fd, "", flags);
+
+	if (tree < 0)
+		return sbx_err(-tree, "%s: bind", dest);
 	return attach(tree, target_fd, dest);
 }
 
@@ -200,16 +212,23 @@ static enum target_kind kind_of(int fd)
 	return fstat(fd, &st) == 0 && !S_ISDIR(st.st_mode) ? TARGET_FILE : TARGET_DIR;
 }
 
-static int do_bind(struct ctx *x, const struct sbx_op *op, int src_fd)
+static int reopen_root(struct ctx *x);
+
+/* tree_fd: the source, cloned with its flags in open_sources(). */
+static int do_bind(struct ctx *x, const struct sbx_op *op, int tree_fd)
 {
 	_cleanup_close_ int target = -1;
+	int r;
 
-	if (src_fd < 0)
+	if (tree_fd < 0)
 		return 0; /* a -try source that is missing */
-	target = open_target(x, op->dest, kind_of(src_fd), 0755);
+	target = open_target(x, op->dest, kind_of(tree_fd), 0755);
 	if (target < 0)
 		return target;
-	return bind_tree(src_fd, op->flags, target, op->dest);
+	if ((r = attach(tree_fd, target, op->dest)) < 0)
+		return r;
+	/* A bind on "/" covers the base tmpfs: what follows goes on top of it. */
+	return streq(rel(op->dest), ".") ? reopen_root(x) : 0;
 }
 
 static int do_tmpfs(struct ctx *x, const struct sbx_op *op)
@@ -683,15 +702,22 @@ static int open_sources(struct ctx *x)
 				return r;
 			continue;
 		}
+		/* Cloned now, not at their turn: a copy of "/" or "/tmp" made after the base
+		 * tmpfs is mounted would carry that tmpfs along. */
 		if (op->type == OP_BIND_FD) {
-			x->src_fd[i] = op->fd;
+			x->src_fd[i] = clone_tree(op->fd, "", op->flags);
+			if (x->src_fd[i] < 0)
+				return sbx_err(-x->src_fd[i], "%s %d on %s",
+					       (op->flags & BIND_READONLY) ? "--ro-bind-fd" : "--bind-fd",
+					       op->fd, op->dest);
 			continue;
 		}
 		if (op->type != OP_BIND)
 			continue;
-		x->src_fd[i] = open(op->src, O_PATH | O_CLOEXEC);
-		if (x->src_fd[i] < 0 && !(errno == ENOENT && (op->flags & BIND_TRY)))
-			return sbx_err(errno, "bind %s on %s: source %s", op->src, op->dest, op->src);
+		x->src_fd[i] = clone_tree(AT_FDCWD, op->src, op->flags);
+		if (x->src_fd[i] < 0 && !(x->src_fd[i] == -ENOENT && (op->flags & BIND_TRY)))
+			return sbx_err(-x->src_fd[i], "bind %s on %s: source %s", op->src, op->dest,
+				       op->src);
 	}
 	for (size_t i = 0; need_dev && i < ELEMENTSOF(dev_nodes); i++) {
 		char path[32];
@@ -702,6 +728,17 @@ static int open_sources(struct ctx *x)
 	}
 	if (need_sys && (x->sys_fd = open("/sys", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return sbx_err(errno, "open /sys");
+	return 0;
+}
+
+static int reopen_root(struct ctx *x)
+{
+	int fd = open(BASE_DIR, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return sbx_err(errno, "reopen the new root");
+	close(x->root_fd);
+	x->root_fd = fd;
 	return 0;
 }
 
@@ -729,6 +766,8 @@ int rootfs_setup(const struct sbx_config *c)
 
 	for (size_t i = 0; i < ELEMENTSOF(x.dev_fd); i++)
 		x.dev_fd[i] = -1;
+	for (size_t i = 0; i < c->n_ops; i++)
+		src_fd[i] = -1;
 	r = open_sources(&x);
 	/* The mount namespace is owned by our user namespace, so the host's shared mounts
 	 * arrive as slaves (mount_namespaces(7)): nothing we mount propagates back. */
@@ -742,7 +781,7 @@ int rootfs_setup(const struct sbx_config *c)
 		r = enter_root(x.root_fd);
 
 	for (size_t i = 0; i < c->n_ops; i++)
-		if (src_fd[i] >= 0 && c->ops[i].type != OP_BIND_FD)
+		if (src_fd[i] >= 0)
 			close(src_fd[i]);
 	for (size_t i = 0; i < c->n_ops; i++) {
 		for (size_t k = 0; layer_fd[i] && k < strv_length(c->ops[i].overlay_srcs) + 2; k++)

@@ -14,20 +14,22 @@ static const char *const ns_keys[][2] = {
 	{ "user", "user-namespace" },
 };
 
-static void start_json(pid_t pid, char *buf, size_t n)
+/* --info-fd gets bubblewrap's indented object, --json-status-fd one object per line. */
+static void start_json(pid_t pid, char *buf, size_t n, bool one_line)
 {
-	size_t len = (size_t)snprintf(buf, n, "{\n    \"child-pid\": %d", pid);
+	const char *sep = one_line ? " " : "\n    ";
+	size_t len = (size_t)snprintf(buf, n, "{%s\"child-pid\": %d", sep, pid);
 	char path[64];
 	struct stat st;
 
 	for (size_t i = 0; i < ELEMENTSOF(ns_keys) && len < n; i++) {
 		snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, ns_keys[i][0]);
 		if (stat(path, &st) == 0)
-			len += (size_t)snprintf(buf + len, n - len, ",\n    \"%s\": %lu", ns_keys[i][1],
-						(unsigned long)st.st_ino);
+			len += (size_t)snprintf(buf + len, n - len, ",%s\"%s\": %lu", sep,
+						ns_keys[i][1], (unsigned long)st.st_ino);
 	}
 	if (len < n)
-		snprintf(buf + len, n - len, "\n}\n");
+		snprintf(buf + len, n - len, one_line ? " }\n" : "\n}\n");
 }
 
 int status_write_start(const struct sbx_config *c, pid_t pid)
@@ -37,12 +39,14 @@ int status_write_start(const struct sbx_config *c, pid_t pid)
 
 	if (c->info_fd < 0 && c->json_status_fd < 0)
 		return 0;
-	start_json(pid, buf, sizeof(buf));
 	if (c->info_fd >= 0) {
+		start_json(pid, buf, sizeof(buf), false);
 		if ((r = write_all(c->info_fd, buf, strlen(buf))) < 0)
 			return sbx_err(-r, "--info-fd %d", c->info_fd);
 		close(c->info_fd);
 	}
+	if (c->json_status_fd >= 0)
+		start_json(pid, buf, sizeof(buf), true);
 	if (c->json_status_fd >= 0 && (r = write_all(c->json_status_fd, buf, strlen(buf))) < 0)
 		return sbx_err(-r, "--json-status-fd %d", c->json_status_fd);
 	return 0;

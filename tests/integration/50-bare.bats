@@ -1,0 +1,192 @@
+#!/usr/bin/env bats
+# --bare, and sbx invoked as bwrap: an empty root and bubblewrap's defaults (only the user
+# and mount namespaces unless --unshare-* asks for more), so that sbx can stand in where
+# bubblewrap is expected (DESIGN.md section 1). Run as the unprivileged test user.
+
+load ../lib/helpers
+
+setup() {
+	cd "$BATS_TEST_TMPDIR" || return 1
+	# The static busybox of the test rootfs: a /bin that needs nothing else.
+	bb=$SBX_ROOTFS/bin
+}
+
+# sbx_t ARGS...: sbx, bounded in time.
+sbx_t() {
+	timeout -k 5 20 "$SBX" "$@"
+}
+
+# assert_not_implemented OPTION [ARG...]: sbx refuses OPTION with 125 and one line naming it.
+assert_not_implemented() {
+	run sbx_t "$@" true
+	assert_status 125
+	[ "${#lines[@]}" -eq 1 ] || {
+		echo "expected a one-line message" >&2
+		return 1
+	}
+	assert_output_contains "$1"
+}
+
+# ---- the root -------------------------------------------------------------------------
+
+@test "--bare starts from an empty root: only what the options create" {
+	run sbx_t --bare --ro-bind "$bb" /bin /bin/ls -A /
+	assert_status 0
+	assert_output_eq bin
+}
+
+@test "--bare with the test rootfs bound on / shows exactly the rootfs's entries" {
+	run sbx_t --bare --ro-bind "$SBX_ROOTFS" / --unshare-pid --proc /proc --dev /dev \
+		/bin/sh -c 'ls -A /'
+	assert_status 0
+	assert_output_eq "$(ls -A "$SBX_ROOTFS")"
+}
+
+@test "--bare --ro-bind / / gives the host's tree, read-only, /tmp included" {
+	echo host-tmp >marker
+	run sbx_t --bare --ro-bind / / /bin/sh -c \
+		'test -x /usr/bin/env && echo has-usr; cat "$1/marker"; touch /usr/x' sh "$PWD"
+	assert_line_eq has-usr
+	assert_line_eq host-tmp
+	assert_output_contains "Read-only file system"
+}
+
+@test "the bwrap-equivalent line (--unshare-all --ro-bind / / --proc --dev --tmpfs /tmp) exits 0" {
+	run sbx_t --bare --unshare-all --die-with-parent --ro-bind / / --proc /proc --dev /dev \
+		--tmpfs /tmp true
+	assert_status 0
+}
+
+@test "--bare sets no container variable and binds no working directory" {
+	run sbx_t --bare --ro-bind "$bb" /bin /bin/sh -c 'echo "container=${container-unset}"; test -e "$1" || echo no-cwd' sh "$PWD"
+	assert_status 0
+	assert_output_eq "container=unset
+no-cwd"
+}
+
+# ---- namespaces -----------------------------------------------------------------------
+
+@test "--bare without --unshare-pid keeps the caller's pid namespace" {
+	local host
+	host=$(readlink /proc/self/ns/pid)
+	run sbx_t --bare --ro-bind "$bb" /bin --ro-bind /proc /proc /bin/readlink /proc/self/ns/pid
+	assert_status 0
+	assert_output_eq "$host"
+}
+
+@test "--bare without --unshare-pid cannot mount a fresh /proc, and says so" {
+	run sbx_t --bare --ro-bind "$bb" /bin --proc /proc /bin/true
+	assert_status 125
+	assert_output_contains /proc
+}
+
+@test "--bare without --unshare-net shares the caller's network namespace" {
+	local host
+	host=$(readlink /proc/self/ns/net)
+	run sbx_t --bare --ro-bind "$bb" /bin --ro-bind /proc /proc /bin/readlink /proc/self/ns/net
+	assert_status 0
+	assert_output_eq "$host"
+}
+
+@test "--bare keeps the caller's uts and ipc namespaces and the hostname" {
+	run sbx_t --bare --ro-bind "$bb" /bin --ro-bind /proc /proc /bin/sh -c \
+		'readlink /proc/self/ns/uts; readlink /proc/self/ns/ipc; hostname'
+	assert_status 0
+	assert_output_eq "$(readlink /proc/self/ns/uts /proc/self/ns/ipc)
+$(hostname)"
+}
+
+@test "--bare makes new user and mount namespaces" {
+	run sbx_t --bare --ro-bind "$bb" /bin --ro-bind /proc /proc /bin/sh -c \
+		'readlink /proc/self/ns/user; readlink /proc/self/ns/mnt'
+	assert_status 0
+	[ "${lines[0]}" != "$(readlink /proc/self/ns/user)" ]
+	[ "${lines[1]}" != "$(readlink /proc/self/ns/mnt)" ]
+}
+
+@test "--unshare-all in --bare gives new net (loopback only, up), pid, uts and ipc namespaces" {
+	local ns
+	run sbx_t --bare --unshare-all --ro-bind "$bb" /bin --proc /proc /bin/sh -c \
+		'for ns in net pid uts ipc; do readlink /proc/self/ns/$ns; done; ip -o link'
+	assert_status 0
+	for ns in net pid uts ipc; do
+		[[ "$output" != *"$(readlink /proc/self/ns/$ns)"* ]] || {
+			echo "the $ns namespace is the host's" >&2
+			return 1
+		}
+	done
+	[ "${#lines[@]}" -eq 5 ] # four namespaces and one interface
+	[[ "${lines[4]}" == "1: lo: <LOOPBACK,UP,"* ]]
+}
+
+@test "--unshare-all in --bare: PID 1 is sbx's init, the command is not PID 1" {
+	local name
+	name=$(basename "$SBX" | cut -c1-15)
+	run sbx_t --bare --unshare-all --ro-bind "$bb" /bin --proc /proc /bin/sh -c \
+		'cat /proc/1/comm; echo "$$"'
+	assert_status 0
+	assert_line_eq -n 0 "$name"
+	[ "${lines[1]}" != 1 ]
+}
+
+@test "--bare --unshare-uts --hostname NAME sets the hostname" {
+	run sbx_t --bare --unshare-uts --hostname h-test --ro-bind "$bb" /bin /bin/hostname
+	assert_status 0
+	assert_output_eq h-test
+	[ "$(hostname)" != h-test ]
+}
+
+@test "--bare --hostname without --unshare-uts fails with 125" {
+	run sbx_t --bare --hostname h-test --ro-bind "$bb" /bin /bin/hostname
+	assert_status 125
+	assert_output_contains --hostname
+	assert_output_contains --unshare-uts
+}
+
+@test "--as-pid-1 --bare without --unshare-pid fails with 125" {
+	run sbx_t --as-pid-1 --bare --ro-bind "$bb" /bin /bin/true
+	assert_status 125
+	assert_output_contains --as-pid-1
+}
+
+@test "--as-pid-1 --bare --unshare-pid runs the command as PID 1" {
+	run sbx_t --as-pid-1 --bare --unshare-pid --ro-bind "$bb" /bin --proc /proc /bin/sh -c \
+		'echo "$$"; read -r comm </proc/1/comm; echo "$comm"'
+	assert_status 0
+	assert_output_eq "1
+sh"
+}
+
+# ---- invoked as bwrap -----------------------------------------------------------------
+
+@test "sbx invoked through a symlink named bwrap behaves as --bare" {
+	ln -s "$SBX" "$BATS_TEST_TMPDIR/bwrap"
+	run timeout -k 5 20 "$BATS_TEST_TMPDIR/bwrap" --ro-bind "$bb" /bin /bin/sh -c \
+		'ls -A /; hostname; echo "container=${container-unset}"'
+	assert_status 0
+	assert_output_eq "bin
+$(hostname)
+container=unset"
+}
+
+@test "bwrap --ro-bind ROOTFS / --proc /proc --unshare-pid ls / shows the rootfs only" {
+	ln -s "$SBX" "$BATS_TEST_TMPDIR/bwrap"
+	run timeout -k 5 20 "$BATS_TEST_TMPDIR/bwrap" --ro-bind "$SBX_ROOTFS" / --proc /proc \
+		--unshare-pid /bin/ls -A /
+	assert_status 0
+	assert_output_eq "$(ls -A "$SBX_ROOTFS")"
+}
+
+# ---- not implemented: refused clearly -------------------------------------------------
+
+@test "--userns FD is refused with 125 and a one-line message" {
+	assert_not_implemented --userns 0
+}
+
+@test "--userns2 FD is refused with 125 and a one-line message" {
+	assert_not_implemented --userns2 0
+}
+
+@test "--pidns FD is refused with 125 and a one-line message" {
+	assert_not_implemented --pidns 0
+}
