@@ -6,13 +6,15 @@
 set -euo pipefail
 
 DEBIAN_PKGS="gcc libc6-dev make pkg-config libcap-ng-dev libseccomp-dev libsystemd-dev
-libcmocka-dev bats busybox-static tmux util-linux iproute2 procps uidmap bubblewrap mandoc"
+libcmocka-dev bats busybox-static tmux util-linux iproute2 procps uidmap bubblewrap mandoc
+dbus-daemon dbus-bin python3-dbusmock"
 
 # pkg-config modules checked when the caller names none (the Makefile passes DEPS_PKGS cmocka).
 DEFAULT_MODULES="libcap-ng libseccomp libsystemd cmocka"
 
 # One line per probe: kind, what, Debian package, Fedora package, Arch package.
-# kind: cmd = a command in PATH; static-busybox; libc = C library headers.
+# kind: cmd = a command in PATH; static-busybox; libc = C library headers;
+# py = a module of /usr/bin/python3 (the distribution's, whatever python3 is first in PATH).
 PROBES="cmd cc gcc gcc gcc
 libc stdio.h libc6-dev glibc-devel glibc
 cmd make make make make
@@ -25,7 +27,10 @@ cmd ip iproute2 iproute iproute2
 cmd ps procps procps-ng procps-ng
 cmd newuidmap uidmap shadow-utils shadow
 cmd bwrap bubblewrap bubblewrap bubblewrap
-cmd mandoc mandoc mandoc mandoc"
+cmd mandoc mandoc mandoc mandoc
+cmd dbus-daemon dbus-daemon dbus-daemon dbus
+cmd dbus-send dbus-bin dbus-tools dbus
+py dbusmock python3-dbusmock python3-dbusmock python-dbusmock"
 
 # pkg-config module -> Debian, Fedora, Arch package
 module_pkgs() {
@@ -51,6 +56,7 @@ probe() {
 	cmd) command -v "$2" >/dev/null 2>&1 ;;
 	libc) [ -e "/usr/include/$2" ] ;;
 	static-busybox) [ -x /bin/busybox ] && is_static /bin/busybox ;;
+	py) [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import $2" >/dev/null 2>&1 ;;
 	module) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$2" ;;
 	esac
 }

@@ -215,12 +215,14 @@ static int place_systemd(const struct sbx_config *c, pid_t pid, struct cgroup_ru
 	struct job_wait w = { .b = &b };
 	_cleanup_free_ char *unit = unit_name(c, pid);
 	char *job_copy = NULL;
+	bool bus_unreachable = false;
 	int r;
 
 	if ((r = sdbus_load(&b)) < 0)
 		return r;
 	r = b.open_user(&bus);
 	if (r < 0) {
+		bus_unreachable = true;
 		r = sbx_errx("cgroup: cannot reach the systemd user manager on D-Bus: %s (install "
 			     "dbus-user-session; log in or `loginctl enable-linger`; see: sbx --check)",
 			     r == -ENOMEDIUM ? "no session bus address" : strerror(-r));
@@ -297,7 +299,7 @@ out:
 		b.flush_close_unref(bus);
 	if (b.dl)
 		dlclose(b.dl);
-	return r;
+	return r < 0 && bus_unreachable ? -ENOTCONN : r;
 }
 
 /* ---- direct: a cgroup v2 subtree already delegated to us ----------------------------- */
@@ -340,6 +342,21 @@ static int write_limit(const char *dir, const char *file, const char *value)
 	return 0;
 }
 
+/* cgroup v2 lets a cgroup hand controllers to its children only while it holds no
+ * process itself. sbx is such a process (e.g. the sole member of a
+ * `systemd-run --user --scope -p Delegate=yes`): it moves into a leaf of its own. */
+static int leave_for_leaf(const char *parent)
+{
+	_cleanup_free_ char *leaf = xasprintf("%s/sbx-supervisor-%d", parent, getpid());
+	_cleanup_free_ char *procs = xasprintf("%s/cgroup.procs", leaf);
+	char pid[16];
+
+	if (mkdir(leaf, 0755) < 0 && errno != EEXIST)
+		return sbx_err(errno, "cgroup: create %s", leaf);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	return write_file_at(AT_FDCWD, procs, pid);
+}
+
 static int enable_controllers(const char *parent, const struct sbx_limits *l)
 {
 	char buf[128] = "";
@@ -354,7 +371,23 @@ static int enable_controllers(const char *parent, const struct sbx_limits *l)
 		strcat(buf, "+pids ");
 	if (!buf[0])
 		return 0;
-	return write_limit(parent, "cgroup.subtree_control", buf);
+	{
+		_cleanup_free_ char *ctl = xasprintf("%s/cgroup.subtree_control", parent);
+		int r = write_file_at(AT_FDCWD, ctl, buf);
+		if (r == -EBUSY && leave_for_leaf(parent) == 0)
+			r = write_file_at(AT_FDCWD, ctl, buf);
+		if (r == -EBUSY)
+			return sbx_errx("cgroup: %s holds other processes, so it cannot hand "
+					"controllers to a child (cgroup v2); run sbx alone in a "
+					"delegated cgroup, e.g. systemd-run --user --scope -p "
+					"Delegate=yes sbx ...",
+					parent);
+		if (r < 0)
+			return sbx_errx("cgroup: %s (is the controller delegated to you? see: sbx "
+					"--check)",
+					sbx_errmsg());
+	}
+	return 0;
 }
 
 static int place_direct(const struct sbx_config *c, pid_t pid, struct cgroup_run *run)
@@ -424,8 +457,13 @@ int cgroup_place(const struct sbx_config *c, pid_t pid, struct cgroup_run *run)
 	case CGROUP_AUTO:
 		break;
 	}
-	if (user_manager_reachable())
-		return place_systemd(c, pid, run);
+	if (user_manager_reachable()) {
+		r = place_systemd(c, pid, run);
+		if (r != -ENOTCONN)
+			return r;
+		/* An address that leads nowhere (a stale session): try the direct way. */
+		log_debug("%s", sbx_errmsg());
+	}
 	r = place_direct(c, pid, run);
 	if (r < 0)
 		return sbx_errx("limits need a cgroup: no systemd user manager on D-Bus "

@@ -69,7 +69,7 @@ static int find_subids(const char *file, uid_t uid, struct subid_range *ret)
 		if (ret->count > 0)
 			return 0;
 	}
-	return sbx_errx("--subids: no range for %s in %s (add one with usermod --add-subuids)",
+	return sbx_errx("--subids: no range for %s in %s (add one with usermod --add-subuids; see: sbx --check)",
 			pw ? pw->pw_name : uidstr, file);
 }
 
