@@ -404,13 +404,18 @@ static int place_direct(const struct sbx_config *c, pid_t pid, struct cgroup_run
 		return sbx_errx("cgroup: %s is not delegated to you (not writable); run inside a "
 				"Delegate=yes unit or use --cgroup=systemd",
 				parent);
-	if ((r = enable_controllers(parent, l)) < 0)
-		return r;
 	dir = xasprintf("%s/sbx-%d", parent, pid);
 	if (mkdir(dir, 0755) < 0)
 		return sbx_err(errno, "cgroup: create %s", dir);
 	run->backend = CGROUP_DIRECT;
 	run->dir = xstrdup(dir);
+	/* The child first: the parent must be free of processes to enable controllers
+	 * (the child waits for "go", so nothing runs unlimited meanwhile). */
+	snprintf(v, sizeof(v), "%d", pid);
+	if ((r = write_limit(dir, "cgroup.procs", v)) < 0)
+		return r;
+	if ((r = enable_controllers(parent, l)) < 0)
+		return r;
 #define LIMIT(field, file, fmt)                                                                  \
 	if (l->field != LIMIT_UNSET) {                                                           \
 		snprintf(v, sizeof(v), fmt, (unsigned long long)l->field);                       \
@@ -424,8 +429,7 @@ static int place_direct(const struct sbx_config *c, pid_t pid, struct cgroup_run
 	LIMIT(io_weight, "io.weight", "%llu");
 	LIMIT(pids, "pids.max", "%llu");
 #undef LIMIT
-	snprintf(v, sizeof(v), "%d", pid);
-	return write_limit(dir, "cgroup.procs", v);
+	return 0;
 }
 
 static bool user_manager_reachable(void)
