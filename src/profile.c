@@ -74,10 +74,13 @@ int profile_find(const char *name, char **ret_text, char **ret_origin)
 		_cleanup_free_ char *path = NULL;
 		if (!dirs[i])
 			continue;
+		struct stat st;
 		path = xasprintf("%s/%s.profile", dirs[i], name);
-		r = read_file(path, ret_text);
-		if (r == -ENOENT)
+		/* A search directory we cannot enter (HOME of another user after su) holds
+		 * nothing for us; a profile that is there but unreadable is an error. */
+		if (stat(path, &st) < 0)
 			continue;
+		r = read_file(path, ret_text);
 		if (r < 0)
 			return sbx_err(-r, "profile %s", path);
 		*ret_origin = TAKE_PTR(path);
