@@ -106,8 +106,8 @@ format-check:
 clean:
 	rm -rf build
 
-bench:
-	@echo "make bench: not implemented yet (issue 7)"; exit 1
+bench: all
+	bash tests/bench/bench.sh
 
 check-vm:
 	@echo "make check-vm: not implemented yet (issue 4)"; exit 1

@@ -1,0 +1,163 @@
+#!/bin/bash
+# make bench: sbx's startup, supervisor memory and build overhead, side by side with
+# bubblewrap and unshare, in ONE run with the cases interleaved (runner.c), as an
+# unprivileged user. Only ratios from one run mean anything on a shared machine.
+# Env: BENCH_RUNS (default 200), BENCH_USER (when run as root; default sbxtest).
+set -euo pipefail
+shopt -s inherit_errexit
+top=$(cd "$(dirname "$0")/../.." && pwd)
+runs=${BENCH_RUNS:-200}
+user=${BENCH_USER:-sbxtest}
+
+if [ "$(id -u)" = 0 ]; then
+	missing=
+	command -v bwrap >/dev/null || missing="$missing bubblewrap"
+	command -v cc >/dev/null || missing="$missing gcc"
+	if [ -n "$missing" ]; then
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+	fi
+	id "$user" >/dev/null 2>&1 || useradd -m -s /bin/bash "$user"
+	work=$(mktemp -d /tmp/sbx-bench.XXXXXX)
+	mkdir -p "$work/src" "$work/gen"
+	cp "$top/build/sbx" "$work/sbx"
+	cp "$top"/src/*.[ch] "$work/src/"
+	cp "$top"/build/gen/*.inc "$work/gen/"
+	cp "$top/tests/bench/runner.c" "$top/tests/bench/bench.sh" "$work/"
+	chown -R "$user:" "$work"
+	rc=0
+	setpriv --reuid="$user" --regid="$user" --init-groups --reset-env \
+		env HOME="$(getent passwd "$user" | cut -d: -f6)" PATH=/usr/local/bin:/usr/bin:/bin \
+		BENCH_RUNS="$runs" SBX_BENCH_WORK="$work" bash "$work/bench.sh" </dev/null || rc=$?
+	if [ -f "$work/results.md" ]; then
+		mkdir -p "$top/tests/bench/results"
+		cp "$work/results.md" "$top/tests/bench/results/$(date +%Y-%m-%d).md"
+		echo "written: tests/bench/results/$(date +%Y-%m-%d).md"
+	fi
+	rm -rf "$work"
+	exit $rc
+fi
+
+if [ -z "${SBX_BENCH_WORK:-}" ]; then
+	work=$(mktemp -d)
+	trap 'rm -rf "$work"' EXIT
+	mkdir -p "$work/src" "$work/gen"
+	cp "$top/build/sbx" "$top/tests/bench/runner.c" "$work/"
+	cp "$top"/src/*.[ch] "$work/src/"
+	cp "$top"/build/gen/*.inc "$work/gen/"
+else
+	work=$SBX_BENCH_WORK
+fi
+sbx=$work/sbx
+cd "$work"
+cc -O2 -o runner runner.c
+
+bwrap_line="bwrap --unshare-all --die-with-parent --ro-bind / / --proc /proc --dev /dev --tmpfs /tmp true"
+cases=(
+	"true=/bin/true"
+	"unshare-U=unshare -Ur true"
+	"unshare-all=unshare -Urpimunf --mount-proc true"
+	"bwrap=$bwrap_line"
+	"sbx=$sbx true"
+	"sbx-bare=$sbx --bare --unshare-all --die-with-parent --ro-bind / / --proc /proc --dev /dev --tmpfs /tmp true"
+	"sbx-build=$sbx --profile build true"
+)
+limited=no
+if "$sbx" --memory 1G true >/dev/null 2>&1; then
+	cases+=("sbx-memory=$sbx --memory 1G true")
+	limited=yes
+fi
+echo "startup: $runs runs of each case, interleaved..." >&2
+"./runner" "$runs" "${cases[@]}" >startup.txt
+
+med() { awk -v n="$1" '$1 == n { print $2 }' startup.txt; }
+p90() { awk -v n="$1" '$1 == n { print $3 }' startup.txt; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+# Peak RSS (VmHWM) of every process of a tool that stays alive while the command runs.
+hwm() {
+	local pids=$1 total=0 line
+	for p in $pids; do
+		line=$(grep VmHWM "/proc/$p/status" 2>/dev/null | awk '{print $2}') || true
+		echo "$p:${line:-?}kB"
+	done
+}
+rss_of() {
+	local name=$1
+	shift
+	"$@" sleep 3 &
+	local top_pid=$!
+	sleep 1
+	local pids="$top_pid $(pgrep -P "$top_pid" -x "$(basename "$1")" || true)"
+	hwm "$pids" | tr '\n' ' '
+	wait "$top_pid" || true
+}
+sbx_rss=$(rss_of sbx "$sbx")
+bwrap_rss=$(rss_of bwrap bwrap --unshare-all --die-with-parent --ro-bind / / --proc /proc --dev /dev --tmpfs /tmp)
+
+# Build overhead: sbx's own sources, every compiler call wrapped, against plain cc.
+objs=$(cd src && ls *.c | sed 's/\.c$/.o/' | tr '\n' ' ')
+# Run from the work directory: the build profile binds only the cwd, which holds src/.
+cat >Makefile.bench <<MK
+CFLAGS = -std=gnu11 -D_GNU_SOURCE -O2 -Isrc -Igen
+O ?= b1
+all: \$(addprefix \$(O)/,$objs)
+\$(O)/%.o: src/%.c
+	@mkdir -p \$(O)
+	\$(CC) \$(CFLAGS) -c -o \$@ \$<
+MK
+build_time() {
+	local out=$1
+	shift
+	local t0 t1
+	rm -rf "$out"
+	t0=$(date +%s%N)
+	make -s -f Makefile.bench -j2 O="$out" "$@" >/dev/null
+	t1=$(date +%s%N)
+	echo $(((t1 - t0) / 1000000))
+}
+plain_ms=0 wrapped_ms=0
+for round in 1 2 3; do
+	p=$(build_time b1 CC=cc)
+	w=$(build_time b2 CC="$sbx --profile build -- cc")
+	plain_ms=$((plain_ms + p))
+	wrapped_ms=$((wrapped_ms + w))
+done
+
+{
+	echo "# sbx benchmark, $(date -u +%Y-%m-%dT%H:%MZ)"
+	echo
+	echo "$(uname -r), $(nproc) CPUs, $runs runs per case, interleaved; unprivileged user."
+	echo
+	echo "| case | median µs | p90 µs |"
+	echo "| --- | ---: | ---: |"
+	while read -r n m p; do echo "| $n | $m | $p |"; done <startup.txt
+	echo
+	echo "| ratio (medians) | value | target |"
+	echo "| --- | ---: | ---: |"
+	echo "| sbx / bwrap | $(ratio "$(med sbx)" "$(med bwrap)") | ≤ 0.5 |"
+	echo "| sbx / unshare-all | $(ratio "$(med sbx)" "$(med unshare-all)") | ≤ 1.0 |"
+	echo "| sbx-bare / bwrap (same mounts) | $(ratio "$(med sbx-bare)" "$(med bwrap)") | |"
+	if [ $limited = yes ]; then
+		echo "| sbx --memory 1G − sbx (µs) | $(($(med sbx-memory) - $(med sbx))) | ≤ 3000 |"
+	else
+		echo "| sbx --memory 1G | no cgroup backend on this host | |"
+	fi
+	echo
+	echo "Supervisor memory while \`sleep 3\` runs (VmHWM per process, pid:size):"
+	echo
+	echo "- sbx: $sbx_rss"
+	echo "- bwrap: $bwrap_rss"
+	echo
+	echo "Build of sbx's $(echo "$objs" | wc -w) sources, make -j2, sum of 3 rounds:"
+	echo
+	echo "| build | ms |"
+	echo "| --- | ---: |"
+	echo "| plain cc | $plain_ms |"
+	echo "| cc under sbx --profile build | $wrapped_ms |"
+	echo "| overhead | $(awk -v a="$wrapped_ms" -v b="$plain_ms" 'BEGIN { printf "%.1f%%", (a - b) * 100 / b }') |"
+} >results.md
+cat results.md
+if [ -z "${SBX_BENCH_WORK:-}" ]; then
+	mkdir -p "$top/tests/bench/results"
+	cp results.md "$top/tests/bench/results/$(date +%Y-%m-%d).md"
+fi
