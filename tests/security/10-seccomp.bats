@@ -1,0 +1,224 @@
+#!/usr/bin/env bats
+# DESIGN.md section 3: terminal injection, kernel keyrings, bpf, perf_event_open,
+# userfaultfd, kexec, module loading, personality tricks, 32-bit syscall entry points, and
+# the other kernel interfaces of the default seccomp filter. Each attempt is made for real
+# in a default sandbox, then again with the filter (and where the kernel's own checks
+# would hide it, the capabilities) taken away, which must change the outcome.
+
+load ../lib/helpers
+load security
+
+setup_file() {
+	security_setup_file
+}
+
+setup() {
+	security_setup
+}
+
+# --- terminal injection ------------------------------------------------------------
+
+@test "TIOCSTI cannot push input into the caller's terminal" {
+	pty_probe -- tiocsti
+	[ "${lines[0]}" != notty ] || skip "script(1) gave the sandbox no terminal"
+	assert_blocked EPERM
+	pty_probe "${NO_FILTER[@]}" -- tiocsti
+	[ "${lines[0]}" != "blocked EPERM" ]
+	[ "$status" = 0 ]
+}
+
+@test "TIOCSTI with junk in the upper 32 bits of the request is refused too" {
+	pty_probe -- tiocsti-highbits
+	[ "${lines[0]}" != notty ] || skip "script(1) gave the sandbox no terminal"
+	assert_blocked EPERM
+	pty_probe "${NO_FILTER[@]}" -- tiocsti-highbits
+	[ "${lines[0]}" != "blocked EPERM" ]
+	[ "$status" = 0 ]
+}
+
+@test "TIOCLINUX on the caller's terminal is refused" {
+	pty_probe -- tioclinux
+	[ "${lines[0]}" != notty ] || skip "script(1) gave the sandbox no terminal"
+	assert_blocked EPERM
+	# On a pseudo-terminal the kernel answers ENOTTY: the filter's EPERM is told apart.
+	pty_probe "${NO_FILTER[@]}" -- tioclinux
+	[ "${lines[0]}" != "blocked EPERM" ]
+	[ "$status" = 0 ]
+}
+
+# --- kernel interfaces ---------------------------------------------------------------
+
+@test "kernel keyrings are out of reach (add_key)" {
+	sandbox_probe -- keyctl
+	assert_blocked EPERM
+	changes_without_or_skip "this kernel refuses add_key itself" "${NO_FILTER[@]}" -- keyctl
+}
+
+@test "bpf() is refused" {
+	sandbox_probe -- bpf
+	assert_blocked EPERM
+	# A junk attribute block: the kernel says EINVAL/E2BIG before any permission check,
+	# so EPERM here can only come from the filter.
+	sandbox_probe -- bpf-reach
+	assert_blocked EPERM
+	sandbox_probe "${NO_FILTER[@]}" -- bpf
+	if [ "${lines[0]}" = "blocked EPERM" ]; then
+		# kernel.unprivileged_bpf_disabled: the kernel refuses loading by itself; show
+		# that the filter still stands in front of the syscall.
+		sandbox_probe -- bpf-reach
+		assert_changes_without "${NO_FILTER[@]}" -- bpf-reach
+	else
+		[ "$status" = 0 ]
+		[ -n "${lines[0]}" ]
+	fi
+}
+
+@test "perf_event_open is refused" {
+	sandbox_probe -- perf
+	assert_blocked EPERM
+	changes_without_or_skip "kernel.perf_event_paranoid refuses it anyway" "${NO_FILTER[@]}" -- perf
+}
+
+@test "userfaultfd is refused" {
+	sandbox_probe -- userfaultfd
+	assert_blocked EPERM
+	changes_without_or_skip "this kernel refuses unprivileged userfaultfd anyway" \
+		"${NO_FILTER[@]}" -- userfaultfd
+}
+
+@test "kexec_load is refused" {
+	sandbox_probe -- kexec_load
+	assert_blocked EPERM
+	changes_without_or_skip "the kernel refuses kexec_load without CAP_SYS_BOOT in the initial user namespace, with the same EPERM" \
+		"${NO_FILTER_ALL_CAPS[@]}" -- kexec_load
+}
+
+@test "init_module is refused" {
+	sandbox_probe -- init_module
+	assert_blocked EPERM
+	changes_without_or_skip "the kernel refuses module loading outside the initial user namespace, with the same EPERM" \
+		"${NO_FILTER_ALL_CAPS[@]}" -- init_module
+}
+
+@test "finit_module is refused" {
+	sandbox_probe -- finit_module
+	assert_blocked EPERM
+	changes_without_or_skip "the kernel refuses module loading outside the initial user namespace, with the same EPERM" \
+		"${NO_FILTER_ALL_CAPS[@]}" -- finit_module
+}
+
+@test "delete_module is refused" {
+	sandbox_probe -- delete_module
+	assert_blocked EPERM
+	changes_without_or_skip "the kernel refuses module removal outside the initial user namespace, with the same EPERM" \
+		"${NO_FILTER_ALL_CAPS[@]}" -- delete_module
+}
+
+@test "open_by_handle_at is refused" {
+	sandbox_probe -- open_by_handle_at /
+	assert_blocked EPERM
+	# Also with the namespace's capabilities kept: the filter alone holds.
+	sandbox_probe --cap-add ALL -- open_by_handle_at /
+	assert_blocked EPERM
+	# The kernel lets the owner of a mount decode handles of its directories.
+	sandbox_probe -- open_by_handle_at /
+	assert_changes_without "${NO_FILTER_ALL_CAPS[@]}" -- open_by_handle_at /
+	assert_allowed
+}
+
+@test "open_by_handle_at cannot open a host directory outside the bind (shocker)" {
+	# A handle of a host directory that is not bound in, made on the host, used inside
+	# through the bound cwd, which lies on the same filesystem.
+	local target=$BATS_FILE_TMPDIR/handle-target handle
+	mkdir -p "$target"
+	handle=$(./probe handle "$target")
+	[[ "$handle" != unsupported* ]] || skip "no file handles on this filesystem: $handle"
+	sandbox_probe -- open-handle "$PWD" "$handle"
+	assert_blocked EPERM
+	# The call reaches the kernel without the filter and capabilities; whatever it says
+	# then, EPERM above was the filter's.
+	assert_changes_without "${NO_FILTER_ALL_CAPS[@]}" -- open-handle "$PWD" "$handle"
+}
+
+@test "acct is refused" {
+	sandbox_probe -- acct
+	assert_blocked EPERM
+	changes_without_or_skip "the kernel refuses acct without CAP_SYS_PACCT in the initial user namespace, with the same EPERM" \
+		"${NO_FILTER_ALL_CAPS[@]}" -- acct
+}
+
+@test "swapon is refused" {
+	sandbox_probe -- swapon
+	assert_blocked EPERM
+	# Invalid flags: the kernel answers EINVAL before it checks capabilities.
+	sandbox_probe -- swapon-reach
+	assert_blocked EPERM
+	assert_changes_without "${NO_FILTER[@]}" -- swapon-reach
+	assert_blocked EINVAL
+}
+
+@test "reboot is refused" {
+	sandbox_probe -- reboot
+	assert_blocked EPERM
+	sandbox_probe --cap-add ALL -- reboot
+	assert_blocked EPERM
+	# With CAP_SYS_BOOT in its namespace, a PID namespace's init may "reboot" it; the
+	# harmless command asked for is then EINVAL.
+	assert_changes_without "${NO_FILTER_ALL_CAPS[@]}" -- reboot
+}
+
+@test "syslog (klogctl) is refused" {
+	sandbox_probe -- syslog
+	assert_blocked EPERM
+	changes_without_or_skip "kernel.dmesg_restrict makes the kernel refuse it anyway" \
+		"${NO_FILTER_ALL_CAPS[@]}" -- syslog
+}
+
+# --- personality and entry points ----------------------------------------------------
+
+@test "personality(READ_IMPLIES_EXEC) is refused" {
+	sandbox_probe -- personality-bad
+	assert_blocked EPERM
+	assert_changes_without "${NO_FILTER[@]}" -- personality-bad
+	assert_allowed
+}
+
+@test "personality(PER_LINUX) and the personality query still work" {
+	sandbox_probe -- personality-ok
+	assert_allowed
+}
+
+@test "clone3 says ENOSYS, so that libc falls back to clone" {
+	sandbox_probe -- clone3
+	assert_blocked ENOSYS
+	assert_changes_without "${NO_FILTER[@]}" -- clone3
+	assert_allowed
+}
+
+@test "x32 system calls are refused" {
+	sandbox_probe -- x32
+	[ "${lines[0]}" != "unsupported not-x86_64" ] || skip "not an x86_64 host"
+	assert_blocked ENOSYS
+	changes_without_or_skip "this kernel has no x32 ABI (CONFIG_X86_X32_ABI), the calls fail with ENOSYS anyway" \
+		"${NO_FILTER[@]}" -- x32
+}
+
+@test "i386 system calls (int 0x80) are refused" {
+	sandbox_probe -- i386
+	if [[ "${lines[0]}" == unsupported* ]]; then
+		skip "int \$0x80 is not available on this kernel or machine (${lines[0]}): no ia32 entry point to attack"
+	fi
+	assert_blocked ENOSYS
+	assert_changes_without "${NO_FILTER[@]}" -- i386
+	assert_allowed
+}
+
+# --- nested user namespaces ------------------------------------------------------------
+
+@test "--disable-userns forbids nested user namespaces" {
+	sandbox_probe --disable-userns -- unshare-user
+	assert_blocked
+	# The default allows them (like bubblewrap): the probe can tell.
+	assert_changes_without -- unshare-user
+	assert_allowed
+}

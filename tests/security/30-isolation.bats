@@ -1,0 +1,180 @@
+#!/usr/bin/env bats
+# DESIGN.md section 3: signalling, ptracing or seeing host processes; changing the host
+# hostname; reaching the host network, host abstract unix sockets and host SysV IPC when
+# those are unshared (the default). Resource exhaustion is left to the limits' own tests.
+
+load ../lib/helpers
+load security
+
+setup_file() {
+	security_setup_file
+	start_host_servers
+}
+
+teardown_file() {
+	local pid
+	pid=$(cat "$BATS_FILE_TMPDIR/server.pid" 2>/dev/null) || return 0
+	kill "$pid" 2>/dev/null || true
+}
+
+setup() {
+	security_setup
+	HOST_PIDS=()
+	HOST_QUEUES=()
+}
+
+teardown() {
+	local p q
+	for p in "${HOST_PIDS[@]}"; do
+		kill "$p" 2>/dev/null || true
+	done
+	for q in "${HOST_QUEUES[@]}"; do
+		ipcrm -q "$q" 2>/dev/null || true
+	done
+}
+
+# A TCP server on the host's 127.0.0.1 (a random port) and an abstract unix socket, both
+# accepting and closing connections; $HOST_PORT and $HOST_ABSTRACT say where.
+start_host_servers() {
+	local py i
+	py=$(command -v python3) || return 0
+	export HOST_ABSTRACT="sbx-test-$$-$RANDOM"
+	"$py" -c '
+import select, socket, sys
+t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+t.bind(("127.0.0.1", 0))
+t.listen(16)
+u = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+u.bind("\0" + sys.argv[1])
+u.listen(16)
+print(t.getsockname()[1], flush=True)
+while True:
+    for s in select.select([t, u], [], [])[0]:
+        s.accept()[0].close()
+' "$HOST_ABSTRACT" >"$BATS_FILE_TMPDIR/server.port" 2>"$BATS_FILE_TMPDIR/server.err" </dev/null 3>&- &
+	echo $! >"$BATS_FILE_TMPDIR/server.pid"
+	for ((i = 0; i < 100; i++)); do
+		[ ! -s "$BATS_FILE_TMPDIR/server.port" ] || break
+		sleep 0.05
+	done
+	HOST_PORT=$(cat "$BATS_FILE_TMPDIR/server.port")
+	export HOST_PORT
+}
+
+need_servers() {
+	[ -n "${HOST_PORT-}" ] ||
+		skip "no python3 to run a host server: $(cat "$BATS_FILE_TMPDIR/server.err" 2>/dev/null)"
+}
+
+host_sleep() {
+	sleep 60 >/dev/null 2>&1 3>&- &
+	HOST_PIDS+=("$!")
+}
+
+# --- host processes --------------------------------------------------------------------
+
+@test "host processes cannot be signalled" {
+	host_sleep
+	local pid=${HOST_PIDS[-1]}
+	sandbox_probe -- kill-host "$pid"
+	assert_blocked ESRCH
+	# In the host's PID namespace the same process is there to signal: the probe can tell.
+	bare_opts
+	sandbox_probe "${BARE[@]}" -- kill-host "$pid"
+	assert_allowed
+	kill -0 "$pid"
+}
+
+@test "host processes cannot be seen in /proc" {
+	host_sleep
+	local pid=${HOST_PIDS[-1]}
+	sandbox_probe -- read "/proc/$pid/status"
+	assert_blocked ENOENT
+	run --separate-stderr "$SBX" sh -c 'ls /proc | grep -c "^[0-9]"'
+	assert_status 0
+	# sbx (init), sh, and its children ls and grep at most
+	[ "${lines[0]}" -le 4 ]
+	# The host's /proc shows it: the probe can tell.
+	sandbox_probe --ro-bind /proc /host-proc -- read "/host-proc/$pid/status"
+	assert_allowed
+}
+
+@test "host processes cannot be ptraced" {
+	host_sleep
+	local pid=${HOST_PIDS[-1]}
+	sandbox_probe -- ptrace "$pid"
+	assert_blocked
+	[[ "${lines[0]}" == "blocked ESRCH "* ]]
+}
+
+# --- hostname --------------------------------------------------------------------------
+
+@test "the sandbox cannot change the host's hostname" {
+	local host_name
+	host_name=$(uname -n)
+	sandbox_probe -- hostname-set sbx-probe-evil
+	assert_blocked EPERM
+	[ "$(uname -n)" = "$host_name" ]
+	# With CAP_SYS_ADMIN kept, sethostname succeeds: it changes the sandbox's own UTS
+	# namespace, and still not the host's.
+	run --separate-stderr "$SBX" --cap-add SYS_ADMIN sh -c './probe hostname-set sbx-probe-evil && uname -n'
+	assert_status 0
+	assert_line_eq -n 0 allowed
+	assert_line_eq -n 1 sbx-probe-evil
+	[ "$(uname -n)" = "$host_name" ]
+}
+
+# --- network ---------------------------------------------------------------------------
+
+@test "a TCP server on the host's 127.0.0.1 is out of reach" {
+	need_servers
+	sandbox_probe -- tcp-connect 127.0.0.1 "$HOST_PORT"
+	assert_blocked ECONNREFUSED
+	# Sharing the host's network reaches it: the probe can tell.
+	sandbox_probe --net host -- tcp-connect 127.0.0.1 "$HOST_PORT"
+	assert_allowed
+}
+
+@test "a host abstract unix socket is out of reach" {
+	need_servers
+	sandbox_probe -- abstract-unix "$HOST_ABSTRACT"
+	assert_blocked ECONNREFUSED
+	sandbox_probe --net host -- abstract-unix "$HOST_ABSTRACT"
+	assert_allowed
+}
+
+@test "the sandbox has loopback only" {
+	run --separate-stderr "$SBX" cat /proc/net/dev
+	assert_status 0
+	# two header lines, then lo alone
+	[ "${#lines[@]}" = 3 ]
+	[[ "${lines[2]}" == *lo:* ]]
+}
+
+# --- SysV IPC --------------------------------------------------------------------------
+
+@test "a host SysV message queue is invisible" {
+	command -v ipcmk >/dev/null || skip "ipcmk (util-linux) is not installed"
+	local id key
+	id=$(ipcmk -Q | grep -o '[0-9]*$')
+	HOST_QUEUES+=("$id")
+	key=$(ipcs -q | awk -v id="$id" '$2 == id { print $1 }')
+	[ -n "$key" ]
+	run --separate-stderr ./probe sysv-ipc "$key"
+	assert_allowed
+	sandbox_probe -- sysv-ipc "$key"
+	assert_blocked ENOENT
+	run --separate-stderr "$SBX" cat /proc/sysvipc/msg
+	assert_status 0
+	[ "${#lines[@]}" = 1 ] # the header only
+	# In the host's IPC namespace the queue is there: the probe can tell.
+	bare_opts
+	sandbox_probe "${BARE[@]}" -- sysv-ipc "$key"
+	assert_allowed
+}
+
+# --- resources -------------------------------------------------------------------------
+
+@test "resource exhaustion beyond the requested limits" {
+	skip "memory and pids limits need a cgroup: tested with the limits (tests/vm)"
+}

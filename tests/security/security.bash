@@ -1,0 +1,135 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2154 # status, output, lines, stderr come from bats' run
+# shellcheck disable=SC2034 # NO_FILTER, NO_FILTER_ALL_CAPS, BARE are for the .bats files
+# Shared by tests/security/*.bats, loaded after ../lib/helpers: builds probe.c (one escape
+# attempt per run, see its header) and runs it inside sbx.
+#
+# Every test attempts the escape for real in a sandbox with default options and asserts
+# that it is refused; where the protection can be switched off (--seccomp none,
+# --cap-add ALL, --net host, --bare without the namespace, a bind) it runs the same
+# attempt again without it and asserts that the outcome changes, so that a test cannot
+# pass because the attempt was broken. Where the kernel refuses the attempt by itself
+# (a feature compiled out, a sysctl), the test says so with skip instead of passing.
+
+bats_require_minimum_version 1.5.0
+
+# security_setup_file: compiles the probe into $SBX_WORK, a directory of this file's own
+# that the tests use as their working directory: sbx binds the cwd in at the same path,
+# so ./probe is there inside too.
+security_setup_file() {
+	export SBX_WORK="$BATS_FILE_TMPDIR/work"
+	mkdir -p "$SBX_WORK"
+	cc -O1 -o "$SBX_WORK/probe" "$SBX_TESTS_DIR/security/probe.c"
+}
+
+security_setup() {
+	cd "$SBX_WORK" || return 1
+}
+
+# sandbox_probe [SBX OPTION...] -- SUBCOMMAND [ARG...]: ./probe SUBCOMMAND in a sandbox.
+# Sets $status, $output and $lines (the probe's stdout) and $stderr (sbx's and the probe's).
+sandbox_probe() {
+	local opts=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		opts+=("$1")
+		shift
+	done
+	shift
+	run --separate-stderr "$SBX" "${opts[@]}" ./probe "$@"
+}
+
+# pty_probe [SBX OPTION...] -- SUBCOMMAND [ARG...]: the same with a pseudo-terminal as the
+# caller's terminal (script(1)), so that fd 0 inside is a terminal: the one the sandbox
+# must not be able to type into. sbx's stderr is dropped.
+pty_probe() {
+	local opts=() cmd
+	command -v script >/dev/null || skip "script(1) (util-linux) is not installed"
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		opts+=("$1")
+		shift
+	done
+	shift
+	printf -v cmd '%q ' "$SBX" "${opts[@]}" ./probe "$@"
+	run --separate-stderr script -qec "$cmd 2>/dev/null" /dev/null
+	output=${output//$'\r'/}
+	mapfile -t lines <<<"$output"
+}
+
+_probe_show() {
+	_sbx_show_output
+	echo "-- stderr --"
+	printf '%s\n' "${stderr-}"
+	echo "--"
+}
+
+# assert_verdict WORD [ERRNO]: the probe ran (status 0) and its verdict, the first line,
+# is WORD ("blocked", "allowed") followed by ERRNO when given.
+assert_verdict() {
+	local want=$1 got
+	[ -z "${2-}" ] || want="$1 $2"
+	got=${lines[0]-}
+	if [ "$status" != 0 ] || [[ "$got" != "$want" && "$got" != "$want "* ]]; then
+		{
+			echo "expected the verdict: $want"
+			echo "got:                  ${got:-<nothing>}"
+			_probe_show
+		} >&2
+		return 1
+	fi
+}
+
+assert_blocked() {
+	assert_verdict blocked "$@"
+}
+
+assert_allowed() {
+	assert_verdict allowed "$@"
+}
+
+# verdict_of_last: the first line of the last probe run.
+verdict_of_last() {
+	printf '%s\n' "${lines[0]-}"
+}
+
+# assert_changes_without OPTION... -- SUBCOMMAND [ARG...]: the attempt with OPTIONs (the
+# protection switched off) runs and ends with another verdict than the one before it.
+assert_changes_without() {
+	local before=${lines[0]-}
+	sandbox_probe "$@"
+	if [ "$status" != 0 ] || [ -z "${lines[0]-}" ] || [ "${lines[0]}" = "$before" ]; then
+		{
+			echo "with the protection switched off ($*), expected another verdict than: $before"
+			_probe_show
+		} >&2
+		return 1
+	fi
+}
+
+# changes_without_or_skip WHY OPTION... -- SUBCOMMAND [ARG...]: like assert_changes_without,
+# but when the verdict stays the same the kernel refuses the attempt by itself: skip with
+# WHY, since the sandbox's part cannot be observed on this host.
+changes_without_or_skip() {
+	local why=$1 before=${lines[0]-}
+	shift
+	sandbox_probe "$@"
+	if [ "$status" != 0 ] || [ -z "${lines[0]-}" ]; then
+		{
+			echo "the probe did not run with the protection switched off ($*)"
+			_probe_show
+		} >&2
+		return 1
+	fi
+	if [ "${lines[0]}" = "$before" ]; then
+		skip "$why (\"$before\" even with $*)"
+	fi
+}
+
+# The ways to take a protection away.
+NO_FILTER=(--seccomp none)
+NO_FILTER_ALL_CAPS=(--seccomp none --cap-add ALL)
+# A --bare sandbox without --unshare-pid/--unshare-ipc/...: the host's namespaces, with
+# just enough of the host's files to run the probe.
+bare_opts() {
+	BARE=(--bare --ro-bind /usr /usr --ro-bind-try /lib /lib --ro-bind-try /lib64 /lib64
+		--ro-bind-try /bin /bin --bind "$PWD" "$PWD" --chdir "$PWD")
+}
