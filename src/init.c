@@ -112,10 +112,14 @@ __attribute__((noreturn)) static void finish(const struct sbx_config *c, int err
 void init_run(const struct sbx_config *c, int err_fd, const sigset_t *orig_mask,
 	      int memory_events_fd)
 {
-	sigset_t set;
+	sigset_t set, early;
 	pid_t cmd;
 
 	init_forwarded_signals(&set);
+	/* A signal from the terminal that came while the sandbox was being set up reached
+	 * us but not the command, which did not exist yet (pending signals are not
+	 * inherited): it is passed on below even though the terminal sent it. */
+	sigpending(&early);
 	cmd = fork();
 	if (cmd < 0) {
 		char msg[256];
@@ -136,8 +140,10 @@ void init_run(const struct sbx_config *c, int err_fd, const sigset_t *orig_mask,
 		if (sig != SIGCHLD) {
 			/* A signal the terminal sent (SI_KERNEL) reached the command's process
 			 * group already; sending it again would deliver it twice. */
-			if (si.si_code != SI_KERNEL)
+			if (si.si_code != SI_KERNEL || sigismember(&early, sig)) {
+				sigdelset(&early, sig);
 				kill(cmd, sig);
+			}
 			continue;
 		}
 		for (;;) {
