@@ -135,6 +135,47 @@ static int assert_userns_disabled(void)
 	return 0;
 }
 
+static int enter_cgroup_ns(const struct sbx_config *c, int *memory_events_fd)
+{
+	if (c->limits.memory != LIMIT_UNSET)
+		*memory_events_fd = cgroup_open_memory_events();
+	if (c->unshare_cgroup && unshare(CLONE_NEWCGROUP) < 0)
+		return sbx_err(errno, "unshare the cgroup namespace");
+	return 0;
+}
+
+static int set_hostname(const char *name)
+{
+	if (sethostname(name, strlen(name)) < 0)
+		return sbx_err(errno, "sethostname %s", name);
+	return 0;
+}
+
+/* Nothing in the sandbox may read init's memory or open /proc/1/exe: init keeps one
+ * capability more than the command (caps_init_mask). Where no capability is left to keep
+ * (--cap-add ALL), init is made undumpable instead, at the price of sbx --enter, which
+ * then cannot open its namespaces either. */
+static int drop_privileges(const struct sbx_config *c)
+{
+	uint64_t init_caps = c->as_pid_1 ? c->caps_keep : caps_init_mask(c->caps_keep);
+	int r = caps_apply(init_caps ? init_caps : c->caps_keep);
+
+	if (r < 0)
+		return r;
+	if (!init_caps && prctl(PR_SET_DUMPABLE, 0) < 0)
+		return sbx_err(errno, "prctl PR_SET_DUMPABLE");
+	return 0;
+}
+
+/* One setup step: fails the child with the step's name, traced with -v. */
+#define STEP(name, call)                                                                         \
+	do {                                                                                     \
+		uint64_t t0_ = trace_start();                                                    \
+		if ((call) < 0)                                                                  \
+			child_fail(err_fd, name);                                                \
+		trace_end(name, t0_);                                                            \
+	} while (0)
+
 __attribute__((noreturn)) static void child_main(const struct sbx_config *c, pid_t parent,
 						 int go_fd, int err_fd, const sigset_t *orig_mask)
 {
@@ -153,55 +194,30 @@ __attribute__((noreturn)) static void child_main(const struct sbx_config *c, pid
 		_exit(EXIT_SBX_FAILED); /* the parent failed and said why */
 	close(go_fd);
 
-	/* Placed in its cgroup by now: the cgroup namespace is rooted there. */
-	if (cgroup_wanted(c)) {
-		if (c->limits.memory != LIMIT_UNSET)
-			memory_events_fd = cgroup_open_memory_events();
-		if (c->unshare_cgroup && unshare(CLONE_NEWCGROUP) < 0) {
-			sbx_err(errno, "unshare the cgroup namespace");
-			child_fail(err_fd, "cgroup");
-		}
-	}
-
-	if (c->userns_block_fd >= 0 && wait_fd(c->userns_block_fd, "--userns-block-fd") < 0)
-		child_fail(err_fd, "userns");
-	if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0) {
-		sbx_err(errno, "sethostname %s", c->hostname);
-		child_fail(err_fd, "hostname");
-	}
-	if ((c->clone_flags & CLONE_NEWNET) && net_loopback_up() < 0)
-		child_fail(err_fd, "network");
+	/* The order of DESIGN.md, section 2. Placed in its cgroup by now: the cgroup
+	 * namespace is rooted there. */
+	if (cgroup_wanted(c))
+		STEP("cgroup", enter_cgroup_ns(c, &memory_events_fd));
+	if (c->userns_block_fd >= 0)
+		STEP("userns", wait_fd(c->userns_block_fd, "--userns-block-fd"));
+	if (c->hostname)
+		STEP("hostname", set_hostname(c->hostname));
+	if (c->clone_flags & CLONE_NEWNET)
+		STEP("network", net_loopback_up());
 	/* Through the caller's /proc, before the sandbox's own is mounted read-only. */
-	if (c->disable_userns && disable_userns() < 0)
-		child_fail(err_fd, "disable-userns");
-	if (rootfs_setup(c) < 0)
-		child_fail(err_fd, "rootfs");
-	if (do_chdir(c) < 0)
-		child_fail(err_fd, "chdir");
-	if (take_locks(c) < 0)
-		child_fail(err_fd, "lock-file");
-	if (set_rlimits(c) < 0)
-		child_fail(err_fd, "rlimit");
-	/* Nothing in the sandbox may read init's memory or open /proc/1/exe: init keeps one
-	 * capability more than the command (caps_init_mask). Where no capability is left to
-	 * keep (--cap-add ALL), init is made undumpable instead, at the price of
-	 * sbx --enter, which then cannot open its namespaces either. */
-	{
-		uint64_t init_caps = c->as_pid_1 ? c->caps_keep : caps_init_mask(c->caps_keep);
-		if (caps_apply(init_caps ? init_caps : c->caps_keep) < 0)
-			child_fail(err_fd, "capabilities");
-		if (!init_caps && prctl(PR_SET_DUMPABLE, 0) < 0) {
-			sbx_err(errno, "prctl PR_SET_DUMPABLE");
-			child_fail(err_fd, "capabilities");
-		}
-	}
-	if (c->assert_userns_disabled && assert_userns_disabled() < 0)
-		child_fail(err_fd, "assert-userns-disabled");
-	if (c->block_fd >= 0 && wait_fd(c->block_fd, "--block-fd") < 0)
-		child_fail(err_fd, "block-fd");
+	if (c->disable_userns)
+		STEP("disable-userns", disable_userns());
+	STEP("rootfs", rootfs_setup(c));
+	STEP("chdir", do_chdir(c));
+	STEP("lock-file", take_locks(c));
+	STEP("rlimit", set_rlimits(c));
+	STEP("capabilities", drop_privileges(c));
+	if (c->assert_userns_disabled)
+		STEP("assert-userns-disabled", assert_userns_disabled());
+	if (c->block_fd >= 0)
+		STEP("block-fd", wait_fd(c->block_fd, "--block-fd"));
 	/* Last: the filter also forbids what the steps above needed (mount, ...). */
-	if (seccomp_apply(c) < 0)
-		child_fail(err_fd, "seccomp");
+	STEP("seccomp", seccomp_apply(c));
 
 	if (c->as_pid_1)
 		init_exec_command(c, err_fd, orig_mask);
@@ -345,6 +361,7 @@ int launch_run(const struct sbx_config *c)
 	int go[2], err[2], code, r;
 	sigset_t fwd, orig;
 	pid_t self = getpid();
+	uint64_t t0;
 
 	if (c->die_with_parent && (r = die_with_caller()) < 0)
 		goto fail_early;
@@ -357,6 +374,7 @@ int launch_run(const struct sbx_config *c)
 		goto fail_early;
 	}
 
+	t0 = trace_start();
 	s.child = (pid_t)syscall(SYS_clone, c->clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (s.child < 0) {
 		r = sbx_err(errno, "clone");
@@ -375,12 +393,18 @@ int launch_run(const struct sbx_config *c)
 	close(go[0]);
 	close(err[1]);
 	s.err_fd = err[0];
+	trace_end("clone", t0);
 
+	t0 = trace_start();
 	r = userns_write_maps(c, s.child);
+	trace_end("id maps", t0);
 	if (r < 0)
 		sbx_errx("userns: %s", sbx_errmsg());
-	if (r == 0 && cgroup_wanted(c))
+	if (r == 0 && cgroup_wanted(c)) {
+		t0 = trace_start();
 		r = cgroup_place(c, s.child, &cg);
+		trace_end("cgroup placement", t0);
+	}
 	if (r == 0)
 		r = status_write_start(c, s.child);
 	if (r == 0 && registry)

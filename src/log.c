@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 static char last_error[1024];
 static bool level_prefix;
@@ -73,6 +75,25 @@ static void log_v(const char *level, const char *tag, const char *fmt, va_list a
 	strcat(buf, "\n");
 	fputs(buf, stderr);
 	fflush(stderr);
+}
+
+static uint64_t now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+uint64_t trace_start(void)
+{
+	return verbose ? now_usec() : 0;
+}
+
+void trace_end(const char *step, uint64_t start)
+{
+	if (verbose && start)
+		log_debug("[%d] %s: %llu us", getpid(), step, (unsigned long long)(now_usec() - start));
 }
 
 void log_error(const char *fmt, ...)

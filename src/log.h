@@ -2,6 +2,7 @@
 #pragma once
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 /* One message per failure: the function that knows the context records it with
  * sbx_err() and returns -errno; callers pass the number up; main() prints once. */
@@ -13,6 +14,10 @@ const char *sbx_errmsg(void);
 void log_set_level_prefix(bool on);
 void log_set_verbose(int level);
 int log_verbose(void);
+/* -v: each setup step's duration on stderr. trace_start() returns 0 when not tracing. */
+uint64_t trace_start(void);
+void trace_end(const char *step, uint64_t start);
+
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
