@@ -9,7 +9,9 @@ DESTDIR ?=
 PKG_CONFIG ?= pkg-config
 CLANG_FORMAT ?= clang-format
 # Libraries sbx links with; libsystemd joins with the cgroup work.
-PKGS ?= libcap-ng libseccomp
+PKGS ?= libcap-ng
+# libseccomp compiles the default filter at build time (tools/seccomp-gen.c) only.
+GEN_PKGS = libseccomp
 # What scripts/deps.sh checks (and installs as root).
 DEPS_PKGS = libcap-ng libseccomp libsystemd
 DEPS_CHECK ?= bash scripts/deps.sh check $(DEPS_PKGS) cmocka
@@ -62,6 +64,15 @@ build/gen/profiles.inc: $(PROFILES) scripts/embed-profiles.sh
 	$(call say,GEN,$@)sh scripts/embed-profiles.sh $@ $(PROFILES)
 build/obj/profile.o: build/gen/profiles.inc
 
+build/seccomp-gen: tools/seccomp-gen.c | deps
+	@mkdir -p $(@D)
+	$(call say,CC,$@)$(CC) $(SBX_CFLAGS) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags $(GEN_PKGS)) \
+		-o $@ $< $(shell $(PKG_CONFIG) --libs $(GEN_PKGS))
+build/gen/seccomp-filters.inc: build/seccomp-gen
+	@mkdir -p $(@D)
+	$(call say,GEN,$@)build/seccomp-gen > $@.tmp && mv $@.tmp $@
+build/obj/seccomp.o: build/gen/seccomp-filters.inc
+
 unit-tests: $(UNIT_BINS)
 
 build/tests/%: tests/unit/%.c $(LIB_OBJS) | deps
@@ -109,5 +120,10 @@ clean:
 bench: all
 	bash tests/bench/bench.sh
 
-check-vm:
-	@echo "make check-vm: not implemented yet (issue 4)"; exit 1
+# The VM suite (tests/vm/): a real systemd user manager on cgroup v2, in the sbx-vm guest of
+# $(SHARED)/vm (see its README; the image is built once, as root, into SBX_VM_CACHE).
+SHARED ?= ../shared
+SBX_VM ?= $(SHARED)/vm/sbx-vm
+SBX_VM_CACHE ?= /var/tmp/sbx-vm
+check-vm: all
+	@SBX_VM="$(SBX_VM)" SBX_VM_CACHE="$(SBX_VM_CACHE)" bash tests/vm/check.sh

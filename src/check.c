@@ -7,7 +7,9 @@
 #include <linux/magic.h>
 #include <pwd.h>
 #include <sched.h>
-#include <seccomp.h>
+#include <linux/seccomp.h>
+
+#include "seccomp.h"
 #include <stdarg.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -779,7 +781,6 @@ static enum check_state check_user_bus(FILE *out)
 
 static enum check_state check_seccomp(FILE *out)
 {
-	const struct scmp_version *v = seccomp_version();
 	struct text d = { 0 }, f = { 0 };
 	long filters;
 
@@ -793,8 +794,9 @@ static enum check_state check_seccomp(FILE *out)
 			"or run with --seccomp none");
 		return say(out, CHECK_MISSING, "seccomp", &d, &f);
 	}
-	add(&d, "filter mode available, libseccomp %u.%u.%u (API level %u)", v->major, v->minor,
-	    v->micro, seccomp_api_get());
+	add(&d, "filter mode available (the default filter was compiled by libseccomp %s when "
+		"sbx was built)",
+	    seccomp_built_with());
 	filters = seccomp_filters();
 	if (filters > 0)
 		add(&d, "; this process already runs under %ld filter%s (a container's?)", filters,

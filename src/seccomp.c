@@ -6,7 +6,6 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
-#include <seccomp.h>
 #include <stddef.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -15,95 +14,9 @@
 
 #include "log.h"
 
-typedef scmp_filter_ctx seccomp_ctx;
-static void seccomp_ctx_freep(seccomp_ctx *ctx)
-{
-	if (*ctx)
-		seccomp_release(*ctx);
-}
-
-/* Kernel interfaces a sandboxed program has no business with, and the classic escape and
- * attack-surface calls (same spirit as the lists of Docker, Flatpak and systemd). */
-static const char *const denied[] = {
-	/* keyrings are not namespaced */
-	"keyctl", "add_key", "request_key",
-	/* large kernel attack surface, not needed by ordinary programs */
-	"bpf", "perf_event_open", "userfaultfd",
-	/* the kernel itself */
-	"kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module",
-	"reboot", "syslog", "acct", "swapon", "swapoff",
-	/* bypasses path-based access: opens any inode of a mounted fs by handle */
-	"open_by_handle_at",
-	/* the sandbox's mount tree is final */
-	"mount", "umount", "umount2", "pivot_root", "move_mount", "fsopen", "fsmount", "fsconfig",
-	"fspick", "open_tree", "mount_setattr",
-	/* other */
-	"lookup_dcookie", "vhangup", "quotactl", "nfsservctl", "uselib", "ustat", "sysfs",
-	"_sysctl", "iopl", "ioperm", "settimeofday", "clock_settime", "clock_adjtime", "adjtimex",
-	"stime",
-};
-
-/* TIOCSTI pushes input into the caller's terminal; TIOCLINUX can do the same on a VT.
- * Only the low 32 bits of the request count (the kernel truncates it), so match those. */
-static int add_tty_rules(seccomp_ctx ctx)
-{
-	static const unsigned long reqs[] = { TIOCSTI, TIOCLINUX };
-
-	for (size_t i = 0; i < ELEMENTSOF(reqs); i++) {
-		int r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
-					 SCMP_A1(SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, reqs[i]));
-		if (r < 0)
-			return sbx_err(-r, "seccomp: ioctl rule");
-	}
-	return 0;
-}
-
-static int add_userns_rules(seccomp_ctx ctx)
-{
-	int r;
-
-	r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(unshare), 1,
-			     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
-	if (r == 0)
-		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
-				     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
-	if (r < 0)
-		return sbx_err(-r, "seccomp: user namespace rules");
-	return 0;
-}
-
-static int build_default(const struct sbx_config *c, seccomp_ctx *ret)
-{
-	_cleanup_(seccomp_ctx_freep) seccomp_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-	int r;
-
-	if (!ctx)
-		return sbx_errx("seccomp: cannot create a filter");
-	/* Only the native syscall table is allowed: the i386 (int 0x80) and x32 entry
-	 * points of x86_64 are whole other tables, historically full of bugs. */
-	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(ENOSYS));
-	if (r < 0)
-		return sbx_err(-r, "seccomp: bad-arch action");
-	for (size_t i = 0; i < ELEMENTSOF(denied); i++) {
-		int nr = seccomp_syscall_resolve_name(denied[i]);
-		if (nr == __NR_SCMP_ERROR)
-			continue; /* not on this architecture */
-		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);
-		if (r < 0 && r != -EEXIST)
-			return sbx_err(-r, "seccomp: rule for %s", denied[i]);
-	}
-	/* clone3 passes its flags in memory the filter cannot read: say ENOSYS so libc
-	 * falls back to clone, whose flags it can. */
-	r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
-	if (r < 0)
-		return sbx_err(-r, "seccomp: rule for clone3");
-	if ((r = add_tty_rules(ctx)) < 0)
-		return r;
-	if (c->disable_userns && (r = add_userns_rules(ctx)) < 0)
-		return r;
-	*ret = TAKE_PTR(ctx);
-	return 0;
-}
+/* default_filter, default_filter_no_userns: the rules of tools/seccomp-gen.c, compiled
+ * by libseccomp when sbx was built. */
+#include "seccomp-filters.inc"
 
 #if defined(__x86_64__)
 #define NATIVE_AUDIT_ARCH AUDIT_ARCH_X86_64
@@ -161,6 +74,15 @@ static int load_bpf_fd(int fd, const char *opt)
 	return 0;
 }
 
+static int load_program(const struct sock_filter *insns, size_t n, const char *what)
+{
+	struct sock_fprog prog = { .len = (unsigned short)n, .filter = (struct sock_filter *)insns };
+
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+		return sbx_err(errno, "seccomp: load %s", what);
+	return 0;
+}
+
 int seccomp_apply(const struct sbx_config *c)
 {
 	int r;
@@ -169,12 +91,12 @@ int seccomp_apply(const struct sbx_config *c)
 		if ((r = load_bpf_fd(c->seccomp_fd, "--seccomp")) < 0)
 			return r;
 	} else if (!c->seccomp_disabled) {
-		_cleanup_(seccomp_ctx_freep) seccomp_ctx ctx = NULL;
-		if ((r = build_default(c, &ctx)) < 0)
-			return r;
-		if ((r = seccomp_load(ctx)) < 0)
-			return sbx_err(-r, "seccomp: load the default filter");
-		if ((r = load_personality_filter()) < 0)
+		r = c->disable_userns ? load_program(default_filter_no_userns,
+						     ELEMENTSOF(default_filter_no_userns),
+						     "the default filter") :
+					load_program(default_filter, ELEMENTSOF(default_filter),
+						     "the default filter");
+		if (r < 0 || (r = load_personality_filter()) < 0)
 			return r;
 	}
 	for (size_t i = 0; i < c->n_add_seccomp_fds; i++)
@@ -183,14 +105,17 @@ int seccomp_apply(const struct sbx_config *c)
 	return 0;
 }
 
+const char *seccomp_built_with(void)
+{
+	return SECCOMP_GEN_LIBSECCOMP;
+}
+
 int seccomp_export(const struct sbx_config *c, int fd)
 {
-	_cleanup_(seccomp_ctx_freep) seccomp_ctx ctx = NULL;
-	int r = build_default(c, &ctx);
+	const struct sock_filter *p = c->disable_userns ? default_filter_no_userns : default_filter;
+	size_t n = c->disable_userns ? sizeof(default_filter_no_userns) : sizeof(default_filter);
+	int r = write_all(fd, p, n);
 
-	if (r < 0)
-		return r;
-	r = seccomp_export_bpf(ctx, fd);
 	if (r < 0)
 		return sbx_err(-r, "seccomp: export");
 	return 0;

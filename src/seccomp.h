@@ -6,5 +6,8 @@
  * filter (or the caller's BPF from --seccomp FD) plus every --add-seccomp-fd program. */
 int seccomp_apply(const struct sbx_config *c);
 
+/* The libseccomp version that compiled the default filter at build time. */
+const char *seccomp_built_with(void);
+
 /* Writes the default filter for c as BPF to fd (for inspection or use by another tool). */
 int seccomp_export(const struct sbx_config *c, int fd);
