@@ -42,7 +42,8 @@ Q =
 say =
 endif
 
-.PHONY: all deps unit-tests check run install uninstall format format-check clean bench check-vm
+.PHONY: all deps unit-tests check run install uninstall format format-check clean bench check-vm \
+	completions docs-check
 
 all: build/sbx
 
@@ -81,6 +82,14 @@ build/tests/%: tests/unit/%.c $(LIB_OBJS) | deps
 		$(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS) $(TEST_LDLIBS)
 
 -include $(wildcard build/obj/*.d build/tests/*.d)
+
+# The completions are generated from the option table (sbx --print-options); docs-check
+# (part of make check) fails when they, the man page or --help fall behind it.
+completions: build/sbx
+	bash scripts/gen-completions.sh build/sbx completions
+
+docs-check: build/sbx
+	@bash tests/docs-check.sh build/sbx
 
 check:
 	@MAKE="$(MAKE)" bash tests/check.sh

@@ -23,6 +23,25 @@ bool cgroup_wanted(const struct sbx_config *c)
 	return c->cgroup != CGROUP_AUTO || config_has_limits(c) || c->slice;
 }
 
+static bool has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || !p[n]))
+			return true;
+	return false;
+}
+
+/* The controllers the limits need, as a space-separated list. */
+static void needed_controllers(const struct sbx_limits *l, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s%s%s%s",
+		 (l->memory != LIMIT_UNSET || l->memory_swap != LIMIT_UNSET) ? "memory " : "",
+		 (l->cpu_quota_usec != LIMIT_UNSET || l->cpu_weight != LIMIT_UNSET) ? "cpu " : "",
+		 l->io_weight != LIMIT_UNSET ? "io " : "", l->pids != LIMIT_UNSET ? "pids " : "");
+}
+
 /* ---- libsystemd, loaded only when a sandbox needs a scope ---------------------------
  * Linking it would cost every sandbox start the loading of libsystemd and its
  * dependencies; most starts have no limits. */
@@ -205,6 +224,37 @@ static int refused_optional(const sd_bus_error *e)
 	return -1;
 }
 
+/* systemd accepts a limit whose controller the user manager was not given (Debian
+ * delegates cpu, memory and pids, not io) and applies nothing: the scope's own
+ * cgroup.controllers says what really holds. */
+static int check_controllers(const struct sbx_config *c, pid_t pid, const char *unit)
+{
+	_cleanup_free_ char *path = xasprintf("/proc/%d/cgroup", pid), *file = NULL, *have = NULL;
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	_cleanup_close_ int fd = -1;
+	char line[4096] = "", need[64];
+
+	while (f && fgets(line, sizeof(line), f) && strncmp(line, "0::", 3) != 0)
+		;
+	if (strncmp(line, "0::", 3) != 0)
+		return sbx_errx("cgroup: %s: cannot find the scope's cgroup", unit);
+	line[strcspn(line, "\n")] = '\0';
+	file = xasprintf("%s%s/cgroup.controllers", CGROUP_ROOT, line + 3);
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || read_fd_all(fd, &have, NULL) < 0)
+		return sbx_err(errno, "cgroup: read %s", file);
+	needed_controllers(&c->limits, need, sizeof(need));
+	for (char *w = strtok(need, " "); w; w = strtok(NULL, " "))
+		if (!has_word(have, w))
+			return sbx_errx("cgroup: the %s controller is not delegated to your systemd "
+					"user manager, so %s cannot hold the limit; fix: as root, "
+					"/etc/systemd/system/user@.service.d/delegate.conf with "
+					"[Service] Delegate=cpu cpuset io memory pids, then "
+					"systemctl daemon-reload and log in again (see: sbx --check)",
+					w, unit);
+	return 0;
+}
+
 static int place_systemd(const struct sbx_config *c, pid_t pid, struct cgroup_run *run)
 {
 	struct sdbus b = { 0 };
@@ -287,7 +337,7 @@ static int place_systemd(const struct sbx_config *c, pid_t pid, struct cgroup_ru
 	}
 	run->backend = CGROUP_SYSTEMD;
 	run->unit = TAKE_PTR(unit);
-	r = 0;
+	r = check_controllers(c, pid, run->unit);
 out:
 	free(job_copy);
 	free(w.result);
@@ -344,49 +394,54 @@ static int write_limit(const char *dir, const char *file, const char *value)
 
 /* cgroup v2 lets a cgroup hand controllers to its children only while it holds no
  * process itself. sbx is such a process (e.g. the sole member of a
- * `systemd-run --user --scope -p Delegate=yes`): it moves into a leaf of its own. */
-static int leave_for_leaf(const char *parent)
+ * `systemd-run --user --scope -p Delegate=yes`): it moves into a leaf of its own, and
+ * back when the sandbox is gone (cgroup_release). */
+static int leave_for_leaf(const char *parent, struct cgroup_run *run)
 {
 	_cleanup_free_ char *leaf = xasprintf("%s/sbx-supervisor-%d", parent, getpid());
 	_cleanup_free_ char *procs = xasprintf("%s/cgroup.procs", leaf);
 	char pid[16];
+	int r;
 
 	if (mkdir(leaf, 0755) < 0 && errno != EEXIST)
 		return sbx_err(errno, "cgroup: create %s", leaf);
+	run->leaf = xstrdup(leaf);
 	snprintf(pid, sizeof(pid), "%d", getpid());
-	return write_file_at(AT_FDCWD, procs, pid);
+	r = write_file_at(AT_FDCWD, procs, pid);
+	return r;
 }
 
-static int enable_controllers(const char *parent, const struct sbx_limits *l)
+static int enable_controllers(const char *parent, const struct sbx_limits *l,
+			      struct cgroup_run *run)
 {
-	char buf[128] = "";
+	_cleanup_free_ char *ctl = xasprintf("%s/cgroup.subtree_control", parent);
+	_cleanup_free_ char *current = NULL;
+	char need[64], add[96] = "", undo[96] = "";
+	_cleanup_close_ int fd = open(ctl, O_RDONLY | O_CLOEXEC);
+	int r;
 
-	if (l->memory != LIMIT_UNSET || l->memory_swap != LIMIT_UNSET)
-		strcat(buf, "+memory ");
-	if (l->cpu_quota_usec != LIMIT_UNSET || l->cpu_weight != LIMIT_UNSET)
-		strcat(buf, "+cpu ");
-	if (l->io_weight != LIMIT_UNSET)
-		strcat(buf, "+io ");
-	if (l->pids != LIMIT_UNSET)
-		strcat(buf, "+pids ");
-	if (!buf[0])
+	if (fd < 0 || read_fd_all(fd, &current, NULL) < 0)
+		return sbx_err(errno, "cgroup: read %s", ctl);
+	needed_controllers(l, need, sizeof(need));
+	for (char *w = strtok(need, " "); w; w = strtok(NULL, " "))
+		if (!has_word(current, w)) {
+			snprintf(add + strlen(add), sizeof(add) - strlen(add), "+%s ", w);
+			snprintf(undo + strlen(undo), sizeof(undo) - strlen(undo), "-%s ", w);
+		}
+	if (!add[0])
 		return 0;
-	{
-		_cleanup_free_ char *ctl = xasprintf("%s/cgroup.subtree_control", parent);
-		int r = write_file_at(AT_FDCWD, ctl, buf);
-		if (r == -EBUSY && leave_for_leaf(parent) == 0)
-			r = write_file_at(AT_FDCWD, ctl, buf);
-		if (r == -EBUSY)
-			return sbx_errx("cgroup: %s holds other processes, so it cannot hand "
-					"controllers to a child (cgroup v2); run sbx alone in a "
-					"delegated cgroup, e.g. systemd-run --user --scope -p "
-					"Delegate=yes sbx ...",
-					parent);
-		if (r < 0)
-			return sbx_errx("cgroup: %s (is the controller delegated to you? see: sbx "
-					"--check)",
-					sbx_errmsg());
-	}
+	r = write_file_at(AT_FDCWD, ctl, add);
+	if (r == -EBUSY && leave_for_leaf(parent, run) == 0)
+		r = write_file_at(AT_FDCWD, ctl, add);
+	if (r == -EBUSY)
+		return sbx_errx("cgroup: %s holds other processes, so it cannot hand controllers "
+				"to a child (cgroup v2); run sbx alone in a delegated cgroup, e.g. "
+				"systemd-run --user --scope -p Delegate=yes sbx ...",
+				parent);
+	if (r < 0)
+		return sbx_errx("cgroup: %s (is the controller delegated to you? see: sbx --check)",
+				sbx_errmsg());
+	run->enabled = xstrdup(undo);
 	return 0;
 }
 
@@ -409,12 +464,13 @@ static int place_direct(const struct sbx_config *c, pid_t pid, struct cgroup_run
 		return sbx_err(errno, "cgroup: create %s", dir);
 	run->backend = CGROUP_DIRECT;
 	run->dir = xstrdup(dir);
+	run->parent = xstrdup(parent);
 	/* The child first: the parent must be free of processes to enable controllers
 	 * (the child waits for "go", so nothing runs unlimited meanwhile). */
 	snprintf(v, sizeof(v), "%d", pid);
 	if ((r = write_limit(dir, "cgroup.procs", v)) < 0)
 		return r;
-	if ((r = enable_controllers(parent, l)) < 0)
+	if ((r = enable_controllers(parent, l, run)) < 0)
 		return r;
 #define LIMIT(field, file, fmt)                                                                  \
 	if (l->field != LIMIT_UNSET) {                                                           \
@@ -424,7 +480,12 @@ static int place_direct(const struct sbx_config *c, pid_t pid, struct cgroup_run
 	}
 	LIMIT(memory, "memory.max", "%llu");
 	LIMIT(memory_swap, "memory.swap.max", "%llu");
-	LIMIT(cpu_quota_usec, "cpu.max", "%llu 1000000");
+	/* systemd's period (100 ms), so the quota comes in the same small slices */
+	if (l->cpu_quota_usec != LIMIT_UNSET) {
+		snprintf(v, sizeof(v), "%llu 100000", (unsigned long long)(l->cpu_quota_usec / 10));
+		if ((r = write_limit(dir, "cpu.max", v)) < 0)
+			return r;
+	}
 	LIMIT(cpu_weight, "cpu.weight", "%llu");
 	LIMIT(io_weight, "io.weight", "%llu");
 	LIMIT(pids, "pids.max", "%llu");
@@ -477,12 +538,28 @@ int cgroup_place(const struct sbx_config *c, pid_t pid, struct cgroup_run *run)
 	return r;
 }
 
+/* Leaves the delegated cgroup as it was: controllers handed back, sbx back in it. */
 void cgroup_release(struct cgroup_run *run)
 {
 	if (run->dir && rmdir(run->dir) < 0 && errno != ENOENT)
 		log_warn("cgroup: could not remove %s: %m", run->dir);
+	if (run->enabled) {
+		_cleanup_free_ char *ctl = xasprintf("%s/cgroup.subtree_control", run->parent);
+		if (write_file_at(AT_FDCWD, ctl, run->enabled) < 0)
+			log_warn("%s", sbx_errmsg());
+	}
+	if (run->leaf) {
+		_cleanup_free_ char *procs = xasprintf("%s/cgroup.procs", run->parent);
+		char pid[16];
+		snprintf(pid, sizeof(pid), "%d", getpid());
+		if (write_file_at(AT_FDCWD, procs, pid) < 0 || rmdir(run->leaf) < 0)
+			log_warn("cgroup: could not remove %s: %s", run->leaf, sbx_errmsg());
+	}
 	free(run->dir);
 	free(run->unit);
+	free(run->parent);
+	free(run->leaf);
+	free(run->enabled);
 	*run = (struct cgroup_run){ 0 };
 }
 

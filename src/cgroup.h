@@ -9,6 +9,9 @@ struct cgroup_run {
 	enum sbx_cgroup_mode backend; /* the one that placed the sandbox */
 	char *unit;		      /* systemd: the scope's name */
 	char *dir;		      /* direct: the cgroup directory we created */
+	char *parent;		      /* direct: where it was created */
+	char *leaf;		      /* direct: where sbx itself moved to, if it had to */
+	char *enabled;		      /* direct: "-memory -pids": what to hand back */
 };
 
 /* Whether c asks for a cgroup of its own (limits, a slice, or a backend named). */

@@ -377,6 +377,9 @@ static int h_clearenv(struct parse_state *s, const struct option_def *d, char **
 	s->c->env = NULL;
 	if (keep)
 		strv_push(&s->c->env, keep);
+	/* container=sbx says where the command runs; it is not inherited, so it stays. */
+	if (!s->c->bare)
+		env_set(&s->c->env, "container", "sbx");
 	strv_push(&s->c->env_ops, xstrdup("clearenv"));
 	return 0;
 }
@@ -781,7 +784,7 @@ static const struct option_def options[] = {
 	{ "--chmod", 2, "OCTAL PATH", SEC_FS, "change the mode of PATH", h_chmod, 0 },
 	{ "--perms", 1, "OCTAL", SEC_FS, "mode of the next --dir, --tmpfs, --file or --bind-data",
 	  h_perms, 0 },
-	{ "--size", 1, "BYTES", SEC_FS, "size of the next --tmpfs (suffixes K M G)", h_size, 0 },
+	{ "--size", 1, "BYTES", SEC_FS, "size of the next --tmpfs (suffixes K M G T)", h_size, 0 },
 	{ "--overlay-src", 1, "SRC", SEC_FS, "add a lower layer (later ones on top) to the next overlay",
 	  h_overlay_src, 0 },
 	{ "--overlay", 3, "RWSRC WORKDIR DEST", SEC_FS,
@@ -906,13 +909,20 @@ static int parse_args_fd(struct parse_state *s, const char *fdstr)
 		return r;
 	if (++s->args_depth > 8)
 		return sbx_errx("--args: nested too deeply");
-	if ((r = read_fd_all(fd, &buf, &len)) < 0)
-		return sbx_err(-r, "--args: read fd %d", fd);
+	r = read_fd_all(fd, &buf, &len);
 	close(fd);
+	if (r < 0)
+		return sbx_err(-r, "--args: read fd %d", fd);
 	for (size_t i = 0; i < len; i += strlen(buf + i) + 1) {
 		v = xrealloc(v, (n + 1) * sizeof(char *));
 		v[n++] = buf + i;
 	}
+	for (size_t i = 0; i < n; i++)
+		if (streq(v[i], "--bare") || streq(v[i], "--profile") ||
+		    strncmp(v[i], "--profile=", 10) == 0)
+			return sbx_errx("--args: %s must be given on the command line: it decides "
+					"what everything else is laid on",
+					v[i]);
 	r = parse_list(s, v, n, &consumed);
 	s->args_depth--;
 	if (r < 0)
@@ -1112,7 +1122,6 @@ static int finalize(struct parse_state *s)
 	if (s->has_size)
 		return sbx_errx("--size must be followed by --tmpfs");
 	if (s->overlay_srcs) {
-		strv_free(s->overlay_srcs);
 		return sbx_errx("--overlay-src must be followed by --overlay, --tmp-overlay or "
 				"--ro-overlay");
 	}
@@ -1148,9 +1157,15 @@ static int finalize(struct parse_state *s)
 	return 0;
 }
 
+static void parse_state_done(struct parse_state *s)
+{
+	strv_free(s->overlay_srcs);
+	s->overlay_srcs = NULL;
+}
+
 int cli_parse(int argc, char **argv, struct sbx_config *c, enum cli_action *action)
 {
-	struct parse_state s = { .c = c, .action = CLI_RUN };
+	_cleanup_(parse_state_done) struct parse_state s = { .c = c, .action = CLI_RUN };
 	size_t consumed = 0;
 	int r;
 

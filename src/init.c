@@ -98,8 +98,11 @@ static void format_size(char *buf, size_t n, uint64_t v)
 __attribute__((noreturn)) static void finish(const struct sbx_config *c, int err_fd, int status,
 					     int memory_events_fd)
 {
-	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL &&
-	    cgroup_oom_kills(memory_events_fd) > 0) {
+	/* The command itself killed, or a shell reporting a child's SIGKILL as 137. */
+	bool killed = (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) ||
+		      (WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGKILL);
+
+	if (killed && cgroup_oom_kills(memory_events_fd) > 0) {
 		char size[32], msg[128];
 		format_size(size, sizeof(size), c->limits.memory);
 		snprintf(msg, sizeof(msg), "killed: memory limit %s reached", size);

@@ -301,10 +301,10 @@ int parse_cpus(const char *opt, const char *s, uint64_t *ret_usec_per_sec)
 	}
 	if (*end)
 		return sbx_errx("%s: invalid CPU count '%s'", opt, s);
-	*ret_usec_per_sec = whole * 1000000 + frac;
 	/* systemd's CPUQuota granularity is 1% (10 ms per second) */
-	if (*ret_usec_per_sec < 10000)
+	if (whole * 1000000 + frac < 10000)
 		return sbx_errx("%s: '%s' is below the smallest quota, 0.01", opt, s);
+	*ret_usec_per_sec = whole * 1000000 + frac;
 	return 0;
 }
 

@@ -62,4 +62,14 @@ fi
 echo "integration+security: $ok passed, $notok failed"
 passed=$((passed + ok))
 failed=$((failed + notok))
+
+# Documentation: the man page, --help and the completions against the option table (TAP).
+bash tests/docs-check.sh build/sbx 2>&1 | tee "$log"
+ok=$(grep -c '^ok ' "$log")
+notok=$(grep -c '^not ok ' "$log")
+plan=$(sum_matches '^1\.\.([0-9]+).*' "$log")
+[ $((ok + notok)) -ge "$plan" ] || notok=$((plan - ok))
+echo "docs: $ok passed, $notok failed"
+passed=$((passed + ok))
+failed=$((failed + notok))
 summary
