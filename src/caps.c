@@ -6,6 +6,8 @@
 #include <linux/capability.h>
 #include <strings.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -45,6 +47,22 @@ uint64_t caps_init_mask(uint64_t keep)
 	for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
 		if (!(keep & (1ULL << cap)))
 			return keep | (1ULL << cap);
+	return 0;
+}
+
+int caps_lower(uint64_t from, uint64_t keep)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct data[2] = {
+		{ (uint32_t)keep, (uint32_t)keep, (uint32_t)keep },
+		{ (uint32_t)(keep >> 32), (uint32_t)(keep >> 32), (uint32_t)(keep >> 32) },
+	};
+
+	for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
+		if ((from & ~keep & (1ULL << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+			return sbx_err(errno, "drop %s from the bounding set", caps_name(cap));
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return sbx_err(errno, "set capabilities");
 	return 0;
 }
 

@@ -14,6 +14,11 @@ int caps_apply(uint64_t keep);
  * every capability and no guard is left. */
 uint64_t caps_init_mask(uint64_t keep);
 
+/* From init's set (caps_init_mask(keep)) down to keep, with raw syscalls only: it runs in
+ * the command's vfork-style child, which must not touch libcap-ng's state (shared memory,
+ * and a cached pid that is init's). */
+int caps_lower(uint64_t from, uint64_t keep);
+
 /* "net_admin" for CAP_NET_ADMIN. */
 const char *caps_name(int cap);
 

@@ -227,6 +227,8 @@ static int refused_optional(const sd_bus_error *e)
 /* systemd accepts a limit whose controller the user manager was not given (Debian
  * delegates cpu, memory and pids, not io) and applies nothing: the scope's own
  * cgroup.controllers says what really holds. */
+static int cgroup2_mounted(void);
+
 static int check_controllers(const struct sbx_config *c, pid_t pid, const char *unit)
 {
 	_cleanup_free_ char *path = xasprintf("/proc/%d/cgroup", pid), *file = NULL, *have = NULL;
@@ -234,6 +236,9 @@ static int check_controllers(const struct sbx_config *c, pid_t pid, const char *
 	_cleanup_close_ int fd = -1;
 	char line[4096] = "", need[64];
 
+	/* Elsewhere (a hybrid host with its v1 controllers) there is nothing to read. */
+	if (cgroup2_mounted() < 0)
+		return 0;
 	while (f && fgets(line, sizeof(line), f) && strncmp(line, "0::", 3) != 0)
 		;
 	if (strncmp(line, "0::", 3) != 0)

@@ -2,6 +2,7 @@
 #include "init.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <stdio.h>
@@ -46,7 +47,7 @@ void init_exec_command(const struct sbx_config *c, int err_fd, const sigset_t *o
 		_exit(125);
 	}
 	/* Drop init's guard capability (caps_init_mask). */
-	if (caps_apply(c->caps_keep) < 0) {
+	if (!c->as_pid_1 && caps_lower(caps_init_mask(c->caps_keep), c->caps_keep) < 0) {
 		snprintf(msg, sizeof(msg), "capabilities: %s", sbx_errmsg());
 		report(err_fd, 125, msg);
 		_exit(125);
@@ -112,6 +113,30 @@ __attribute__((noreturn)) static void finish(const struct sbx_config *c, int err
 	_exit(status_to_code(status));
 }
 
+struct spawn_args {
+	const struct sbx_config *c;
+	int err_fd;
+	const sigset_t *orig_mask;
+};
+
+static int spawn_child(void *arg)
+{
+	struct spawn_args *a = arg;
+
+	init_exec_command(a->c, a->err_fd, a->orig_mask);
+}
+
+/* Like posix_spawn: the child shares our memory and we wait until it has exec'd, which
+ * spares copying init's page tables on every start. The child only changes its own
+ * kernel state (session, capabilities, fd flags, mask) before execve. */
+static pid_t spawn_command(const struct sbx_config *c, int err_fd, const sigset_t *orig_mask)
+{
+	static char stack[64 * 1024] __attribute__((aligned(16)));
+	struct spawn_args a = { c, err_fd, orig_mask };
+
+	return clone(spawn_child, stack + sizeof(stack), CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
+}
+
 void init_run(const struct sbx_config *c, int err_fd, const sigset_t *orig_mask,
 	      int memory_events_fd)
 {
@@ -123,15 +148,13 @@ void init_run(const struct sbx_config *c, int err_fd, const sigset_t *orig_mask,
 	 * us but not the command, which did not exist yet (pending signals are not
 	 * inherited): it is passed on below even though the terminal sent it. */
 	sigpending(&early);
-	cmd = fork();
+	cmd = spawn_command(c, err_fd, orig_mask);
 	if (cmd < 0) {
 		char msg[256];
 		snprintf(msg, sizeof(msg), "init: fork: %s", strerror(errno));
 		report(err_fd, 125, msg);
 		_exit(125);
 	}
-	if (cmd == 0)
-		init_exec_command(c, err_fd, orig_mask);
 	/* The pipe stays open: the parent reads it to the end only after we exit. */
 
 	for (;;) {

@@ -317,16 +317,18 @@ tmpfs"
 	assert_output_eq HOME=unset
 }
 
-@test "--clearenv keeps only PWD" {
+@test "--clearenv keeps only PWD and container=sbx" {
 	run sbx_t --clearenv /usr/bin/env
 	assert_status 0
-	assert_output_eq "PWD=$PWD"
+	assert_output_eq "PWD=$PWD
+container=sbx"
 }
 
 @test "--setenv after --clearenv adds to the empty environment" {
 	run sbx_t --setenv DROPPED 1 --clearenv --setenv KEPT 2 /usr/bin/env
 	assert_status 0
 	assert_output_eq "PWD=$PWD
+container=sbx
 KEPT=2"
 }
 
