@@ -12,8 +12,9 @@ CLANG_FORMAT ?= clang-format
 PKGS ?= libcap-ng
 # libseccomp compiles the default filter at build time (tools/seccomp-gen.c) only.
 GEN_PKGS = libseccomp
-# What scripts/deps.sh checks (and installs as root).
-DEPS_PKGS = libcap-ng libseccomp libsystemd
+# What scripts/deps.sh checks (and installs as root). json-c: headers for seccomp_oci.c,
+# which dlopen()s it (and libseccomp) only for --seccomp-profile.
+DEPS_PKGS = libcap-ng libseccomp libsystemd json-c
 DEPS_CHECK ?= bash scripts/deps.sh check $(DEPS_PKGS) cmocka
 
 # CFLAGS is the user's to replace (make CFLAGS='-O0 -g'); what sbx needs stays in SBX_CFLAGS.

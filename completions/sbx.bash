@@ -3,7 +3,7 @@
 # scripts/gen-completions.sh build/sbx completions
 # shellcheck shell=bash
 
-_sbx_options='--help --version --bare --verbose --args --level-prefix --profile --dry-run --check --name --list --json --enter --stop --signal --grace --net --share-net --unshare-all --unshare-user --unshare-user-try --unshare-ipc --unshare-pid --unshare-net --unshare-uts --unshare-cgroup --unshare-cgroup-try --userns --userns2 --pidns --disable-userns --assert-userns-disabled --uid --gid --root --subids --hostname --bind --bind-try --ro-bind --ro-bind-try --dev-bind --dev-bind-try --bind-fd --ro-bind-fd --remount-ro --proc --dev --tmpfs --mqueue --dir --symlink --file --bind-data --ro-bind-data --chmod --perms --size --overlay-src --overlay --tmp-overlay --ro-overlay --ro-bind-host --bind-cwd --tmpfs-home --sysfs --chdir --lock-file --exec-label --file-label --setenv --unsetenv --clearenv --argv0 --die-with-parent --new-session --as-pid-1 --timeout --rlimit --cap-add --cap-drop --seccomp --add-seccomp-fd --seccomp-export --memory --memory-swap --cpus --cpu-weight --io-weight --pids --cgroup --slice --cgroup-writable --info-fd --json-status-fd --sync-fd --block-fd --userns-block-fd'
+_sbx_options='--help --version --bare --verbose --args --level-prefix --profile --dry-run --check --name --list --json --enter --stop --signal --grace --net --publish --net-host-loopback --share-net --unshare-all --unshare-user --unshare-user-try --unshare-ipc --unshare-pid --unshare-net --unshare-uts --unshare-cgroup --unshare-cgroup-try --userns --userns2 --pidns --disable-userns --assert-userns-disabled --uid --gid --root --subids --hostname --bind --bind-try --ro-bind --ro-bind-try --dev-bind --dev-bind-try --bind-fd --ro-bind-fd --remount-ro --proc --dev --tmpfs --mqueue --dir --symlink --file --bind-data --ro-bind-data --chmod --perms --size --overlay-src --overlay --tmp-overlay --ro-overlay --ro-bind-host --bind-cwd --tmpfs-home --home-persist --socket --sysfs --chdir --lock-file --exec-label --file-label --setenv --unsetenv --clearenv --argv0 --die-with-parent --new-session --as-pid-1 --timeout --rlimit --cap-add --cap-drop --seccomp --add-seccomp-fd --seccomp-profile --seccomp-export --memory --memory-swap --cpus --cpu-weight --io-weight --pids --cgroup --slice --cgroup-writable --info-fd --json-status-fd --sync-fd --block-fd --userns-block-fd'
 _sbx_profiles='default build shell app'
 _sbx_rlimits='AS CORE CPU DATA FSIZE LOCKS MEMLOCK MSGQUEUE NICE NOFILE NPROC RSS RTPRIO RTTIME SIGPENDING STACK'
 
@@ -18,7 +18,8 @@ _sbx_args()
 	--stop) echo 'sandbox' ;;
 	--signal) echo 'words=TERM INT HUP QUIT KILL USR1 USR2 CONT STOP' ;;
 	--grace) echo 'none' ;;
-	--net) echo 'words=none host' ;;
+	--net) echo 'words=none host pasta slirp4netns auto' ;;
+	--publish) echo 'none' ;;
 	--userns) echo 'none' ;;
 	--userns2) echo 'none' ;;
 	--pidns) echo 'none' ;;
@@ -51,6 +52,7 @@ _sbx_args()
 	--tmp-overlay) echo 'file' ;;
 	--ro-overlay) echo 'file' ;;
 	--ro-bind-host) echo 'file' ;;
+	--socket) echo 'words=wayland x11 pulseaudio pipewire' ;;
 	--sysfs) echo 'file' ;;
 	--chdir) echo 'dir' ;;
 	--lock-file) echo 'file' ;;
@@ -65,6 +67,7 @@ _sbx_args()
 	--cap-drop) echo 'words=ALL CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER CAP_FSETID CAP_KILL CAP_SETGID CAP_SETUID CAP_SETPCAP CAP_LINUX_IMMUTABLE CAP_NET_BIND_SERVICE CAP_NET_BROADCAST CAP_NET_ADMIN CAP_NET_RAW CAP_IPC_LOCK CAP_IPC_OWNER CAP_SYS_MODULE CAP_SYS_RAWIO CAP_SYS_CHROOT CAP_SYS_PTRACE CAP_SYS_PACCT CAP_SYS_ADMIN CAP_SYS_BOOT CAP_SYS_NICE CAP_SYS_RESOURCE CAP_SYS_TIME CAP_SYS_TTY_CONFIG CAP_MKNOD CAP_LEASE CAP_AUDIT_WRITE CAP_AUDIT_CONTROL CAP_SETFCAP CAP_MAC_OVERRIDE CAP_MAC_ADMIN CAP_SYSLOG CAP_WAKE_ALARM CAP_BLOCK_SUSPEND CAP_AUDIT_READ CAP_PERFMON CAP_BPF CAP_CHECKPOINT_RESTORE' ;;
 	--seccomp) echo 'words=none' ;;
 	--add-seccomp-fd) echo 'none' ;;
+	--seccomp-profile) echo 'file' ;;
 	--seccomp-export) echo 'file' ;;
 	--memory) echo 'none' ;;
 	--memory-swap) echo 'none' ;;

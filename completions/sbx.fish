@@ -20,7 +20,9 @@ function __sbx_args
         case --grace
             string split ';' -- 'none'
         case --net
-            string split ';' -- 'words=none host'
+            string split ';' -- 'words=none host pasta slirp4netns auto'
+        case --publish
+            string split ';' -- 'none'
         case --userns
             string split ';' -- 'none'
         case --userns2
@@ -85,6 +87,8 @@ function __sbx_args
             string split ';' -- 'file'
         case --ro-bind-host
             string split ';' -- 'file'
+        case --socket
+            string split ';' -- 'words=wayland x11 pulseaudio pipewire'
         case --sysfs
             string split ';' -- 'file'
         case --chdir
@@ -113,6 +117,8 @@ function __sbx_args
             string split ';' -- 'words=none'
         case --add-seccomp-fd
             string split ';' -- 'none'
+        case --seccomp-profile
+            string split ';' -- 'file'
         case --seccomp-export
             string split ';' -- 'file'
         case --memory
@@ -247,7 +253,9 @@ complete -c sbx -n __sbx_in_options -l enter -x -a '(__sbx_sandboxes (commandlin
 complete -c sbx -n __sbx_in_options -l stop -x -a '(__sbx_sandboxes (commandline -opc)[1])' -d 'stop the sandbox NAME (--signal, then SIGKILL)'
 complete -c sbx -n __sbx_in_options -l signal -x -a 'TERM INT HUP QUIT KILL USR1 USR2 CONT STOP' -d 'with --stop: the first signal (default TERM)'
 complete -c sbx -n __sbx_in_options -l grace -x -d 'with --stop: time before SIGKILL (default 5s)'
-complete -c sbx -n __sbx_in_options -l net -x -a 'none host' -d 'network: none (loopback only, default) or host'
+complete -c sbx -n __sbx_in_options -l net -x -a 'none host pasta slirp4netns auto' -d 'network: none (loopback only, default), host, pasta, slirp4netns or auto (user-mode)'
+complete -c sbx -n __sbx_in_options -l publish -x -d '[HOSTIP:]HOSTPORT:PORT[/tcp|/udp]: forward the host\'s port (on 127.0.0.1 unless HOSTIP) to PORT inside; user-mode networking'
+complete -c sbx -n __sbx_in_options -l net-host-loopback -d 'with user-mode networking: the gateway address reaches the host\'s loopback'
 complete -c sbx -n __sbx_in_options -l share-net -d 'same as --net=host'
 complete -c sbx -n __sbx_in_options -l unshare-all -d 'unshare every namespace (the default unless --bare)'
 complete -c sbx -n __sbx_in_options -l unshare-user -d 'new user namespace (always)'
@@ -296,6 +304,8 @@ complete -c sbx -n __sbx_in_options -l ro-overlay -r -F -d 'read-only overlay of
 complete -c sbx -n __sbx_in_options -l ro-bind-host -r -F -d 'bind the host\'s PATH read-only at PATH, or recreate it if it is a symlink'
 complete -c sbx -n __sbx_in_options -l bind-cwd -d 'bind the current directory read-write at its own path (not /, /proc, /sys, /dev)'
 complete -c sbx -n __sbx_in_options -l tmpfs-home -d 'an empty private tmpfs (0700) at $HOME'
+complete -c sbx -n __sbx_in_options -l home-persist -d '$HOME is $XDG_DATA_HOME/sbx/homes/NAME, kept across runs (NAME: --name or the command)'
+complete -c sbx -n __sbx_in_options -l socket -x -a 'wayland x11 pulseaudio pipewire' -d 'pass the caller\'s wayland, x11, pulseaudio or pipewire socket in (repeatable)'
 complete -c sbx -n __sbx_in_options -l sysfs -r -F -d 'read-only /sys: a fresh sysfs and cgroup2 with a new network namespace, else the host\'s'
 complete -c sbx -n __sbx_in_options -l chdir -x -a '(__fish_complete_directories)' -d 'working directory inside (default: the current one)'
 complete -c sbx -n __sbx_in_options -l lock-file -r -F -d 'hold a lock on DEST while the sandbox runs'
@@ -314,6 +324,7 @@ complete -c sbx -n __sbx_in_options -l cap-add -x -a 'ALL CAP_CHOWN CAP_DAC_OVER
 complete -c sbx -n __sbx_in_options -l cap-drop -x -a 'ALL CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER CAP_FSETID CAP_KILL CAP_SETGID CAP_SETUID CAP_SETPCAP CAP_LINUX_IMMUTABLE CAP_NET_BIND_SERVICE CAP_NET_BROADCAST CAP_NET_ADMIN CAP_NET_RAW CAP_IPC_LOCK CAP_IPC_OWNER CAP_SYS_MODULE CAP_SYS_RAWIO CAP_SYS_CHROOT CAP_SYS_PTRACE CAP_SYS_PACCT CAP_SYS_ADMIN CAP_SYS_BOOT CAP_SYS_NICE CAP_SYS_RESOURCE CAP_SYS_TIME CAP_SYS_TTY_CONFIG CAP_MKNOD CAP_LEASE CAP_AUDIT_WRITE CAP_AUDIT_CONTROL CAP_SETFCAP CAP_MAC_OVERRIDE CAP_MAC_ADMIN CAP_SYSLOG CAP_WAKE_ALARM CAP_BLOCK_SUSPEND CAP_AUDIT_READ CAP_PERFMON CAP_BPF CAP_CHECKPOINT_RESTORE' -d 'drop capability CAP (or ALL) again'
 complete -c sbx -n __sbx_in_options -l seccomp -x -a 'none' -d 'replace the default seccomp filter by the BPF program read from FD (none: no filter)'
 complete -c sbx -n __sbx_in_options -l add-seccomp-fd -x -d 'also load the seccomp BPF program read from FD'
+complete -c sbx -n __sbx_in_options -l seccomp-profile -r -F -d 'replace the default seccomp filter by an OCI/Docker JSON seccomp profile'
 complete -c sbx -n __sbx_in_options -l seccomp-export -r -F -d 'write the default seccomp filter as BPF to FILE and exit'
 complete -c sbx -n __sbx_in_options -l memory -x -d 'memory limit (e.g. 512M); the command is killed beyond it'
 complete -c sbx -n __sbx_in_options -l memory-swap -x -d 'swap limit (0: no swap)'

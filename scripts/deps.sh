@@ -6,11 +6,12 @@
 set -euo pipefail
 
 DEBIAN_PKGS="gcc libc6-dev make pkg-config libcap-ng-dev libseccomp-dev libsystemd-dev
+libjson-c-dev libjson-c5 libseccomp2
 libcmocka-dev bats busybox-static tmux util-linux iproute2 procps uidmap bubblewrap mandoc
-dbus-daemon dbus-bin python3-dbusmock"
+dbus-daemon dbus-bin python3-dbusmock passt slirp4netns"
 
 # pkg-config modules checked when the caller names none (the Makefile passes DEPS_PKGS cmocka).
-DEFAULT_MODULES="libcap-ng libseccomp libsystemd cmocka"
+DEFAULT_MODULES="libcap-ng libseccomp libsystemd json-c cmocka"
 
 # One line per probe: kind, what, Debian package, Fedora package, Arch package.
 # kind: cmd = a command in PATH; static-busybox; libc = C library headers;
@@ -30,6 +31,8 @@ cmd bwrap bubblewrap bubblewrap bubblewrap
 cmd mandoc mandoc mandoc mandoc
 cmd dbus-daemon dbus-daemon dbus-daemon dbus
 cmd dbus-send dbus-bin dbus-tools dbus
+cmd pasta passt passt passt
+cmd slirp4netns slirp4netns slirp4netns slirp4netns
 py dbusmock python3-dbusmock python3-dbusmock python-dbusmock"
 
 # pkg-config module -> Debian, Fedora, Arch package
@@ -38,6 +41,8 @@ module_pkgs() {
 	libcap-ng) echo "libcap-ng-dev libcap-ng-devel libcap-ng" ;;
 	libseccomp) echo "libseccomp-dev libseccomp-devel libseccomp" ;;
 	libsystemd) echo "libsystemd-dev systemd-devel systemd-libs" ;;
+	# headers; the library itself (libjson-c5) is dlopen()ed by --seccomp-profile
+	json-c) echo "libjson-c-dev json-c-devel json-c" ;;
 	cmocka) echo "libcmocka-dev libcmocka-devel cmocka" ;;
 	*) echo "$1 $1 $1" ;;
 	esac

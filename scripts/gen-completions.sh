@@ -9,7 +9,8 @@
 #   SRC DEST PATH TARGET RWSRC FILE   paths              DIR WORKDIR    directories
 #   VAR                               exported variables CAP            capability names
 #   NAME=SOFT[:HARD]                  rlimit names       A|b|c          the lowercase words
-#   --net MODE, --cgroup BACKEND, --signal SIG: their values; --profile: profiles and paths;
+#   --net MODE, --cgroup BACKEND, --signal SIG, --socket KIND: their values; --profile:
+#   profiles and paths;
 #   --enter NAME, --stop NAME: the running named sandboxes (`sbx --list`)
 set -euo pipefail
 
@@ -58,8 +59,9 @@ done <<<"$help"
 spec_of() {
 	local w alts=()
 	case "$1:$2" in
-	--net:MODE) spec="words=none host" ;;
+	--net:MODE) spec="words=none host pasta slirp4netns auto" ;;
 	--cgroup:BACKEND) spec="words=auto systemd direct none" ;;
+	--socket:KIND) spec="words=wayland x11 pulseaudio pipewire" ;;
 	--signal:SIG) spec="words=$signals" ;;
 	--profile:*) spec=profile ;;
 	--enter:NAME | --stop:NAME) spec=sandbox ;;

@@ -4,6 +4,7 @@
 #include <cap-ng.h>
 #include <errno.h>
 #include <linux/capability.h>
+#include <linux/securebits.h>
 #include <strings.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -66,6 +67,10 @@ int caps_lower(uint64_t from, uint64_t keep)
 	return 0;
 }
 
+#define SBX_SECUREBITS                                                                           \
+	(SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |                         \
+	 SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED)
+
 int caps_apply(uint64_t keep)
 {
 	capng_clear(CAPNG_SELECT_BOTH);
@@ -75,6 +80,12 @@ int caps_apply(uint64_t keep)
 				     CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE |
 					     CAPNG_BOUNDING_SET,
 				     (unsigned)cap);
+	/* uid 0 inside (--root) gains nothing by being 0: no capabilities from execve
+	 * (NOROOT), none kept or lost on uid changes (NO_SETUID_FIXUP, KEEP_CAPS off), and
+	 * the sandbox cannot change that back (the _LOCKED bits). Needs CAP_SETPCAP, like
+	 * the bounding set below; already set (a second call, --enter) is fine. */
+	if (prctl(PR_GET_SECUREBITS) != SBX_SECUREBITS && prctl(PR_SET_SECUREBITS, SBX_SECUREBITS) < 0)
+		return sbx_err(errno, "lock the securebits");
 	/* Bounding set first: dropping it needs CAP_SETPCAP, which the next step removes. */
 	if (capng_apply(CAPNG_SELECT_BOUNDS) < 0)
 		return sbx_err(EPERM, "set the capability bounding set");

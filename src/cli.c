@@ -10,11 +10,15 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "apphome.h"
+#include "appsock.h"
 #include "caps.h"
 #include "cgroup.h"
 #include "log.h"
+#include "netuser.h"
 #include "profile.h"
 #include "registry.h"
+#include "seccomp_oci.h"
 
 #ifndef SBX_VERSION
 #define SBX_VERSION "0.1.0"
@@ -29,6 +33,7 @@ struct parse_state {
 	bool unshare_cgroup_try;
 	bool share_net;
 	bool net_set;
+	enum sbx_net user_net; /* --net=pasta|slirp4netns|auto; NET_NONE for none or host */
 	bool has_perms;
 	mode_t perms;
 	bool has_size;
@@ -241,6 +246,7 @@ static int h_share_net(struct parse_state *s, const struct option_def *d, char *
 
 static int h_net(struct parse_state *s, const struct option_def *d, char **a)
 {
+	s->user_net = NET_NONE;
 	if (streq(a[0], "none") || streq(a[0], "loopback")) {
 		s->share_net = false;
 		s->unshare_req |= CLONE_NEWNET;
@@ -248,13 +254,32 @@ static int h_net(struct parse_state *s, const struct option_def *d, char **a)
 		s->share_net = true;
 		s->unshare_req &= ~(unsigned long)CLONE_NEWNET;
 	} else if (streq(a[0], "pasta") || streq(a[0], "slirp4netns") || streq(a[0], "auto")) {
-		return sbx_errx("%s=%s: user-mode networking is not implemented yet; use none or host",
-				d->name, a[0]);
+		s->share_net = false;
+		s->unshare_req |= CLONE_NEWNET;
+		if (streq(a[0], "pasta"))
+			s->user_net = NET_PASTA;
+		else if (streq(a[0], "slirp4netns"))
+			s->user_net = NET_SLIRP4NETNS;
+		else
+			s->user_net = NET_AUTO;
 	} else {
-		return sbx_errx("%s: unknown network mode '%s' (expected none or host)", d->name,
-				a[0]);
+		return sbx_errx("%s: unknown network mode '%s' (expected none, host, pasta, "
+				"slirp4netns or auto)",
+				d->name, a[0]);
 	}
 	s->net_set = true;
+	return 0;
+}
+
+static int h_publish(struct parse_state *s, const struct option_def *d, char **a)
+{
+	struct sbx_publish p;
+	int r = netuser_parse_publish(d->name, a[0], &p);
+
+	if (r < 0)
+		return r;
+	s->c->publish = xrealloc(s->c->publish, (s->c->n_publish + 1) * sizeof(p));
+	s->c->publish[s->c->n_publish++] = p;
 	return 0;
 }
 
@@ -471,10 +496,25 @@ static int h_seccomp(struct parse_state *s, const struct option_def *d, char **a
 	if (streq(a[0], "none")) {
 		s->c->seccomp_disabled = true;
 		s->c->seccomp_fd = -1;
+		free(TAKE_PTR(s->c->seccomp_profile));
 		return 0;
 	}
 	s->c->seccomp_disabled = false;
+	free(TAKE_PTR(s->c->seccomp_profile));
 	return parse_fd(d->name, a[0], &s->c->seccomp_fd);
+}
+
+/* The last of --seccomp and --seccomp-profile wins. The file is read once parsing ends
+ * (finalize): includes/excludes depend on the final --cap-add. */
+static int h_seccomp_profile(struct parse_state *s, const struct option_def *d, char **a)
+{
+	if (!a[0][0])
+		return sbx_errx("%s: empty file name", d->name);
+	free(s->c->seccomp_profile);
+	s->c->seccomp_profile = xstrdup(a[0]);
+	s->c->seccomp_disabled = false;
+	s->c->seccomp_fd = -1;
+	return 0;
 }
 
 static int h_add_seccomp_fd(struct parse_state *s, const struct option_def *d, char **a)
@@ -608,6 +648,45 @@ static int h_tmpfs_home(struct parse_state *s, const struct option_def *d, char 
 	return 0;
 }
 
+static int h_home_persist(struct parse_state *s, const struct option_def *d, char **a)
+{
+	int r = apphome_add(s->c);
+
+	(void)a;
+	if (r < 0)
+		return r;
+	return take_pending(s, &s->c->ops[s->c->n_ops - 1], false, false, d->name);
+}
+
+/* The plan becomes plain ops and setenv, so that --dry-run prints back exactly what is
+ * passed and reading that back gives the same sandbox. */
+static int h_socket(struct parse_state *s, const struct option_def *d, char **a)
+{
+	_cleanup_(appsock_plan_done) struct appsock_plan p = { 0 };
+	struct sbx_op *op = NULL;
+	bool have_dir = false;
+	int r = appsock_plan(a[0], &p);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; p.runtime_dir && i < s->c->n_ops; i++)
+		have_dir |= s->c->ops[i].type == OP_DIR && streq(s->c->ops[i].dest, p.runtime_dir);
+	if (p.runtime_dir && !have_dir) {
+		op = config_add_op(s->c, OP_DIR, NULL, p.runtime_dir);
+		op->perms = 0700;
+		op->has_perms = true;
+	}
+	for (size_t i = 0; i < p.n_binds; i++) {
+		op = config_add_op(s->c, OP_BIND, p.binds[i], p.binds[i]);
+		op->flags = BIND_READONLY;
+	}
+	for (size_t i = 0; i < p.n_env; i++) {
+		env_set(&s->c->env, p.env[i][0], p.env[i][1]);
+		strv_push(&s->c->env_ops, xasprintf("setenv=%s=%s", p.env[i][0], p.env[i][1]));
+	}
+	return take_pending(s, op, false, false, d->name);
+}
+
 static int h_name(struct parse_state *s, const struct option_def *d, char **a)
 {
 	int r = registry_valid_name(a[0]);
@@ -714,7 +793,16 @@ static const struct option_def options[] = {
 	  h_grace, 0 },
 
 	/* Namespaces and identity */
-	{ "--net", 1, "MODE", SEC_NS, "network: none (loopback only, default) or host", h_net, 0 },
+	{ "--net", 1, "MODE", SEC_NS,
+	  "network: none (loopback only, default), host, pasta, slirp4netns or auto (user-mode)",
+	  h_net, 0 },
+	{ "--publish", 1, "SPEC", SEC_NS,
+	  "[HOSTIP:]HOSTPORT:PORT[/tcp|/udp]: forward the host's port (on 127.0.0.1 unless "
+	  "HOSTIP) to PORT inside; user-mode networking",
+	  h_publish, 0 },
+	{ "--net-host-loopback", 0, NULL, SEC_NS,
+	  "with user-mode networking: the gateway address reaches the host's loopback", h_bool,
+	  CFG(net_host_loopback) },
 	{ "--share-net", 0, NULL, SEC_NS, "same as --net=host", h_share_net, 0 },
 	{ "--unshare-all", 0, NULL, SEC_NS, "unshare every namespace (the default unless --bare)",
 	  h_unshare_all, 0 },
@@ -803,6 +891,12 @@ static const struct option_def options[] = {
 	  h_bind_cwd, 0 },
 	{ "--tmpfs-home", 0, NULL, SEC_FS, "an empty private tmpfs (0700) at $HOME", h_tmpfs_home,
 	  0 },
+	{ "--home-persist", 0, NULL, SEC_FS,
+	  "$HOME is $XDG_DATA_HOME/sbx/homes/NAME, kept across runs (NAME: --name or the command)",
+	  h_home_persist, 0 },
+	{ "--socket", 1, "KIND", SEC_FS,
+	  "pass the caller's wayland, x11, pulseaudio or pipewire socket in (repeatable)", h_socket,
+	  0 },
 	{ "--sysfs", 1, "DEST", SEC_FS,
 	  "read-only /sys: a fresh sysfs and cgroup2 with a new network namespace, else the host's",
 	  h_dest_op, OP_SYSFS },
@@ -839,6 +933,9 @@ static const struct option_def options[] = {
 	  h_seccomp, 0 },
 	{ "--add-seccomp-fd", 1, "FD", SEC_PROC, "also load the seccomp BPF program read from FD",
 	  h_add_seccomp_fd, 0 },
+	{ "--seccomp-profile", 1, "FILE", SEC_PROC,
+	  "replace the default seccomp filter by an OCI/Docker JSON seccomp profile",
+	  h_seccomp_profile, 0 },
 	{ "--seccomp-export", 1, "FILE", SEC_PROC,
 	  "write the default seccomp filter as BPF to FILE and exit", h_seccomp_export, 0 },
 
@@ -1130,14 +1227,14 @@ static int finalize(struct parse_state *s)
 		c->clone_flags = CLONE_NEWUSER | CLONE_NEWNS | (s->unshare_req & ~CLONE_NEWUSER);
 		c->unshare_cgroup = s->unshare_cgroup_req || s->unshare_cgroup_try;
 		c->unshare_cgroup_try = !s->unshare_cgroup_req;
-		c->net = (c->clone_flags & CLONE_NEWNET) ? NET_NONE : NET_HOST;
+		c->net = (c->clone_flags & CLONE_NEWNET) ? s->user_net : NET_HOST;
 		if (s->hostname_set && !(c->clone_flags & CLONE_NEWUTS))
 			return sbx_errx("--hostname needs --unshare-uts");
 	} else {
 		c->clone_flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS |
 				 CLONE_NEWIPC;
-		c->net = s->share_net ? NET_HOST : NET_NONE;
-		if (c->net == NET_NONE)
+		c->net = s->share_net ? NET_HOST : s->user_net;
+		if (c->net != NET_HOST)
 			c->clone_flags |= CLONE_NEWNET;
 		c->unshare_cgroup = true;
 		c->unshare_cgroup_try = true;
@@ -1152,8 +1249,32 @@ static int finalize(struct parse_state *s)
 		c->clone_flags |= CLONE_NEWCGROUP;
 	if (c->as_pid_1 && !(c->clone_flags & CLONE_NEWPID))
 		return sbx_errx("--as-pid-1 needs --unshare-pid");
+	if ((c->n_publish || c->net_host_loopback) && c->net != NET_PASTA &&
+	    c->net != NET_SLIRP4NETNS && c->net != NET_AUTO)
+		return sbx_errx("%s needs --net=pasta, slirp4netns or auto",
+				c->n_publish ? "--publish" : "--net-host-loopback");
+	/* Only a run looks for the helper: --dry-run works where it is not installed. */
+	if (s->action == CLI_RUN) {
+		int r = netuser_prepare(c);
+		if (r < 0)
+			return r;
+	}
+	/* In the parent, before anything starts: a bad profile fails here with 125. */
+	if (c->seccomp_profile && s->action != CLI_ENTER) {
+		int r;
+		free(TAKE_PTR(c->seccomp_profile_prog));
+		r = seccomp_oci_prepare(c->seccomp_profile, c->caps_keep, &c->seccomp_profile_prog);
+		if (r < 0)
+			return r;
+	}
 	if (!c->argv)
 		strv_push(&c->argv, xstrdup("/bin/sh"));
+	/* Once all is parsed: --name may follow --home-persist. Only a run creates the home. */
+	if (s->action == CLI_RUN || s->action == CLI_DRY_RUN) {
+		int r = apphome_resolve(c, s->action == CLI_RUN);
+		if (r < 0)
+			return r;
+	}
 	return 0;
 }
 

@@ -18,7 +18,8 @@ enum cli_action {
 };
 
 /* Fills c from argv (argv[0] included: invoked as "bwrap" means --bare). Pure apart from
- * reading the environment, the cwd and --args fds. */
+ * reading the environment, the cwd and --args fds, and, for a run with --home-persist,
+ * creating and opening that home (apphome_resolve). */
 int cli_parse(int argc, char **argv, struct sbx_config *c, enum cli_action *action);
 void cli_usage(FILE *f);
 /* One line per option: "--name NARGS ARGNAMES", for completions and the man page check. */

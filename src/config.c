@@ -34,6 +34,8 @@ void config_free(struct sbx_config *c)
 		free(c->ops[i].workdir);
 	}
 	free(c->ops);
+	free(c->publish);
+	free(c->net_helper);
 	free(c->hostname);
 	free(c->chdir);
 	free(c->cwd);
@@ -45,6 +47,8 @@ void config_free(struct sbx_config *c)
 	strv_free(c->lock_files);
 	free(c->add_seccomp_fds);
 	free(c->seccomp_export);
+	free(c->seccomp_profile);
+	free(c->seccomp_profile_prog);
 	free(c->slice);
 	free(c->name);
 	free(c->target);

@@ -36,6 +36,8 @@ enum {
 	BIND_READONLY = 1 << 0,
 	BIND_DEVICES = 1 << 1,
 	BIND_TRY = 1 << 2, /* missing source is not an error */
+	/* --home-persist: src (and fd) filled in by apphome_resolve; --dry-run prints the option */
+	BIND_HOME_PERSIST = 1 << 3,
 };
 
 struct sbx_op {
@@ -56,6 +58,19 @@ struct sbx_op {
 enum sbx_net {
 	NET_NONE, /* new netns with loopback up */
 	NET_HOST, /* the caller's network namespace */
+	/* new netns connected by a user-mode helper (netuser.c); AUTO is resolved to one of
+	 * the two before launch */
+	NET_PASTA,
+	NET_SLIRP4NETNS,
+	NET_AUTO,
+};
+
+/* --publish [HOSTIP:]HOSTPORT:SANDBOXPORT[/tcp|/udp] */
+struct sbx_publish {
+	char host_addr[46]; /* numeric IPv4 or IPv6 (INET6_ADDRSTRLEN) */
+	uint16_t host_port;
+	uint16_t sandbox_port;
+	bool udp;
 };
 
 #define LIMIT_UNSET UINT64_MAX
@@ -91,6 +106,10 @@ struct sbx_config {
 	bool unshare_cgroup_try;
 	bool bare;
 	enum sbx_net net;
+	struct sbx_publish *publish; /* --publish, with --net=pasta|slirp4netns|auto */
+	size_t n_publish;
+	bool net_host_loopback; /* the helper maps its gateway address to the host's loopback */
+	char *net_helper;	/* absolute path of pasta or slirp4netns (netuser_prepare) */
 	char *hostname; /* NULL: keep (bare without --hostname) */
 
 	/* filesystem, applied in order */
@@ -125,6 +144,9 @@ struct sbx_config {
 	int *add_seccomp_fds;
 	size_t n_add_seccomp_fds;
 	char *seccomp_export; /* --seccomp-export FILE */
+	/* --seccomp-profile FILE: replaces the default filter; compiled when parsing ends */
+	char *seccomp_profile;
+	struct seccomp_oci_prog *seccomp_profile_prog;
 
 	uint64_t caps_keep; /* 1 << CAP_*: --cap-add minus --cap-drop */
 	/* cgroup */

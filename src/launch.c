@@ -21,6 +21,7 @@
 #include "init.h"
 #include "log.h"
 #include "net.h"
+#include "netuser.h"
 #include "registry.h"
 #include "rootfs.h"
 #include "seccomp.h"
@@ -237,6 +238,7 @@ struct supervisor {
 	int msg_code;
 	bool exited;
 	int status;
+	struct netuser *net; /* --net=pasta|slirp4netns helper */
 };
 
 static void read_messages(struct supervisor *s)
@@ -308,12 +310,13 @@ static void on_timer(struct supervisor *s)
 static int supervise(struct supervisor *s)
 {
 	while (!s->exited) {
-		struct pollfd p[3] = {
+		struct pollfd p[4] = {
 			{ .fd = s->sig_fd, .events = POLLIN },
 			{ .fd = s->timer_fd, .events = POLLIN },
 			{ .fd = s->err_fd, .events = POLLIN },
+			{ .fd = netuser_pollfd(s->net), .events = POLLIN },
 		};
-		if (poll(p, 3, -1) < 0) {
+		if (poll(p, 4, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return sbx_err(errno, "poll");
@@ -324,6 +327,9 @@ static int supervise(struct supervisor *s)
 			on_timer(s);
 		if (p[0].revents)
 			on_signal(s);
+		/* Not at the very end: the helper going with the sandbox is no news. */
+		if (p[3].revents && !s->exited)
+			netuser_on_exit(s->net);
 	}
 	/* A message written just before exit is still in the pipe. */
 	while (s->err_fd >= 0)
@@ -355,7 +361,8 @@ static int die_with_caller(void)
 
 int launch_run(const struct sbx_config *c)
 {
-	struct supervisor s = { .c = c, .err_fd = -1, .sig_fd = -1, .timer_fd = -1 };
+	struct netuser net = NETUSER_INIT;
+	struct supervisor s = { .c = c, .err_fd = -1, .sig_fd = -1, .timer_fd = -1, .net = &net };
 	struct cgroup_run cg = { .backend = CGROUP_NONE };
 	_cleanup_free_ char *registry = NULL;
 	int go[2], err[2], code, r;
@@ -405,6 +412,13 @@ int launch_run(const struct sbx_config *c)
 		r = cgroup_place(c, s.child, &cg);
 		trace_end("cgroup placement", t0);
 	}
+	/* The maps must exist for the helper to join the user namespace; the command must
+	 * find the network configured when it starts. */
+	if (r == 0 && c->net_helper) {
+		t0 = trace_start();
+		r = netuser_start(c, s.child, &net);
+		trace_end("network helper", t0);
+	}
 	if (r == 0)
 		r = status_write_start(c, s.child);
 	if (r == 0 && registry)
@@ -412,6 +426,7 @@ int launch_run(const struct sbx_config *c)
 	if (r < 0) {
 		kill(s.child, SIGKILL);
 		waitpid(s.child, NULL, 0);
+		netuser_stop(&net);
 		cgroup_release(&cg);
 		registry_remove(registry, registry_lock_fd);
 		log_error("%s", sbx_errmsg());
@@ -440,6 +455,7 @@ int launch_run(const struct sbx_config *c)
 		registry_remove(registry, registry_lock_fd);
 		goto fail_early;
 	}
+	netuser_stop(&net);
 	cgroup_release(&cg);
 	registry_remove(registry, registry_lock_fd);
 	code = exit_code(&s);
@@ -453,6 +469,7 @@ int launch_run(const struct sbx_config *c)
 	return code;
 
 fail_early:
+	netuser_stop(&net);
 	registry_remove(registry, registry_lock_fd);
 	log_error("%s", sbx_errmsg());
 	return EXIT_SBX_FAILED;

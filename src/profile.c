@@ -10,6 +10,7 @@
 
 #include "caps.h"
 #include "log.h"
+#include "netuser.h"
 
 static const struct {
 	const char *name;
@@ -187,6 +188,13 @@ static void print_op(FILE *f, const struct sbx_op *op)
 	static const char *const bind_names[] = { "bind", "ro-bind", "dev-bind", "dev-bind" };
 	char fd[16], buf[64];
 
+	/* Printed as the option: read back, it finds its directory again from --name. */
+	if (op->flags & BIND_HOME_PERSIST) {
+		if (op->src)
+			fprintf(f, "# $HOME: %s\n", op->src);
+		line(f, "home-persist", NULL, NULL);
+		return;
+	}
 	snprintf(fd, sizeof(fd), "%d", op->fd);
 	switch (op->type) {
 	case OP_BIND:
@@ -286,9 +294,23 @@ void profile_print(FILE *f, const struct sbx_config *c)
 		for (size_t i = 0; i < ELEMENTSOF(ns); i++)
 			print_flag(f, ns[i].opt, c->clone_flags & ns[i].flag);
 		print_flag(f, "unshare-cgroup-try", c->unshare_cgroup);
-	} else {
-		line(f, "net", c->net == NET_HOST ? "host" : "none", NULL);
 	}
+	{
+		static const char *const net_modes[] = { [NET_NONE] = "none",
+							 [NET_HOST] = "host",
+							 [NET_PASTA] = "pasta",
+							 [NET_SLIRP4NETNS] = "slirp4netns",
+							 [NET_AUTO] = "auto" };
+		/* --bare says none or host with unshare-net above. */
+		if (!c->bare || c->net > NET_HOST)
+			line(f, "net", net_modes[c->net], NULL);
+	}
+	for (size_t i = 0; i < c->n_publish; i++) {
+		char spec[80];
+		netuser_format_publish(&c->publish[i], spec, sizeof(spec));
+		line(f, "publish", spec, NULL);
+	}
+	print_flag(f, "net-host-loopback", c->net_host_loopback);
 	if (c->hostname)
 		line(f, "hostname", c->hostname, NULL);
 	if (c->uid != c->caller_uid)
@@ -343,6 +365,8 @@ void profile_print(FILE *f, const struct sbx_config *c)
 		if (c->caps_keep & (1ULL << cap))
 			fprintf(f, "cap-add %s\n", caps_name(cap));
 	print_flag(f, "seccomp none", c->seccomp_disabled);
+	if (c->seccomp_profile)
+		line(f, "seccomp-profile", c->seccomp_profile, NULL);
 	print_flag(f, "disable-userns", c->disable_userns);
 	print_flag(f, "assert-userns-disabled", c->assert_userns_disabled);
 

@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "apphome.h"
 #include "log.h"
 
 /* The base tmpfs is mounted here while the root is built. Sources are opened before it
@@ -682,6 +683,31 @@ static int open_layers(struct ctx *x, const struct sbx_op *op, int **ret)
 	return 0;
 }
 
+/* An fd opened before clone() names a mount of the caller's namespace, which open_tree()
+ * refuses to copy; its path names the copy in ours. The inode must be the same, or the
+ * path was swapped since. */
+static int reopen_here(int fd)
+{
+	char link[64], path[4096];
+	struct stat want, got;
+	_cleanup_close_ int same = -1;
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n <= 0 || path[0] != '/')
+		return -EBADF;
+	path[n] = '\0';
+	same = open(path, O_PATH | O_CLOEXEC);
+	if (same < 0)
+		return -errno;
+	if (fstat(same, &got) < 0 || fstat(fd, &want) < 0)
+		return -errno;
+	if (got.st_dev != want.st_dev || got.st_ino != want.st_ino)
+		return -ESTALE;
+	return TAKE_FD(same);
+}
+
 /* Host paths are opened while the host's tree is still in view; everything after works on
  * these fds, so the base tmpfs can sit anywhere. */
 static int open_sources(struct ctx *x)
@@ -704,8 +730,19 @@ static int open_sources(struct ctx *x)
 		}
 		/* Cloned now, not at their turn: a copy of "/" or "/tmp" made after the base
 		 * tmpfs is mounted would carry that tmpfs along. */
+		if (op->flags & BIND_HOME_PERSIST) {
+			_cleanup_close_ int home = apphome_reopen(op);
+			if (home < 0)
+				return home;
+			x->src_fd[i] = clone_tree(home, "", op->flags);
+			if (x->src_fd[i] < 0)
+				return sbx_err(-x->src_fd[i], "--home-persist: bind %s on %s",
+					       op->src, op->dest);
+			continue;
+		}
 		if (op->type == OP_BIND_FD) {
-			x->src_fd[i] = clone_tree(op->fd, "", op->flags);
+			_cleanup_close_ int same = reopen_here(op->fd);
+			x->src_fd[i] = same < 0 ? same : clone_tree(same, "", op->flags);
 			if (x->src_fd[i] < 0)
 				return sbx_err(-x->src_fd[i], "%s %d on %s",
 					       (op->flags & BIND_READONLY) ? "--ro-bind-fd" : "--bind-fd",

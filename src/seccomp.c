@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "seccomp_oci.h"
 
 /* default_filter, default_filter_no_userns: the rules of tools/seccomp-gen.c, compiled
  * by libseccomp when sbx was built. */
@@ -90,6 +91,10 @@ int seccomp_apply(const struct sbx_config *c)
 	if (c->seccomp_fd >= 0) {
 		if ((r = load_bpf_fd(c->seccomp_fd, "--seccomp")) < 0)
 			return r;
+	} else if (c->seccomp_profile_prog) {
+		/* instead of the default filter and its personality companion */
+		if ((r = seccomp_oci_load(c->seccomp_profile_prog, c->seccomp_profile)) < 0)
+			return r;
 	} else if (!c->seccomp_disabled) {
 		r = c->disable_userns ? load_program(default_filter_no_userns,
 						     ELEMENTSOF(default_filter_no_userns),
@@ -114,7 +119,14 @@ int seccomp_export(const struct sbx_config *c, int fd)
 {
 	const struct sock_filter *p = c->disable_userns ? default_filter_no_userns : default_filter;
 	size_t n = c->disable_userns ? sizeof(default_filter_no_userns) : sizeof(default_filter);
-	int r = write_all(fd, p, n);
+	int r;
+
+	/* With --seccomp-profile, the profile compiled: a BPF file for bwrap --seccomp. */
+	if (c->seccomp_profile_prog) {
+		p = c->seccomp_profile_prog->insns;
+		n = c->seccomp_profile_prog->len * sizeof(*p);
+	}
+	r = write_all(fd, p, n);
 
 	if (r < 0)
 		return sbx_err(-r, "seccomp: export");

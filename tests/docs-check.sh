@@ -175,7 +175,7 @@ out=$(bash -c 'source "$1"
 	COMP_WORDS=(sbx --tmpfs /t --net ""); COMP_CWORD=4; _sbx; echo "${COMPREPLY[*]}"
 	COMP_WORDS=(sbx --net = h); COMP_CWORD=3; _sbx; echo "${COMPREPLY[*]}"' _ \
 	"$comp/sbx.bash" 2>&1)
-want=$'--ro-bind --ro-bind-try --ro-bind-fd --ro-bind-data --ro-bind-host\nnone host\nhost'
+want=$'--ro-bind --ro-bind-try --ro-bind-fd --ro-bind-data --ro-bind-host\nnone host pasta slirp4netns auto\nhost'
 # The first line depends on the option table: check it holds --ro-bind and no --bind.
 if [[ "$(head -n1 <<<"$out") " == *"--ro-bind "* ]] && [[ "$out" != *"--bind "* ]] &&
 	[ "$(tail -n +2 <<<"$out")" = "$(tail -n +2 <<<"$want")" ]; then

@@ -78,6 +78,23 @@ assert_not_implemented() {
 	assert_output_eq host-content
 }
 
+@test "--ro-bind-fd FD DEST binds the directory open as FD, read-only" {
+	exec 9<"$work/src"
+	run sbx_t --ro-bind-fd 9 /from-fd sh -c 'cat /from-fd/in; touch /from-fd/x'
+	exec 9<&-
+	assert_output_contains host-content
+	assert_output_contains "Read-only file system"
+	[ ! -e "$work/src/x" ]
+}
+
+@test "--bind-fd FD DEST binds the directory open as FD, writable" {
+	exec 9<"$work/src"
+	run sbx_t --bind-fd 9 /from-fd sh -c 'echo new >/from-fd/made'
+	exec 9<&-
+	assert_status 0
+	[ "$(cat "$work/src/made")" = new ]
+}
+
 @test "--bind-try, --ro-bind-try and --dev-bind-try skip a missing source" {
 	run sbx_t --bind-try "$work/missing" /a --ro-bind-try "$work/missing" /b \
 		--dev-bind-try "$work/missing" /c \

@@ -45,6 +45,17 @@ assert_no_caps() {
 	assert_no_caps
 }
 
+@test "uid 0 inside gains nothing from being 0: securebits noroot and no_setuid_fixup, locked" {
+	run timeout 20 "$SBX" --root setpriv -d
+	assert_status 0
+	assert_output_contains "noroot_locked"
+	assert_output_contains "no_setuid_fixup_locked"
+	assert_output_contains "keep_caps_locked"
+	# and the sandbox cannot unlock them, not even with every capability kept
+	run timeout 20 "$SBX" --root --cap-add ALL setpriv --securebits -noroot true
+	[ "$status" -ne 0 ]
+}
+
 @test "--cap-drop ALL after --cap-add ALL leaves nothing" {
 	sandbox_probe --cap-add ALL --cap-drop ALL -- caps
 	assert_status 0
