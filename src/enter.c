@@ -16,6 +16,7 @@
 #include "log.h"
 #include "registry.h"
 #include "seccomp.h"
+#include "seccomp_oci.h"
 
 static const struct {
 	const char *name;
@@ -76,11 +77,14 @@ static int join_cgroup(pid_t pid)
 }
 
 __attribute__((noreturn)) static void run_command(const struct sbx_config *c,
-						  const struct registry_entry *e)
+						  const struct registry_entry *e,
+						  struct seccomp_oci_prog *profile)
 {
 	struct sbx_config filt = { .seccomp_fd = -1,
 				   .seccomp_disabled = e->seccomp_disabled,
-				   .disable_userns = e->disable_userns };
+				   .disable_userns = e->disable_userns,
+				   .seccomp_profile = e->seccomp_profile,
+				   .seccomp_profile_prog = profile };
 	const char *file = c->argv[0];
 
 	if (chdir(e->cwd ? e->cwd : "/") < 0 && chdir("/") < 0)
@@ -97,6 +101,7 @@ __attribute__((noreturn)) static void run_command(const struct sbx_config *c,
 int enter_run(const struct sbx_config *c, const char *name)
 {
 	struct registry_entry e;
+	_cleanup_free_ struct seccomp_oci_prog *profile = NULL;
 	_cleanup_close_ int pidfd = -1;
 	int flags, status, r;
 	pid_t child;
@@ -119,6 +124,13 @@ int enter_run(const struct sbx_config *c, const char *name)
 		registry_entry_free(&e);
 		return 125;
 	}
+	/* The sandbox's own filter: its profile is compiled here, with the host's libraries,
+	 * before joining anything. */
+	if (e.seccomp_profile && seccomp_oci_prepare(e.seccomp_profile, e.caps, &profile) < 0) {
+		log_error("enter %s: %s", name, sbx_errmsg());
+		registry_entry_free(&e);
+		return 125;
+	}
 	flags = differing_namespaces(e.init);
 	if ((r = join_cgroup(e.init)) < 0 || (flags && setns(pidfd, flags) < 0)) {
 		if (r == 0)
@@ -134,7 +146,7 @@ int enter_run(const struct sbx_config *c, const char *name)
 		return 125;
 	}
 	if (child == 0)
-		run_command(c, &e);
+		run_command(c, &e, profile);
 	registry_entry_free(&e);
 	while (waitpid(child, &status, 0) < 0)
 		if (errno != EINTR)

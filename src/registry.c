@@ -174,6 +174,11 @@ int registry_publish(const char *dir, const struct sbx_config *c, pid_t supervis
 	fprintf(f, "cwd=%s\ncaps=%llx\nseccomp=%s\ndisable_userns=%d\n",
 		c->chdir ? c->chdir : (c->cwd ? c->cwd : "/"), (unsigned long long)c->caps_keep,
 		c->seccomp_disabled ? "none" : "default", c->disable_userns);
+	/* --enter compiles the same profile again (from the caller's view of the file). */
+	if (c->seccomp_profile_prog) {
+		_cleanup_free_ char *abs = realpath(c->seccomp_profile, NULL);
+		fprintf(f, "seccomp_profile=%s\n", abs ? abs : c->seccomp_profile);
+	}
 	fputs("command=", f);
 	for (size_t i = 0; c->argv && c->argv[i]; i++)
 		fprintf(f, "%s%s", i ? " " : "", c->argv[i]);
@@ -207,6 +212,7 @@ void registry_entry_free(struct registry_entry *e)
 	free(e->command);
 	free(e->limits);
 	free(e->cwd);
+	free(e->seccomp_profile);
 	*e = (struct registry_entry){ 0 };
 }
 
@@ -235,6 +241,8 @@ static void parse_info(char *text, struct registry_entry *e)
 			e->caps = strtoull(eq, NULL, 16);
 		else if (streq(line, "seccomp"))
 			e->seccomp_disabled = streq(eq, "none");
+		else if (streq(line, "seccomp_profile"))
+			e->seccomp_profile = xstrdup(eq);
 		else if (streq(line, "disable_userns"))
 			e->disable_userns = atoi(eq) != 0;
 	}

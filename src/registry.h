@@ -20,6 +20,7 @@ struct registry_entry {
 	char *cwd;
 	unsigned long long caps;
 	bool seccomp_disabled;
+	char *seccomp_profile; /* --seccomp-profile FILE, absolute */
 	bool disable_userns;
 };
 

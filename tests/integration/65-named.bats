@@ -1,0 +1,158 @@
+#!/usr/bin/env bats
+# Named sandboxes (DESIGN.md section 2): --name registers a running sandbox, --list shows
+# it, --enter joins it, --stop ends it; the registry entry goes away with the sandbox,
+# also after SIGKILL of sbx, and files in it never redirect --enter.
+
+load ../lib/helpers
+
+setup() {
+	export XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR/run
+	mkdir -p -m 0700 "$XDG_RUNTIME_DIR"
+	export SHELL=/bin/sh
+	cd "$BATS_TEST_TMPDIR" || return 1
+	pids=()
+}
+
+teardown() {
+	local p
+	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+}
+
+# start NAME CMD...: a named sandbox in the background; waits until --list shows it.
+start() {
+	local name=$1
+	shift
+	timeout -k 5 60 "$SBX" --name "$name" "$@" >/dev/null 2>&1 &
+	pids+=($!)
+	for _ in $(seq 100); do
+		"$SBX" --list 2>/dev/null | grep -q "^$name " && return 0
+		sleep 0.05
+	done
+	echo "sandbox $name did not show up in --list" >&2
+	return 1
+}
+
+entry() { echo "$XDG_RUNTIME_DIR/sbx/$1"; }
+
+@test "--list shows two named sandboxes with pid and command; --json too" {
+	start one sleep 30
+	start two sleep 31
+	run "$SBX" --list
+	assert_status 0
+	assert_output_contains "sleep 30"
+	assert_output_contains "sleep 31"
+	[ "$(echo "$output" | grep -c '^one \|^two ')" = 2 ]
+	run "$SBX" --list --json
+	assert_status 0
+	echo "$output" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert sorted(e["name"] for e in d) == ["one","two"], d'
+}
+
+@test "the registry directory is private (0700) and owned by the user" {
+	start priv sleep 30
+	[ "$(stat -c '%a %u' "$XDG_RUNTIME_DIR/sbx")" = "700 $(id -u)" ]
+	[ "$(stat -c '%a %u' "$(entry priv)")" = "700 $(id -u)" ]
+}
+
+@test "a name in use is refused while its sandbox runs" {
+	start busy sleep 30
+	run timeout 20 "$SBX" --name busy true
+	assert_status 125
+	assert_output_contains "already running"
+}
+
+@test "--enter sees the sandbox's hostname, processes, /tmp and cwd; same restrictions" {
+	start shared --hostname shared-host sh -c 'echo marker >/tmp/mark; exec sleep 30'
+	run timeout 20 "$SBX" --enter shared sh -c 'hostname; cat /tmp/mark; ps -e -o comm=; pwd;
+		grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status'
+	assert_status 0
+	assert_output_contains shared-host
+	assert_output_contains marker
+	assert_output_contains sleep
+	assert_output_contains "$BATS_TEST_TMPDIR"
+	assert_output_contains "CapEff:	0000000000000000"
+	assert_output_contains "NoNewPrivs:	1"
+	assert_output_contains "Seccomp:	2"
+}
+
+@test "--enter passes the command's exit status" {
+	start status sleep 30
+	run timeout 20 "$SBX" --enter status sh -c 'exit 7'
+	assert_status 7
+}
+
+@test "--enter of a missing name fails with 125 and says so" {
+	run timeout 20 "$SBX" --enter nosuch true
+	assert_status 125
+	assert_output_contains "no running sandbox named 'nosuch'"
+}
+
+@test "--stop ends the sandbox and removes its entry" {
+	start stopme sleep 30
+	run timeout 20 "$SBX" --stop stopme
+	assert_status 0
+	for _ in $(seq 50); do [ -e "$(entry stopme)" ] || break; sleep 0.1; done
+	[ ! -e "$(entry stopme)" ]
+	run "$SBX" --list
+	[[ "$output" != *stopme* ]]
+}
+
+@test "--stop sends SIGKILL after the grace time when the command ignores SIGTERM" {
+	start stubborn sh -c 'trap "" TERM; while :; do sleep 1; done'
+	SECONDS=0
+	run timeout 20 "$SBX" --stop stubborn --grace 1s
+	assert_status 0
+	[ "$SECONDS" -lt 10 ]
+	run "$SBX" --list
+	[[ "$output" != *stubborn* ]]
+}
+
+@test "the entry is removed when the sandbox exits by itself" {
+	timeout 20 "$SBX" --name brief true
+	[ ! -e "$(entry brief)" ]
+}
+
+@test "after SIGKILL of sbx the stale entry is detected and removed, and the name is free" {
+	start killed sleep 30
+	local sup
+	sup=$(grep '^supervisor=' "$(entry killed)/info" | cut -d= -f2)
+	kill -9 "$sup"
+	for _ in $(seq 50); do kill -0 "$sup" 2>/dev/null || break; sleep 0.1; done
+	run timeout 20 "$SBX" --enter killed true
+	assert_status 125
+	run "$SBX" --list
+	[[ "$output" != *killed* ]]
+	[ ! -e "$(entry killed)" ]
+	run timeout 20 "$SBX" --name killed true
+	assert_status 0
+}
+
+@test "a forged info file cannot redirect --enter to another process" {
+	start real sleep 30
+	# Another process of the same user, outside any sandbox.
+	sleep 30 &
+	pids+=($!)
+	local victim=$! info
+	info=$(entry real)/info
+	sed -i "s/^init=.*/init=$victim/; s/^supervisor=.*/supervisor=$$/" "$info"
+	run timeout 20 "$SBX" --enter real hostname
+	assert_status 125
+	assert_output_contains "does not match a running sandbox"
+}
+
+@test "a sandbox that has the registry bound in cannot plant an entry that --enter trusts" {
+	mkdir -p "$XDG_RUNTIME_DIR/sbx"
+	chmod 0700 "$XDG_RUNTIME_DIR/sbx"
+	# The sandbox writes a complete fake entry pointing at its own init.
+	timeout 20 "$SBX" --bind "$XDG_RUNTIME_DIR" "$XDG_RUNTIME_DIR" sh -c '
+		d=$XDG_RUNTIME_DIR/sbx/planted; mkdir -p -m 0700 $d; : >$d/lock
+		printf "supervisor=1\ninit=1\nstarttime=0\nstarted=0\ncwd=/\ncaps=0\n" >$d/info'
+	run timeout 20 "$SBX" --enter planted true
+	assert_status 125
+	[ ! -e "$(entry planted)" ]
+}
+
+@test "--name refuses an invalid name" {
+	run timeout 20 "$SBX" --name '../x' true
+	assert_status 125
+	assert_output_contains "invalid sandbox name"
+}
