@@ -474,13 +474,6 @@ static int h_noop(struct parse_state *s, const struct option_def *d, char **a)
 	return 0;
 }
 
-static int h_unsupported(struct parse_state *s, const struct option_def *d, char **a)
-{
-	(void)s;
-	(void)a;
-	return sbx_errx("%s is not supported yet by this version of sbx", d->name);
-}
-
 static int h_selinux(struct parse_state *s, const struct option_def *d, char **a)
 {
 	(void)s;
@@ -819,10 +812,13 @@ static const struct option_def options[] = {
 	{ "--unshare-cgroup", 0, NULL, SEC_NS, "new cgroup namespace", h_unshare_cgroup, 0 },
 	{ "--unshare-cgroup-try", 0, NULL, SEC_NS, "new cgroup namespace if the kernel has them",
 	  h_unshare_cgroup, 1 },
-	{ "--userns", 1, "FD", SEC_NS, "use an existing user namespace", h_unsupported, 0 },
-	{ "--userns2", 1, "FD", SEC_NS, "switch to this user namespace after setup",
-	  h_unsupported, 0 },
-	{ "--pidns", 1, "FD", SEC_NS, "use an existing PID namespace", h_unsupported, 0 },
+	{ "--userns", 1, "FD", SEC_NS, "use the existing user namespace open as FD", h_fd,
+	  CFG(userns_fd) },
+	{ "--userns2", 1, "FD", SEC_NS,
+	  "switch to the user namespace open as FD (a child of --userns's) after the setup",
+	  h_fd, CFG(userns2_fd) },
+	{ "--pidns", 1, "FD", SEC_NS, "use the existing PID namespace open as FD", h_fd,
+	  CFG(pidns_fd) },
 	{ "--disable-userns", 0, NULL, SEC_NS,
 	  "forbid creating further user namespaces inside", h_bool, CFG(disable_userns) },
 	{ "--assert-userns-disabled", 0, NULL, SEC_NS,

@@ -136,6 +136,9 @@ struct sbx_config {
 	int sync_fd;
 	int block_fd;
 	int userns_block_fd;
+	int userns_fd;	/* --userns: join, instead of a new user namespace */
+	int userns2_fd; /* --userns2: switched to after the setup */
+	int pidns_fd;	/* --pidns: join, instead of a new PID namespace */
 	char **lock_files;
 
 	/* seccomp: the default filter unless --seccomp FD replaces it or none disables it */

@@ -168,6 +168,66 @@ static int drop_privileges(const struct sbx_config *c)
 	return 0;
 }
 
+/* Relays between the supervisor and the process that goes on with the setup, when
+ * joining given namespaces took one more fork: signals down, the status up. */
+__attribute__((noreturn)) static void relay(pid_t pid)
+{
+	sigset_t set;
+
+	init_forwarded_signals(&set);
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(&set, &si), status;
+		if (sig < 0)
+			continue;
+		if (sig != SIGCHLD) {
+			if (si.si_code != SI_KERNEL)
+				kill(pid, sig);
+			continue;
+		}
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	}
+}
+
+/* --userns FD and --pidns FD: the clone made only what the caller can make alone; the
+ * rest is made here, inside the given user namespace. A PID namespace applies to
+ * children only, so the setup goes on in a child and this process relays. Returns in
+ * that child. */
+static int join_given_namespaces(const struct sbx_config *c)
+{
+	unsigned long rest = c->clone_flags & ~(unsigned long)(CLONE_NEWUSER | CLONE_NEWPID);
+	pid_t pid;
+
+	if (c->userns_fd >= 0) {
+		if (setns(c->userns_fd, CLONE_NEWUSER) < 0)
+			return sbx_err(errno, "--userns %d: join", c->userns_fd);
+		if (rest && unshare((int)rest) < 0)
+			return sbx_err(errno, "--userns %d: new namespaces in it", c->userns_fd);
+	}
+	if (c->pidns_fd >= 0) {
+		if (setns(c->pidns_fd, CLONE_NEWPID) < 0)
+			return sbx_err(errno, "--pidns %d: join", c->pidns_fd);
+	} else if ((c->clone_flags & CLONE_NEWPID) && unshare(CLONE_NEWPID) < 0) {
+		return sbx_err(errno, "new PID namespace");
+	}
+	pid = fork();
+	if (pid < 0)
+		return sbx_err(errno, "fork");
+	if (pid > 0)
+		relay(pid);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return sbx_err(errno, "prctl PR_SET_PDEATHSIG");
+	return 0;
+}
+
+static int switch_userns2(int fd)
+{
+	if (setns(fd, CLONE_NEWUSER) < 0)
+		return sbx_err(errno, "--userns2 %d: join", fd);
+	return 0;
+}
+
 /* One setup step: fails the child with the step's name, traced with -v. */
 #define STEP(name, call)                                                                         \
 	do {                                                                                     \
@@ -195,6 +255,9 @@ __attribute__((noreturn)) static void child_main(const struct sbx_config *c, pid
 		_exit(EXIT_SBX_FAILED); /* the parent failed and said why */
 	close(go_fd);
 
+	if (c->userns_fd >= 0 || c->pidns_fd >= 0)
+		STEP("namespaces", join_given_namespaces(c));
+
 	/* The order of DESIGN.md, section 2. Placed in its cgroup by now: the cgroup
 	 * namespace is rooted there. */
 	if (cgroup_wanted(c))
@@ -212,6 +275,8 @@ __attribute__((noreturn)) static void child_main(const struct sbx_config *c, pid
 	STEP("chdir", do_chdir(c));
 	STEP("lock-file", take_locks(c));
 	STEP("rlimit", set_rlimits(c));
+	if (c->userns2_fd >= 0)
+		STEP("userns2", switch_userns2(c->userns2_fd));
 	STEP("capabilities", drop_privileges(c));
 	if (c->assert_userns_disabled)
 		STEP("assert-userns-disabled", assert_userns_disabled());
@@ -359,6 +424,17 @@ static int die_with_caller(void)
 	return 0;
 }
 
+/* What clone() itself creates: everything, unless namespaces are given to join (then
+ * join_given_namespaces does the rest in the child). */
+static unsigned long first_clone_flags(const struct sbx_config *c)
+{
+	if (c->userns_fd >= 0)
+		return 0;
+	if (c->pidns_fd >= 0)
+		return c->clone_flags & ~(unsigned long)CLONE_NEWPID;
+	return c->clone_flags;
+}
+
 int launch_run(const struct sbx_config *c)
 {
 	struct netuser net = NETUSER_INIT;
@@ -382,7 +458,7 @@ int launch_run(const struct sbx_config *c)
 	}
 
 	t0 = trace_start();
-	s.child = (pid_t)syscall(SYS_clone, c->clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	s.child = (pid_t)syscall(SYS_clone, first_clone_flags(c) | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (s.child < 0) {
 		r = sbx_err(errno, "clone");
 		if (errno == EPERM || errno == ENOSPC || errno == EUSERS)
@@ -395,7 +471,7 @@ int launch_run(const struct sbx_config *c)
 		close(err[0]);
 		if (registry_lock_fd >= 0)
 			close(registry_lock_fd);
-		child_main(c, (c->clone_flags & CLONE_NEWPID) ? 0 : self, go[0], err[1], &orig);
+		child_main(c, (first_clone_flags(c) & CLONE_NEWPID) ? 0 : self, go[0], err[1], &orig);
 	}
 	close(go[0]);
 	close(err[1]);
@@ -403,7 +479,8 @@ int launch_run(const struct sbx_config *c)
 	trace_end("clone", t0);
 
 	t0 = trace_start();
-	r = userns_write_maps(c, s.child);
+	/* A given user namespace has its maps already. */
+	r = c->userns_fd >= 0 ? 0 : userns_write_maps(c, s.child);
 	trace_end("id maps", t0);
 	if (r < 0)
 		sbx_errx("userns: %s", sbx_errmsg());

@@ -177,16 +177,84 @@ container=unset"
 	assert_output_eq "$(ls -A "$SBX_ROOTFS")"
 }
 
-# ---- not implemented: refused clearly -------------------------------------------------
+# ---- joining existing namespaces: --userns, --pidns, --userns2 ---------------------------
 
-@test "--userns FD is refused with 125 and a one-line message" {
-	assert_not_implemented --userns 0
+# holder NAME: a process in a new user and PID namespace (unshare -Urpf), its pid in $holder.
+start_holder() {
+	unshare -Urpf --mount-proc sleep 60 &
+	holder_parent=$!
+	for _ in $(seq 100); do
+		holder=$(pgrep -P "$holder_parent" -x sleep) && break
+		sleep 0.05
+	done
+	[ -n "$holder" ]
 }
 
-@test "--userns2 FD is refused with 125 and a one-line message" {
-	assert_not_implemented --userns2 0
+stop_holder() {
+	kill "$holder_parent" "$holder" 2>/dev/null || true
 }
 
-@test "--pidns FD is refused with 125 and a one-line message" {
-	assert_not_implemented --pidns 0
+@test "--userns FD runs in that user namespace, with its id maps (uid 0 there)" {
+	start_holder
+	exec 5<"/proc/$holder/ns/user"
+	run timeout -k 5 20 "$SBX" --userns 5 sh -c 'id -u; stat -L -c %i /proc/self/ns/user'
+	exec 5<&-
+	local want
+	want=$(stat -L -c %i "/proc/$holder/ns/user")
+	stop_holder
+	assert_status 0
+	assert_output_eq "0
+$want"
+}
+
+@test "--userns FD still gives the sandbox its own mount, net and uts namespaces" {
+	start_holder
+	exec 5<"/proc/$holder/ns/user"
+	run timeout -k 5 20 "$SBX" --userns 5 sh -c 'hostname; ls /sys/class/net'
+	exec 5<&-
+	stop_holder
+	assert_status 0
+	assert_output_eq "sbx
+lo"
+}
+
+@test "--pidns FD with --userns runs in that PID namespace" {
+	start_holder
+	exec 5<"/proc/$holder/ns/user" 6<"/proc/$holder/ns/pid"
+	run timeout -k 5 20 "$SBX" --userns 5 --pidns 6 stat -L -c %i /proc/self/ns/pid
+	exec 5<&- 6<&-
+	local want
+	want=$(stat -L -c %i "/proc/$holder/ns/pid")
+	stop_holder
+	assert_status 0
+	assert_output_eq "$want"
+}
+
+@test "--pidns FD owned by another user namespace is refused with 125" {
+	start_holder
+	exec 6<"/proc/$holder/ns/pid"
+	run timeout -k 5 20 "$SBX" --pidns 6 true
+	exec 6<&-
+	stop_holder
+	assert_status 125
+	assert_output_contains "--pidns 6"
+}
+
+@test "--userns2 FD switches to a child of the --userns namespace after the setup" {
+	unshare -Ur sh -c 'unshare -Ur sleep 73 & exec sleep 72' &
+	local top=$! outer inner
+	for _ in $(seq 100); do
+		outer=$(pgrep -n -x -f 'sleep 72')
+		inner=$(pgrep -n -x -f 'sleep 73')
+		[ -n "$outer" ] && [ -n "$inner" ] && break
+		sleep 0.05
+	done
+	exec 5<"/proc/$outer/ns/user" 7<"/proc/$inner/ns/user"
+	run timeout -k 5 20 "$SBX" --userns 5 --userns2 7 stat -L -c %i /proc/self/ns/user
+	exec 5<&- 7<&-
+	local want
+	want=$(stat -L -c %i "/proc/$inner/ns/user")
+	kill "$top" "$outer" "$inner" 2>/dev/null || true
+	assert_status 0
+	assert_output_eq "$want"
 }
