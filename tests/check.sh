@@ -63,6 +63,16 @@ echo "integration+security: $ok passed, $notok failed"
 passed=$((passed + ok))
 failed=$((failed + notok))
 
+# sbx started by root (the one case that must run as root): tests/integration/90-root.bats.
+if [ "$(id -u)" = 0 ]; then
+	SBX_TEST_AS_ROOT=1 SBX="$PWD/build/sbx" bats --tap tests/integration/90-root.bats </dev/null 2>&1 | tee "$log"
+	ok=$(grep -c '^ok ' "$log")
+	notok=$(grep -c '^not ok ' "$log")
+	echo "as root: $ok passed, $notok failed"
+	passed=$((passed + ok))
+	failed=$((failed + notok))
+fi
+
 # Documentation: the man page, --help and the completions against the option table (TAP).
 bash tests/docs-check.sh build/sbx 2>&1 | tee "$log"
 ok=$(grep -c '^ok ' "$log")

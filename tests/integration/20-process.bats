@@ -338,3 +338,27 @@ got $sig"
 	assert_output_eq "0 1 2 5 "
 	[ "$(cat "$BATS_TEST_TMPDIR/fd5")" = via-fd5 ]
 }
+
+# ---- --subids --------------------------------------------------------------------------
+
+@test "--subids maps the caller's /etc/subuid and /etc/subgid ranges (newuidmap)" {
+	grep -q "^$(id -un):" /etc/subuid || skip "no /etc/subuid range for $(id -un)"
+	command -v newuidmap >/dev/null || skip "newuidmap is not installed (package uidmap)"
+	local start count
+	IFS=: read -r _ start count < <(grep "^$(id -un):" /etc/subuid | head -n1)
+	run sbx_t --subids cat /proc/self/uid_map
+	assert_status 0
+	# the caller at its own uid, the range around it
+	assert_output_contains "$(id -u)"
+	assert_output_contains "$start"
+	[ "$(echo "$output" | wc -l)" -ge 2 ]
+}
+
+@test "--subids makes other uids usable inside: chown to 1234 works only with it" {
+	grep -q "^$(id -un):" /etc/subuid || skip "no /etc/subuid range for $(id -un)"
+	run sbx_t --subids --root --cap-add CHOWN sh -c 'touch /tmp/f && chown 1234:1234 /tmp/f && stat -c %u:%g /tmp/f'
+	assert_status 0
+	assert_output_eq "1234:1234"
+	run sbx_t --root --cap-add CHOWN sh -c 'touch /tmp/f && chown 1234:1234 /tmp/f'
+	[ "$status" -ne 0 ]
+}
