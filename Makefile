@@ -21,7 +21,9 @@ DEPS_CHECK ?= bash scripts/deps.sh check $(DEPS_PKGS) cmocka
 CFLAGS ?= -O2 -g -Wall -Wextra -Werror -fstack-protector-strong -D_FORTIFY_SOURCE=2
 LDFLAGS ?= -Wl,-z,relro -Wl,-z,now
 # Recursive on purpose: pkg-config runs after the dependency check has installed it.
-SBX_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Ibuild/gen $(shell $(PKG_CONFIG) --cflags $(PKGS))
+SBX_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Ibuild/gen $(shell $(PKG_CONFIG) --cflags $(PKGS)) \
+	-DSBX_CAPNG_VERSION='"$(shell $(PKG_CONFIG) --modversion libcap-ng)"' \
+	-DSBX_LIBSYSTEMD_VERSION='"$(shell $(PKG_CONFIG) --modversion libsystemd)"'
 LDLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
 TEST_CFLAGS = -Isrc -Wno-unused-parameter $(shell $(PKG_CONFIG) --cflags cmocka)
 TEST_LDLIBS = $(shell $(PKG_CONFIG) --libs cmocka || echo -lcmocka)
@@ -106,6 +108,10 @@ install: all
 	$(call install_if,completions/sbx.bash,0644,$(DATADIR)/bash-completion/completions/sbx)
 	$(call install_if,completions/_sbx,0644,$(DATADIR)/zsh/site-functions/_sbx)
 	$(call install_if,completions/sbx.fish,0644,$(DATADIR)/fish/vendor_completions.d/sbx.fish)
+	@# The built-in profiles, as examples to copy into ~/.config/sbx/profiles or
+	@# /etc/sbx/profiles (sbx itself has them compiled in).
+	install -d $(DESTDIR)$(DATADIR)/sbx/profiles
+	install -m 0644 $(PROFILES) $(DESTDIR)$(DATADIR)/sbx/profiles/
 
 # install_if SOURCE,MODE,DEST: install SOURCE when the tree has it
 install_if = @if [ -f $(1) ]; then echo "install $(1) $(DESTDIR)$(3)"; \
@@ -117,6 +123,8 @@ uninstall:
 		$(DESTDIR)$(DATADIR)/bash-completion/completions/sbx \
 		$(DESTDIR)$(DATADIR)/zsh/site-functions/_sbx \
 		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/sbx.fish
+	rm -f $(addprefix $(DESTDIR)$(DATADIR)/sbx/profiles/,$(notdir $(PROFILES)))
+	-rmdir $(DESTDIR)$(DATADIR)/sbx/profiles $(DESTDIR)$(DATADIR)/sbx 2>/dev/null
 
 format:
 	$(if $(FORMAT_FILES),$(CLANG_FORMAT) -i $(FORMAT_FILES))

@@ -237,106 +237,107 @@ complete -c sbx -n '__sbx_arg_is words words+file' -a '(__sbx_arg_words)'
 complete -c sbx -n '__sbx_arg_is profile' -a '(__sbx_profiles)'
 complete -c sbx -n '__sbx_arg_is sandbox' -a '(__sbx_sandboxes (commandline -opc)[1])'
 complete -c sbx -n '__sbx_arg_is rlimit' -a 'AS= CORE= CPU= DATA= FSIZE= LOCKS= MEMLOCK= MSGQUEUE= NICE= NOFILE= NPROC= RSS= RTPRIO= RTTIME= SIGPENDING= STACK='
-complete -c sbx -n __sbx_in_options -l help -d 'show this help and exit'
+complete -c sbx -n __sbx_in_options -l help -d 'show the common options and exit'
+complete -c sbx -n __sbx_in_options -l help-all -d 'show every option and exit'
 complete -c sbx -n __sbx_in_options -l version -d 'show the version and exit'
 complete -c sbx -n __sbx_in_options -l bare -d 'start from an empty root with bubblewrap\'s defaults (also when invoked as bwrap)'
-complete -c sbx -n __sbx_in_options -l verbose -d 'trace setup steps on stderr'
-complete -c sbx -n __sbx_in_options -l args -x -d 'read NUL-separated arguments from FD'
-complete -c sbx -n __sbx_in_options -l level-prefix -d 'prefix messages with syslog levels <N>'
+complete -c sbx -n __sbx_in_options -l verbose
+complete -c sbx -n __sbx_in_options -l args -x
+complete -c sbx -n __sbx_in_options -l level-prefix
 complete -c sbx -n __sbx_in_options -l profile -r -F -a '(__sbx_profiles)' -d 'start from this profile instead of the default one (see sbx.profile(5))'
 complete -c sbx -n __sbx_in_options -l dry-run -d 'print the resolved configuration as a profile and exit'
 complete -c sbx -n __sbx_in_options -l check -d 'check what this host supports and how to fix what is missing'
 complete -c sbx -n __sbx_in_options -l name -x -d 'register the sandbox under NAME while it runs'
 complete -c sbx -n __sbx_in_options -l list -d 'list your running named sandboxes and exit'
-complete -c sbx -n __sbx_in_options -l json -d 'with --list: print JSON'
+complete -c sbx -n __sbx_in_options -l json
 complete -c sbx -n __sbx_in_options -l enter -x -a '(__sbx_sandboxes (commandline -opc)[1])' -d 'run COMMAND (default: $SHELL) inside the running sandbox NAME'
 complete -c sbx -n __sbx_in_options -l stop -x -a '(__sbx_sandboxes (commandline -opc)[1])' -d 'stop the sandbox NAME (--signal, then SIGKILL)'
-complete -c sbx -n __sbx_in_options -l signal -x -a 'TERM INT HUP QUIT KILL USR1 USR2 CONT STOP' -d 'with --stop: the first signal (default TERM)'
-complete -c sbx -n __sbx_in_options -l grace -x -d 'with --stop: time before SIGKILL (default 5s)'
+complete -c sbx -n __sbx_in_options -l signal -x -a 'TERM INT HUP QUIT KILL USR1 USR2 CONT STOP'
+complete -c sbx -n __sbx_in_options -l grace -x
 complete -c sbx -n __sbx_in_options -l net -x -a 'none host pasta slirp4netns auto' -d 'network: none (loopback only, default), host, pasta, slirp4netns or auto (user-mode)'
-complete -c sbx -n __sbx_in_options -l publish -x -d '[HOSTIP:]HOSTPORT:PORT[/tcp|/udp]: forward the host\'s port (on 127.0.0.1 unless HOSTIP) to PORT inside; user-mode networking'
-complete -c sbx -n __sbx_in_options -l net-host-loopback -d 'with user-mode networking: the gateway address reaches the host\'s loopback'
-complete -c sbx -n __sbx_in_options -l share-net -d 'same as --net=host'
-complete -c sbx -n __sbx_in_options -l unshare-all -d 'unshare every namespace (the default unless --bare)'
-complete -c sbx -n __sbx_in_options -l unshare-user -d 'new user namespace (always)'
-complete -c sbx -n __sbx_in_options -l unshare-user-try -d 'same as --unshare-user'
-complete -c sbx -n __sbx_in_options -l unshare-ipc -d 'new IPC namespace'
-complete -c sbx -n __sbx_in_options -l unshare-pid -d 'new PID namespace'
-complete -c sbx -n __sbx_in_options -l unshare-net -d 'new network namespace with loopback only'
-complete -c sbx -n __sbx_in_options -l unshare-uts -d 'new UTS namespace (hostname)'
-complete -c sbx -n __sbx_in_options -l unshare-cgroup -d 'new cgroup namespace'
-complete -c sbx -n __sbx_in_options -l unshare-cgroup-try -d 'new cgroup namespace if the kernel has them'
-complete -c sbx -n __sbx_in_options -l userns -x -d 'use the existing user namespace open as FD'
-complete -c sbx -n __sbx_in_options -l userns2 -x -d 'switch to the user namespace open as FD (a child of --userns\'s) after the setup'
-complete -c sbx -n __sbx_in_options -l pidns -x -d 'use the existing PID namespace open as FD'
-complete -c sbx -n __sbx_in_options -l disable-userns -d 'forbid creating further user namespaces inside'
-complete -c sbx -n __sbx_in_options -l assert-userns-disabled -d 'fail unless creating user namespaces is impossible inside'
-complete -c sbx -n __sbx_in_options -l uid -x -d 'user id inside the sandbox (default: yours)'
-complete -c sbx -n __sbx_in_options -l gid -x -d 'group id inside the sandbox (default: yours)'
+complete -c sbx -n __sbx_in_options -l publish -x
+complete -c sbx -n __sbx_in_options -l net-host-loopback
+complete -c sbx -n __sbx_in_options -l share-net
+complete -c sbx -n __sbx_in_options -l unshare-all
+complete -c sbx -n __sbx_in_options -l unshare-user
+complete -c sbx -n __sbx_in_options -l unshare-user-try
+complete -c sbx -n __sbx_in_options -l unshare-ipc
+complete -c sbx -n __sbx_in_options -l unshare-pid
+complete -c sbx -n __sbx_in_options -l unshare-net
+complete -c sbx -n __sbx_in_options -l unshare-uts
+complete -c sbx -n __sbx_in_options -l unshare-cgroup
+complete -c sbx -n __sbx_in_options -l unshare-cgroup-try
+complete -c sbx -n __sbx_in_options -l userns -x
+complete -c sbx -n __sbx_in_options -l userns2 -x
+complete -c sbx -n __sbx_in_options -l pidns -x
+complete -c sbx -n __sbx_in_options -l disable-userns
+complete -c sbx -n __sbx_in_options -l assert-userns-disabled
+complete -c sbx -n __sbx_in_options -l uid -x
+complete -c sbx -n __sbx_in_options -l gid -x
 complete -c sbx -n __sbx_in_options -l root -d 'be uid 0 and gid 0 inside (without capabilities)'
-complete -c sbx -n __sbx_in_options -l subids -d 'also map your /etc/subuid and /etc/subgid ranges (newuidmap/newgidmap)'
+complete -c sbx -n __sbx_in_options -l subids
 complete -c sbx -n __sbx_in_options -l hostname -x -d 'hostname inside (default: sbx)'
 complete -c sbx -n __sbx_in_options -l bind -r -F -d 'bind SRC read-write on DEST'
-complete -c sbx -n __sbx_in_options -l bind-try -r -F -d 'like --bind, ignored if SRC is missing'
+complete -c sbx -n __sbx_in_options -l bind-try -r -F
 complete -c sbx -n __sbx_in_options -l ro-bind -r -F -d 'bind SRC read-only on DEST'
-complete -c sbx -n __sbx_in_options -l ro-bind-try -r -F -d 'like --ro-bind, ignored if SRC is missing'
-complete -c sbx -n __sbx_in_options -l dev-bind -r -F -d 'bind SRC on DEST, device nodes usable'
-complete -c sbx -n __sbx_in_options -l dev-bind-try -r -F -d 'like --dev-bind, ignored if SRC is missing'
-complete -c sbx -n __sbx_in_options -l bind-fd -x -d 'bind the directory open as FD on DEST'
-complete -c sbx -n __sbx_in_options -l ro-bind-fd -x -d 'bind the directory open as FD read-only on DEST'
-complete -c sbx -n __sbx_in_options -l remount-ro -r -F -d 'make the mount at DEST read-only'
-complete -c sbx -n __sbx_in_options -l proc -r -F -d 'mount a fresh procfs on DEST'
-complete -c sbx -n __sbx_in_options -l dev -r -F -d 'mount a minimal /dev on DEST'
+complete -c sbx -n __sbx_in_options -l ro-bind-try -r -F
+complete -c sbx -n __sbx_in_options -l dev-bind -r -F
+complete -c sbx -n __sbx_in_options -l dev-bind-try -r -F
+complete -c sbx -n __sbx_in_options -l bind-fd -x
+complete -c sbx -n __sbx_in_options -l ro-bind-fd -x
+complete -c sbx -n __sbx_in_options -l remount-ro -r -F
+complete -c sbx -n __sbx_in_options -l proc -r -F
+complete -c sbx -n __sbx_in_options -l dev -r -F
 complete -c sbx -n __sbx_in_options -l tmpfs -r -F -d 'mount an empty tmpfs on DEST'
-complete -c sbx -n __sbx_in_options -l mqueue -r -F -d 'mount a POSIX message queue fs on DEST'
-complete -c sbx -n __sbx_in_options -l dir -r -F -d 'create directory DEST'
-complete -c sbx -n __sbx_in_options -l symlink -r -F -d 'create symlink DEST pointing to TARGET'
-complete -c sbx -n __sbx_in_options -l file -x -d 'copy the contents of FD to the new file DEST'
-complete -c sbx -n __sbx_in_options -l bind-data -x -d 'bind a file holding the contents of FD on DEST'
-complete -c sbx -n __sbx_in_options -l ro-bind-data -x -d 'bind a read-only file holding the contents of FD on DEST'
-complete -c sbx -n __sbx_in_options -l chmod -x -d 'change the mode of PATH'
-complete -c sbx -n __sbx_in_options -l perms -x -d 'mode of the next --dir, --tmpfs, --file or --bind-data'
-complete -c sbx -n __sbx_in_options -l size -x -d 'size of the next --tmpfs (suffixes K M G T)'
-complete -c sbx -n __sbx_in_options -l overlay-src -r -F -d 'add a lower layer (later ones on top) to the next overlay'
-complete -c sbx -n __sbx_in_options -l overlay -r -F -d 'overlay of the layers on DEST; writes go to RWSRC (WORKDIR on the same fs)'
-complete -c sbx -n __sbx_in_options -l tmp-overlay -r -F -d 'overlay of the layers on DEST; writes go to a tmpfs and vanish'
-complete -c sbx -n __sbx_in_options -l ro-overlay -r -F -d 'read-only overlay of at least two layers on DEST'
-complete -c sbx -n __sbx_in_options -l ro-bind-host -r -F -d 'bind the host\'s PATH read-only at PATH, or recreate it if it is a symlink'
-complete -c sbx -n __sbx_in_options -l bind-cwd -d 'bind the current directory read-write at its own path (not /, /proc, /sys, /dev)'
-complete -c sbx -n __sbx_in_options -l tmpfs-home -d 'an empty private tmpfs (0700) at $HOME'
-complete -c sbx -n __sbx_in_options -l home-persist -d '$HOME is $XDG_DATA_HOME/sbx/homes/NAME, kept across runs (NAME: --name or the command)'
-complete -c sbx -n __sbx_in_options -l socket -x -a 'wayland x11 pulseaudio pipewire' -d 'pass the caller\'s wayland, x11, pulseaudio or pipewire socket in (repeatable)'
-complete -c sbx -n __sbx_in_options -l sysfs -r -F -d 'read-only /sys: a fresh sysfs and cgroup2 with a new network namespace, else the host\'s'
+complete -c sbx -n __sbx_in_options -l mqueue -r -F
+complete -c sbx -n __sbx_in_options -l dir -r -F
+complete -c sbx -n __sbx_in_options -l symlink -r -F
+complete -c sbx -n __sbx_in_options -l file -x
+complete -c sbx -n __sbx_in_options -l bind-data -x
+complete -c sbx -n __sbx_in_options -l ro-bind-data -x
+complete -c sbx -n __sbx_in_options -l chmod -x
+complete -c sbx -n __sbx_in_options -l perms -x
+complete -c sbx -n __sbx_in_options -l size -x
+complete -c sbx -n __sbx_in_options -l overlay-src -r -F
+complete -c sbx -n __sbx_in_options -l overlay -r -F
+complete -c sbx -n __sbx_in_options -l tmp-overlay -r -F
+complete -c sbx -n __sbx_in_options -l ro-overlay -r -F
+complete -c sbx -n __sbx_in_options -l ro-bind-host -r -F
+complete -c sbx -n __sbx_in_options -l bind-cwd
+complete -c sbx -n __sbx_in_options -l tmpfs-home
+complete -c sbx -n __sbx_in_options -l home-persist
+complete -c sbx -n __sbx_in_options -l socket -x -a 'wayland x11 pulseaudio pipewire'
+complete -c sbx -n __sbx_in_options -l sysfs -r -F
 complete -c sbx -n __sbx_in_options -l chdir -x -a '(__fish_complete_directories)' -d 'working directory inside (default: the current one)'
-complete -c sbx -n __sbx_in_options -l lock-file -r -F -d 'hold a lock on DEST while the sandbox runs'
-complete -c sbx -n __sbx_in_options -l exec-label -x -d 'SELinux label of the command'
-complete -c sbx -n __sbx_in_options -l file-label -x -d 'SELinux label of created files'
+complete -c sbx -n __sbx_in_options -l lock-file -r -F
+complete -c sbx -n __sbx_in_options -l exec-label -x
+complete -c sbx -n __sbx_in_options -l file-label -x
 complete -c sbx -n __sbx_in_options -l setenv -x -a '(set -xn)' -d 'set an environment variable'
-complete -c sbx -n __sbx_in_options -l unsetenv -x -a '(set -xn)' -d 'unset an environment variable'
-complete -c sbx -n __sbx_in_options -l clearenv -d 'start with an empty environment (PWD is kept)'
-complete -c sbx -n __sbx_in_options -l argv0 -x -d 'argv[0] of the command'
+complete -c sbx -n __sbx_in_options -l unsetenv -x -a '(set -xn)'
+complete -c sbx -n __sbx_in_options -l clearenv -d 'start with an empty environment (PWD and container=sbx are kept)'
+complete -c sbx -n __sbx_in_options -l argv0 -x
 complete -c sbx -n __sbx_in_options -l die-with-parent -d 'kill the sandbox when the caller dies'
-complete -c sbx -n __sbx_in_options -l new-session -d 'run the command in a new terminal session (no controlling terminal)'
-complete -c sbx -n __sbx_in_options -l as-pid-1 -d 'run the command as PID 1 (no sbx init)'
+complete -c sbx -n __sbx_in_options -l new-session
+complete -c sbx -n __sbx_in_options -l as-pid-1
 complete -c sbx -n __sbx_in_options -l timeout -x -d 'SIGTERM the sandbox after DURATION (30s, 2m), SIGKILL 2 s later; exit 124'
-complete -c sbx -n __sbx_in_options -l rlimit -x -a 'AS= CORE= CPU= DATA= FSIZE= LOCKS= MEMLOCK= MSGQUEUE= NICE= NOFILE= NPROC= RSS= RTPRIO= RTTIME= SIGPENDING= STACK=' -d 'set a resource limit (e.g. NOFILE=1024)'
+complete -c sbx -n __sbx_in_options -l rlimit -x -a 'AS= CORE= CPU= DATA= FSIZE= LOCKS= MEMLOCK= MSGQUEUE= NICE= NOFILE= NPROC= RSS= RTPRIO= RTTIME= SIGPENDING= STACK='
 complete -c sbx -n __sbx_in_options -l cap-add -x -a 'ALL CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER CAP_FSETID CAP_KILL CAP_SETGID CAP_SETUID CAP_SETPCAP CAP_LINUX_IMMUTABLE CAP_NET_BIND_SERVICE CAP_NET_BROADCAST CAP_NET_ADMIN CAP_NET_RAW CAP_IPC_LOCK CAP_IPC_OWNER CAP_SYS_MODULE CAP_SYS_RAWIO CAP_SYS_CHROOT CAP_SYS_PTRACE CAP_SYS_PACCT CAP_SYS_ADMIN CAP_SYS_BOOT CAP_SYS_NICE CAP_SYS_RESOURCE CAP_SYS_TIME CAP_SYS_TTY_CONFIG CAP_MKNOD CAP_LEASE CAP_AUDIT_WRITE CAP_AUDIT_CONTROL CAP_SETFCAP CAP_MAC_OVERRIDE CAP_MAC_ADMIN CAP_SYSLOG CAP_WAKE_ALARM CAP_BLOCK_SUSPEND CAP_AUDIT_READ CAP_PERFMON CAP_BPF CAP_CHECKPOINT_RESTORE' -d 'keep capability CAP (or ALL) inside the sandbox\'s user namespace'
-complete -c sbx -n __sbx_in_options -l cap-drop -x -a 'ALL CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER CAP_FSETID CAP_KILL CAP_SETGID CAP_SETUID CAP_SETPCAP CAP_LINUX_IMMUTABLE CAP_NET_BIND_SERVICE CAP_NET_BROADCAST CAP_NET_ADMIN CAP_NET_RAW CAP_IPC_LOCK CAP_IPC_OWNER CAP_SYS_MODULE CAP_SYS_RAWIO CAP_SYS_CHROOT CAP_SYS_PTRACE CAP_SYS_PACCT CAP_SYS_ADMIN CAP_SYS_BOOT CAP_SYS_NICE CAP_SYS_RESOURCE CAP_SYS_TIME CAP_SYS_TTY_CONFIG CAP_MKNOD CAP_LEASE CAP_AUDIT_WRITE CAP_AUDIT_CONTROL CAP_SETFCAP CAP_MAC_OVERRIDE CAP_MAC_ADMIN CAP_SYSLOG CAP_WAKE_ALARM CAP_BLOCK_SUSPEND CAP_AUDIT_READ CAP_PERFMON CAP_BPF CAP_CHECKPOINT_RESTORE' -d 'drop capability CAP (or ALL) again'
-complete -c sbx -n __sbx_in_options -l seccomp -x -a 'none' -d 'replace the default seccomp filter by the BPF program read from FD (none: no filter)'
-complete -c sbx -n __sbx_in_options -l add-seccomp-fd -x -d 'also load the seccomp BPF program read from FD'
+complete -c sbx -n __sbx_in_options -l cap-drop -x -a 'ALL CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER CAP_FSETID CAP_KILL CAP_SETGID CAP_SETUID CAP_SETPCAP CAP_LINUX_IMMUTABLE CAP_NET_BIND_SERVICE CAP_NET_BROADCAST CAP_NET_ADMIN CAP_NET_RAW CAP_IPC_LOCK CAP_IPC_OWNER CAP_SYS_MODULE CAP_SYS_RAWIO CAP_SYS_CHROOT CAP_SYS_PTRACE CAP_SYS_PACCT CAP_SYS_ADMIN CAP_SYS_BOOT CAP_SYS_NICE CAP_SYS_RESOURCE CAP_SYS_TIME CAP_SYS_TTY_CONFIG CAP_MKNOD CAP_LEASE CAP_AUDIT_WRITE CAP_AUDIT_CONTROL CAP_SETFCAP CAP_MAC_OVERRIDE CAP_MAC_ADMIN CAP_SYSLOG CAP_WAKE_ALARM CAP_BLOCK_SUSPEND CAP_AUDIT_READ CAP_PERFMON CAP_BPF CAP_CHECKPOINT_RESTORE'
+complete -c sbx -n __sbx_in_options -l seccomp -x -a 'none'
+complete -c sbx -n __sbx_in_options -l add-seccomp-fd -x
 complete -c sbx -n __sbx_in_options -l seccomp-profile -r -F -d 'replace the default seccomp filter by an OCI/Docker JSON seccomp profile'
-complete -c sbx -n __sbx_in_options -l seccomp-export -r -F -d 'write the default seccomp filter as BPF to FILE and exit'
+complete -c sbx -n __sbx_in_options -l seccomp-export -r -F
 complete -c sbx -n __sbx_in_options -l memory -x -d 'memory limit (e.g. 512M); the command is killed beyond it'
-complete -c sbx -n __sbx_in_options -l memory-swap -x -d 'swap limit (0: no swap)'
+complete -c sbx -n __sbx_in_options -l memory-swap -x
 complete -c sbx -n __sbx_in_options -l cpus -x -d 'CPU time limit in CPUs (e.g. 1.5)'
-complete -c sbx -n __sbx_in_options -l cpu-weight -x -d 'CPU share relative to others (default 100)'
-complete -c sbx -n __sbx_in_options -l io-weight -x -d 'I/O share relative to others (default 100)'
+complete -c sbx -n __sbx_in_options -l cpu-weight -x
+complete -c sbx -n __sbx_in_options -l io-weight -x
 complete -c sbx -n __sbx_in_options -l pids -x -d 'at most N processes and threads'
-complete -c sbx -n __sbx_in_options -l cgroup -x -a 'auto systemd direct none' -d 'auto (default), systemd (user manager scope), direct (delegated subtree), none'
-complete -c sbx -n __sbx_in_options -l slice -x -d 'systemd slice for the sandbox\'s scope'
-complete -c sbx -n __sbx_in_options -l cgroup-writable -d 'let the sandbox manage its own cgroup subtree (/sys/fs/cgroup writable)'
-complete -c sbx -n __sbx_in_options -l info-fd -x -d 'write JSON with the child pid and namespaces to FD'
-complete -c sbx -n __sbx_in_options -l json-status-fd -x -d 'write JSON status lines (start, exit) to FD'
-complete -c sbx -n __sbx_in_options -l sync-fd -x -d 'keep FD open inside while the sandbox runs'
-complete -c sbx -n __sbx_in_options -l block-fd -x -d 'wait for data on FD before running the command'
-complete -c sbx -n __sbx_in_options -l userns-block-fd -x -d 'wait for data on FD before setting up'
+complete -c sbx -n __sbx_in_options -l cgroup -x -a 'auto systemd direct none'
+complete -c sbx -n __sbx_in_options -l slice -x
+complete -c sbx -n __sbx_in_options -l cgroup-writable
+complete -c sbx -n __sbx_in_options -l info-fd -x
+complete -c sbx -n __sbx_in_options -l json-status-fd -x
+complete -c sbx -n __sbx_in_options -l sync-fd -x
+complete -c sbx -n __sbx_in_options -l block-fd -x
+complete -c sbx -n __sbx_in_options -l userns-block-fd -x

@@ -752,7 +752,9 @@ static int h_args(struct parse_state *s, const struct option_def *d, char **a)
 
 static const struct option_def options[] = {
 	/* General */
-	{ "--help", 0, NULL, SEC_GENERAL, "show this help and exit", h_action, CLI_HELP },
+	{ "--help", 0, NULL, SEC_GENERAL, "show the common options and exit", h_action, CLI_HELP },
+	{ "--help-all", 0, NULL, SEC_GENERAL, "show every option and exit", h_action,
+	  CLI_HELP_ALL },
 	{ "--version", 0, NULL, SEC_GENERAL, "show the version and exit", h_action, CLI_VERSION },
 	{ "--bare", 0, NULL, SEC_GENERAL,
 	  "start from an empty root with bubblewrap's defaults (also when invoked as bwrap)",
@@ -906,7 +908,7 @@ static const struct option_def options[] = {
 	/* Process */
 	{ "--setenv", 2, "VAR VALUE", SEC_PROC, "set an environment variable", h_setenv, 0 },
 	{ "--unsetenv", 1, "VAR", SEC_PROC, "unset an environment variable", h_unsetenv, 0 },
-	{ "--clearenv", 0, NULL, SEC_PROC, "start with an empty environment (PWD is kept)",
+	{ "--clearenv", 0, NULL, SEC_PROC, "start with an empty environment (PWD and container=sbx are kept)",
 	  h_clearenv, 0 },
 	{ "--argv0", 1, "VALUE", SEC_PROC, "argv[0] of the command", h_argv0, 0 },
 	{ "--die-with-parent", 0, NULL, SEC_PROC, "kill the sandbox when the caller dies", h_bool,
@@ -1322,17 +1324,43 @@ int cli_parse(int argc, char **argv, struct sbx_config *c, enum cli_action *acti
 	return finalize(&s);
 }
 
-void cli_usage(FILE *f)
+/* What --help shows, so that it fits on a screen; --help-all shows every option. */
+static const char *const common_options[] = {
+	"--help",     "--help-all", "--version",   "--check",	"--profile", "--dry-run",
+	"--bare",     "--net",	    "--root",	   "--hostname",	"--bind",    "--ro-bind",
+	"--tmpfs",    "--chdir",    "--setenv",	   "--clearenv",	"--timeout", "--die-with-parent",
+	"--cap-add",  "--memory",   "--cpus",	   "--pids",		"--name",    "--list",
+	"--enter",    "--stop",	    "--seccomp-profile",
+};
+
+static bool is_common(const char *name)
 {
+	for (size_t i = 0; i < ELEMENTSOF(common_options); i++)
+		if (streq(common_options[i], name))
+			return true;
+	return false;
+}
+
+void cli_usage(FILE *f, bool all)
+{
+	size_t hidden = 0;
+
 	fprintf(f, "Usage: sbx [OPTION...] [--] [COMMAND [ARG...]]\n"
 		   "Run COMMAND (default: /bin/sh) in a sandbox, as an unprivileged user.\n");
 	for (int sec = 0; sec < _SEC_MAX; sec++) {
-		fprintf(f, "\n%s:\n", section_titles[sec]);
+		bool title = false;
 		for (size_t i = 0; i < ELEMENTSOF(options); i++) {
 			const struct option_def *d = &options[i];
 			char left[64];
 			if (d->section != (enum opt_section)sec || !d->help)
 				continue;
+			if (!all && !is_common(d->name)) {
+				hidden++;
+				continue;
+			}
+			if (!title)
+				fprintf(f, "\n%s:\n", section_titles[sec]);
+			title = true;
 			snprintf(left, sizeof(left), "%s%s%s", d->name, d->argnames ? " " : "",
 				 d->argnames ? d->argnames : "");
 			fprintf(f, "  %-30s %s\n", left, d->help);
@@ -1340,6 +1368,9 @@ void cli_usage(FILE *f)
 	}
 	fprintf(f, "\nExit status: the command's own; 128+N if it died of signal N; 124 timeout;\n"
 		   "125 sbx failed; 126 command not executable; 127 command not found.\n");
+	if (hidden)
+		fprintf(f, "%zu more options (bubblewrap's and sbx's): sbx --help-all, man sbx.\n",
+			hidden);
 }
 
 void cli_print_options(FILE *f)

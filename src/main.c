@@ -31,6 +31,18 @@ static int export_seccomp(const struct sbx_config *c)
 	return 0;
 }
 
+/* The version and what was compiled in, or is loaded on demand. */
+static void print_version(void)
+{
+	printf("sbx %s\n", cli_version());
+	printf("libcap-ng %s (linked)\n", SBX_CAPNG_VERSION);
+	printf("seccomp: default filter compiled by libseccomp %s at build time\n",
+	       seccomp_built_with());
+	printf("sd-bus: libsystemd.so.0, loaded for sandboxes with limits (built against %s)\n",
+	       SBX_LIBSYSTEMD_VERSION);
+	printf("json-c and libseccomp: loaded for --seccomp-profile\n");
+}
+
 int main(int argc, char **argv)
 {
 	struct sbx_config c;
@@ -45,11 +57,12 @@ int main(int argc, char **argv)
 	}
 	switch (action) {
 	case CLI_HELP:
-		cli_usage(stdout);
+	case CLI_HELP_ALL:
+		cli_usage(stdout, action == CLI_HELP_ALL);
 		code = 0;
 		break;
 	case CLI_VERSION:
-		printf("sbx %s\n", cli_version());
+		print_version();
 		code = 0;
 		break;
 	case CLI_PRINT_OPTIONS:

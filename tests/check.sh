@@ -73,6 +73,14 @@ if [ "$(id -u)" = 0 ]; then
 	failed=$((failed + notok))
 fi
 
+# make install / uninstall into a temporary DESTDIR (TAP).
+bash tests/install-check.sh 2>&1 | tee "$log"
+ok=$(grep -c '^ok ' "$log")
+notok=$(grep -c '^not ok ' "$log")
+echo "install: $ok passed, $notok failed"
+passed=$((passed + ok))
+failed=$((failed + notok))
+
 # Documentation: the man page, --help and the completions against the option table (TAP).
 bash tests/docs-check.sh build/sbx 2>&1 | tee "$log"
 ok=$(grep -c '^ok ' "$log")

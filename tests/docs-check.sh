@@ -112,7 +112,7 @@ else
 fi
 
 # 6. --help: a line "  --name ARGNAMES  description" per option.
-"$sbx" --help >"$tmp/help" 2>&1
+"$sbx" --help-all >"$tmp/help" 2>&1
 : >"$tmp/diag"
 while read -r line; do
 	grep -qE -- "^  $(printf '%s' "$line" | sed 's/[][\.*^$|+?(){}]/\\&/g')( |$)" "$tmp/help" ||
@@ -173,16 +173,18 @@ result "completions/ equals the output of scripts/gen-completions.sh" \
 out=$(bash -c 'source "$1"
 	COMP_WORDS=(sbx --ro-b); COMP_CWORD=1; _sbx; echo "${COMPREPLY[*]}"
 	COMP_WORDS=(sbx --tmpfs /t --net ""); COMP_CWORD=4; _sbx; echo "${COMPREPLY[*]}"
-	COMP_WORDS=(sbx --net = h); COMP_CWORD=3; _sbx; echo "${COMPREPLY[*]}"' _ \
+	COMP_WORDS=(sbx --net = h); COMP_CWORD=3; _sbx; echo "${COMPREPLY[*]}"
+	HOME=/nonexistent XDG_CONFIG_HOME=/nonexistent
+	COMP_WORDS=(sbx --profile ap); COMP_CWORD=2; _sbx; echo "${COMPREPLY[*]}"' _ \
 	"$comp/sbx.bash" 2>&1)
-want=$'--ro-bind --ro-bind-try --ro-bind-fd --ro-bind-data --ro-bind-host\nnone host pasta slirp4netns auto\nhost'
+want=$'--ro-bind --ro-bind-try --ro-bind-fd --ro-bind-data --ro-bind-host\nnone host pasta slirp4netns auto\nhost\napp'
 # The first line depends on the option table: check it holds --ro-bind and no --bind.
 if [[ "$(head -n1 <<<"$out") " == *"--ro-bind "* ]] && [[ "$out" != *"--bind "* ]] &&
 	[ "$(tail -n +2 <<<"$out")" = "$(tail -n +2 <<<"$want")" ]; then
-	result "bash completion completes options and --net's modes" 0
+	result "bash completion completes options, --net's modes and profile names" 0
 else
 	printf 'got:\n%s\n' "$out" >"$tmp/diag"
-	result "bash completion completes options and --net's modes" 1 "$tmp/diag"
+	result "bash completion completes options, --net's modes and profile names" 1 "$tmp/diag"
 fi
 
 # 12-14. The completion files parse in their shells.
