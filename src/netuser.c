@@ -70,7 +70,8 @@ int netuser_parse_publish(const char *opt, const char *s, struct sbx_publish *re
 		if (streq(proto, "udp"))
 			p.udp = true;
 		else if (!streq(proto, "tcp"))
-			return sbx_errx("%s %s: protocol must be tcp or udp, not '%s'", opt, s, proto);
+			return sbx_errx("%s %s: protocol must be tcp or udp, not '%s'", opt, s,
+					proto);
 	}
 	/* The last two fields are the ports; whatever comes before is the address, which
 	 * may contain colons itself (IPv6, bracketed or not). */
@@ -186,8 +187,8 @@ static int add_resolv_conf(struct sbx_config *c, const char *dns)
 
 	/* Something the caller put there on purpose wins. */
 	for (size_t i = 0; i < c->n_ops; i++)
-		if (c->ops[i].dest && (streq(c->ops[i].dest, "/etc/resolv.conf") ||
-				       streq(c->ops[i].dest, dest)))
+		if (c->ops[i].dest &&
+		    (streq(c->ops[i].dest, "/etc/resolv.conf") || streq(c->ops[i].dest, dest)))
 			return 0;
 	append_search_lines(&text);
 	/* A memfd rather than a file: nothing on the host is written. */
@@ -580,8 +581,8 @@ int netuser_start(const struct sbx_config *c, pid_t child, struct netuser *nu)
 
 	r = wait_ready(ready_rd, c->net, READY_TIMEOUT_MS);
 	if (r == -ETIMEDOUT) {
-		r = sbx_errx("--net=%s: %s did not configure the network within %d s", name,
-			     name, READY_TIMEOUT_MS / 1000);
+		r = sbx_errx("--net=%s: %s did not configure the network within %d s", name, name,
+			     READY_TIMEOUT_MS / 1000);
 		goto out;
 	}
 	if (r < 0) {
@@ -625,7 +626,14 @@ int netuser_pollfd(const struct netuser *nu)
 
 void netuser_on_exit(struct netuser *nu)
 {
-	if (nu->pid <= 0 || waitpid(nu->pid, NULL, WNOHANG) != nu->pid)
+	pid_t r;
+
+	if (nu->pid <= 0)
+		return;
+	/* A readable pidfd means it has exited, so 0 is not expected; an error (ECHILD)
+	 * means it is gone all the same, and must not leave the fd in the poll set. */
+	r = waitpid(nu->pid, NULL, WNOHANG);
+	if (r == 0)
 		return;
 	nu->pid = -1;
 	/* Once: the pid is gone, so the poll fd is no longer offered. */

@@ -16,7 +16,10 @@ struct netuser {
 	int exit_fd; /* slirp4netns --exit-fd: it quits when this end closes */
 };
 
-#define NETUSER_INIT { .backend = NET_NONE, .pid = -1, .pidfd = -1, .exit_fd = -1 }
+#define NETUSER_INIT                                                       \
+	{                                                                  \
+		.backend = NET_NONE, .pid = -1, .pidfd = -1, .exit_fd = -1 \
+	}
 
 /* Parses a --publish value; pure. */
 int netuser_parse_publish(const char *opt, const char *s, struct sbx_publish *ret);
