@@ -67,8 +67,8 @@ int caps_lower(uint64_t from, uint64_t keep)
 	return 0;
 }
 
-#define SBX_SECUREBITS                                                                           \
-	(SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |                         \
+#define SBX_SECUREBITS                                                   \
+	(SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP | \
 	 SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED)
 
 int caps_apply(uint64_t keep)
@@ -84,7 +84,8 @@ int caps_apply(uint64_t keep)
 	 * (NOROOT), none kept or lost on uid changes (NO_SETUID_FIXUP, KEEP_CAPS off), and
 	 * the sandbox cannot change that back (the _LOCKED bits). Needs CAP_SETPCAP, like
 	 * the bounding set below; already set (a second call, --enter) is fine. */
-	if (prctl(PR_GET_SECUREBITS) != SBX_SECUREBITS && prctl(PR_SET_SECUREBITS, SBX_SECUREBITS) < 0)
+	if (prctl(PR_GET_SECUREBITS) != SBX_SECUREBITS &&
+	    prctl(PR_SET_SECUREBITS, SBX_SECUREBITS) < 0)
 		return sbx_err(errno, "lock the securebits");
 	/* Bounding set first: dropping it needs CAP_SETPCAP, which the next step removes. */
 	if (capng_apply(CAPNG_SELECT_BOUNDS) < 0)
@@ -97,7 +98,8 @@ int caps_apply(uint64_t keep)
 	for (int cap = 0; keep && cap <= CAP_LAST_CAP; cap++)
 		if ((keep & (1ULL << cap)) &&
 		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
-			return sbx_err(errno, "raise ambient capability %s", capng_capability_to_name(cap));
+			return sbx_err(errno, "raise ambient capability %s",
+				       capng_capability_to_name(cap));
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return sbx_err(errno, "set no_new_privs");
 	return 0;

@@ -69,22 +69,36 @@ struct sdbus {
 static int sdbus_load(struct sdbus *b)
 {
 	static const char *const names[] = {
-		"sd_bus_open_user",	      "sd_bus_flush_close_unref",
-		"sd_bus_message_new_method_call", "sd_bus_message_append",
-		"sd_bus_message_open_container", "sd_bus_message_close_container",
-		"sd_bus_call",		      "sd_bus_message_read",
-		"sd_bus_message_unref",	      "sd_bus_error_free",
-		"sd_bus_match_signal",	      "sd_bus_process",
-		"sd_bus_wait",		      "sd_bus_slot_unref",
+		"sd_bus_open_user",
+		"sd_bus_flush_close_unref",
+		"sd_bus_message_new_method_call",
+		"sd_bus_message_append",
+		"sd_bus_message_open_container",
+		"sd_bus_message_close_container",
+		"sd_bus_call",
+		"sd_bus_message_read",
+		"sd_bus_message_unref",
+		"sd_bus_error_free",
+		"sd_bus_match_signal",
+		"sd_bus_process",
+		"sd_bus_wait",
+		"sd_bus_slot_unref",
 	};
 	void **slots[] = {
-		(void **)&b->open_user,	      (void **)&b->flush_close_unref,
-		(void **)&b->new_method_call, (void **)&b->append,
-		(void **)&b->open_container,  (void **)&b->close_container,
-		(void **)&b->call,	      (void **)&b->read,
-		(void **)&b->message_unref,   (void **)&b->error_free,
-		(void **)&b->match_signal,    (void **)&b->process,
-		(void **)&b->wait,	      (void **)&b->slot_unref,
+		(void **)&b->open_user,
+		(void **)&b->flush_close_unref,
+		(void **)&b->new_method_call,
+		(void **)&b->append,
+		(void **)&b->open_container,
+		(void **)&b->close_container,
+		(void **)&b->call,
+		(void **)&b->read,
+		(void **)&b->message_unref,
+		(void **)&b->error_free,
+		(void **)&b->match_signal,
+		(void **)&b->process,
+		(void **)&b->wait,
+		(void **)&b->slot_unref,
 	};
 
 	b->dl = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
@@ -182,9 +196,9 @@ static char *unit_name(const struct sbx_config *c, pid_t pid)
 	cmd = cmd ? cmd + 1 : c->argv[0];
 	for (; *cmd && n < sizeof(name) - 1; cmd++)
 		name[n++] = (strchr("-_.:", *cmd) || (*cmd >= 'a' && *cmd <= 'z') ||
-			     (*cmd >= 'A' && *cmd <= 'Z') || (*cmd >= '0' && *cmd <= '9')) ?
-				    *cmd :
-				    '_';
+			     (*cmd >= 'A' && *cmd <= 'Z') || (*cmd >= '0' && *cmd <= '9'))
+				    ? *cmd
+				    : '_';
 	name[n] = '\0';
 	return xasprintf("sbx-%s-%d.scope", n ? name : "cmd", pid);
 }
@@ -251,12 +265,13 @@ static int check_controllers(const struct sbx_config *c, pid_t pid, const char *
 	needed_controllers(&c->limits, need, sizeof(need));
 	for (char *w = strtok(need, " "); w; w = strtok(NULL, " "))
 		if (!has_word(have, w))
-			return sbx_errx("cgroup: the %s controller is not delegated to your systemd "
-					"user manager, so %s cannot hold the limit; fix: as root, "
-					"/etc/systemd/system/user@.service.d/delegate.conf with "
-					"[Service] Delegate=cpu cpuset io memory pids, then "
-					"systemctl daemon-reload and log in again (see: sbx --check)",
-					w, unit);
+			return sbx_errx(
+				"cgroup: the %s controller is not delegated to your systemd "
+				"user manager, so %s cannot hold the limit; fix: as root, "
+				"/etc/systemd/system/user@.service.d/delegate.conf with "
+				"[Service] Delegate=cpu cpuset io memory pids, then "
+				"systemctl daemon-reload and log in again (see: sbx --check)",
+				w, unit);
 	return 0;
 }
 
@@ -278,9 +293,10 @@ static int place_systemd(const struct sbx_config *c, pid_t pid, struct cgroup_ru
 	r = b.open_user(&bus);
 	if (r < 0) {
 		bus_unreachable = true;
-		r = sbx_errx("cgroup: cannot reach the systemd user manager on D-Bus: %s (install "
-			     "dbus-user-session; log in or `loginctl enable-linger`; see: sbx --check)",
-			     r == -ENOMEDIUM ? "no session bus address" : strerror(-r));
+		r = sbx_errx(
+			"cgroup: cannot reach the systemd user manager on D-Bus: %s (install "
+			"dbus-user-session; log in or `loginctl enable-linger`; see: sbx --check)",
+			r == -ENOMEDIUM ? "no session bus address" : strerror(-r));
 		goto out;
 	}
 	/* Subscribe before starting, or the job may end before we listen. */
@@ -380,9 +396,10 @@ static int cgroup2_mounted(void)
 	struct statfs sfs;
 
 	if (statfs(CGROUP_ROOT, &sfs) < 0 || sfs.f_type != CGROUP2_SUPER_MAGIC)
-		return sbx_errx("cgroup: %s is not a cgroup v2 hierarchy (a cgroup v1 or hybrid host "
-				"cannot apply limits; see: sbx --check)",
-				CGROUP_ROOT);
+		return sbx_errx(
+			"cgroup: %s is not a cgroup v2 hierarchy (a cgroup v1 or hybrid host "
+			"cannot apply limits; see: sbx --check)",
+			CGROUP_ROOT);
 	return 0;
 }
 
@@ -477,11 +494,11 @@ static int place_direct(const struct sbx_config *c, pid_t pid, struct cgroup_run
 		return r;
 	if ((r = enable_controllers(parent, l, run)) < 0)
 		return r;
-#define LIMIT(field, file, fmt)                                                                  \
-	if (l->field != LIMIT_UNSET) {                                                           \
-		snprintf(v, sizeof(v), fmt, (unsigned long long)l->field);                       \
-		if ((r = write_limit(dir, file, v)) < 0)                                         \
-			return r;                                                                \
+#define LIMIT(field, file, fmt)                                            \
+	if (l->field != LIMIT_UNSET) {                                     \
+		snprintf(v, sizeof(v), fmt, (unsigned long long)l->field); \
+		if ((r = write_limit(dir, file, v)) < 0)                   \
+			return r;                                          \
 	}
 	LIMIT(memory, "memory.max", "%llu");
 	LIMIT(memory_swap, "memory.swap.max", "%llu");

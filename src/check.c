@@ -794,8 +794,9 @@ static enum check_state check_seccomp(FILE *out)
 			"or run with --seccomp none");
 		return say(out, CHECK_MISSING, "seccomp", &d, &f);
 	}
-	add(&d, "filter mode available (the default filter was compiled by libseccomp %s when "
-		"sbx was built)",
+	add(&d,
+	    "filter mode available (the default filter was compiled by libseccomp %s when "
+	    "sbx was built)",
 	    seccomp_built_with());
 	filters = seccomp_filters();
 	if (filters > 0)

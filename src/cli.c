@@ -79,8 +79,8 @@ struct option_def {
 	unsigned long flag; /* handler-specific */
 };
 
-static int take_pending(struct parse_state *s, struct sbx_op *op, bool takes_perms,
-			bool takes_size, const char *opt)
+static int take_pending(struct parse_state *s, struct sbx_op *op, bool takes_perms, bool takes_size,
+			const char *opt)
 {
 	if (s->has_perms) {
 		if (!takes_perms)
@@ -151,8 +151,7 @@ static int h_symlink(struct parse_state *s, const struct option_def *d, char **a
 
 	if (r < 0)
 		return r;
-	return take_pending(s, config_add_op(s->c, OP_SYMLINK, a[0], a[1]), false, false,
-			    d->name);
+	return take_pending(s, config_add_op(s->c, OP_SYMLINK, a[0], a[1]), false, false, d->name);
 }
 
 /* --file FD DEST, --bind-data FD DEST, --ro-bind-data FD DEST */
@@ -480,8 +479,7 @@ static int h_selinux(struct parse_state *s, const struct option_def *d, char **a
 	(void)a;
 	if (access("/sys/fs/selinux/enforce", F_OK) != 0)
 		return sbx_errx("%s: SELinux is not enabled on this host", d->name);
-	return sbx_errx("%s: SELinux labels are not supported yet by this version of sbx",
-			d->name);
+	return sbx_errx("%s: SELinux labels are not supported yet by this version of sbx", d->name);
 }
 
 static int h_seccomp(struct parse_state *s, const struct option_def *d, char **a)
@@ -720,7 +718,8 @@ static int h_signal(struct parse_state *s, const struct option_def *d, char **a)
 		}
 	}
 	if (parse_range(d->name, a[0], 1, NSIG - 1, &v) < 0)
-		return sbx_errx("%s: unknown signal '%s' (e.g. TERM, INT, KILL, 15)", d->name, a[0]);
+		return sbx_errx("%s: unknown signal '%s' (e.g. TERM, INT, KILL, 15)", d->name,
+				a[0]);
 	s->c->stop_signal = (int)v;
 	return 0;
 }
@@ -764,8 +763,7 @@ static const struct option_def options[] = {
 	{ "--level-prefix", 0, NULL, SEC_GENERAL, "prefix messages with syslog levels <N>",
 	  h_level_prefix, 0 },
 	{ "--profile", 1, "NAME|FILE", SEC_GENERAL,
-	  "start from this profile instead of the default one (see sbx.profile(5))", h_profile,
-	  0 },
+	  "start from this profile instead of the default one (see sbx.profile(5))", h_profile, 0 },
 	{ "--dry-run", 0, NULL, SEC_GENERAL,
 	  "print the resolved configuration as a profile and exit", h_action, CLI_DRY_RUN },
 	{ "--check", 0, NULL, SEC_GENERAL,
@@ -782,8 +780,8 @@ static const struct option_def options[] = {
 	  "run COMMAND (default: $SHELL) inside the running sandbox NAME", h_target, CLI_ENTER },
 	{ "--stop", 1, "NAME", SEC_NAMED, "stop the sandbox NAME (--signal, then SIGKILL)",
 	  h_target, CLI_STOP },
-	{ "--signal", 1, "SIG", SEC_NAMED, "with --stop: the first signal (default TERM)",
-	  h_signal, 0 },
+	{ "--signal", 1, "SIG", SEC_NAMED, "with --stop: the first signal (default TERM)", h_signal,
+	  0 },
 	{ "--grace", 1, "DURATION", SEC_NAMED, "with --stop: time before SIGKILL (default 5s)",
 	  h_grace, 0 },
 
@@ -817,12 +815,12 @@ static const struct option_def options[] = {
 	{ "--userns", 1, "FD", SEC_NS, "use the existing user namespace open as FD", h_fd,
 	  CFG(userns_fd) },
 	{ "--userns2", 1, "FD", SEC_NS,
-	  "switch to the user namespace open as FD (a child of --userns's) after the setup",
-	  h_fd, CFG(userns2_fd) },
+	  "switch to the user namespace open as FD (a child of --userns's) after the setup", h_fd,
+	  CFG(userns2_fd) },
 	{ "--pidns", 1, "FD", SEC_NS, "use the existing PID namespace open as FD", h_fd,
 	  CFG(pidns_fd) },
-	{ "--disable-userns", 0, NULL, SEC_NS,
-	  "forbid creating further user namespaces inside", h_bool, CFG(disable_userns) },
+	{ "--disable-userns", 0, NULL, SEC_NS, "forbid creating further user namespaces inside",
+	  h_bool, CFG(disable_userns) },
 	{ "--assert-userns-disabled", 0, NULL, SEC_NS,
 	  "fail unless creating user namespaces is impossible inside", h_bool,
 	  CFG(assert_userns_disabled) },
@@ -839,8 +837,7 @@ static const struct option_def options[] = {
 	{ "--bind", 2, "SRC DEST", SEC_FS, "bind SRC read-write on DEST", h_bind, 0 },
 	{ "--bind-try", 2, "SRC DEST", SEC_FS, "like --bind, ignored if SRC is missing", h_bind,
 	  BIND_TRY },
-	{ "--ro-bind", 2, "SRC DEST", SEC_FS, "bind SRC read-only on DEST", h_bind,
-	  BIND_READONLY },
+	{ "--ro-bind", 2, "SRC DEST", SEC_FS, "bind SRC read-only on DEST", h_bind, BIND_READONLY },
 	{ "--ro-bind-try", 2, "SRC DEST", SEC_FS, "like --ro-bind, ignored if SRC is missing",
 	  h_bind, BIND_READONLY | BIND_TRY },
 	{ "--dev-bind", 2, "SRC DEST", SEC_FS, "bind SRC on DEST, device nodes usable", h_bind,
@@ -861,8 +858,8 @@ static const struct option_def options[] = {
 	{ "--dir", 1, "DEST", SEC_FS, "create directory DEST", h_dest_op, OP_DIR },
 	{ "--symlink", 2, "TARGET DEST", SEC_FS, "create symlink DEST pointing to TARGET",
 	  h_symlink, 0 },
-	{ "--file", 2, "FD DEST", SEC_FS, "copy the contents of FD to the new file DEST",
-	  h_fd_data, OP_FILE },
+	{ "--file", 2, "FD DEST", SEC_FS, "copy the contents of FD to the new file DEST", h_fd_data,
+	  OP_FILE },
 	{ "--bind-data", 2, "FD DEST", SEC_FS, "bind a file holding the contents of FD on DEST",
 	  h_fd_data, 0 },
 	{ "--ro-bind-data", 2, "FD DEST", SEC_FS,
@@ -871,8 +868,8 @@ static const struct option_def options[] = {
 	{ "--perms", 1, "OCTAL", SEC_FS, "mode of the next --dir, --tmpfs, --file or --bind-data",
 	  h_perms, 0 },
 	{ "--size", 1, "BYTES", SEC_FS, "size of the next --tmpfs (suffixes K M G T)", h_size, 0 },
-	{ "--overlay-src", 1, "SRC", SEC_FS, "add a lower layer (later ones on top) to the next overlay",
-	  h_overlay_src, 0 },
+	{ "--overlay-src", 1, "SRC", SEC_FS,
+	  "add a lower layer (later ones on top) to the next overlay", h_overlay_src, 0 },
 	{ "--overlay", 3, "RWSRC WORKDIR DEST", SEC_FS,
 	  "overlay of the layers on DEST; writes go to RWSRC (WORKDIR on the same fs)", h_overlay,
 	  OVERLAY_RW },
@@ -882,8 +879,8 @@ static const struct option_def options[] = {
 	{ "--ro-overlay", 1, "DEST", SEC_FS, "read-only overlay of at least two layers on DEST",
 	  h_overlay, OVERLAY_RO },
 	{ "--ro-bind-host", 1, "PATH", SEC_FS,
-	  "bind the host's PATH read-only at PATH, or recreate it if it is a symlink", h_ro_bind_host,
-	  0 },
+	  "bind the host's PATH read-only at PATH, or recreate it if it is a symlink",
+	  h_ro_bind_host, 0 },
 	{ "--bind-cwd", 0, NULL, SEC_FS,
 	  "bind the current directory read-write at its own path (not /, /proc, /sys, /dev)",
 	  h_bind_cwd, 0 },
@@ -908,8 +905,8 @@ static const struct option_def options[] = {
 	/* Process */
 	{ "--setenv", 2, "VAR VALUE", SEC_PROC, "set an environment variable", h_setenv, 0 },
 	{ "--unsetenv", 1, "VAR", SEC_PROC, "unset an environment variable", h_unsetenv, 0 },
-	{ "--clearenv", 0, NULL, SEC_PROC, "start with an empty environment (PWD and container=sbx are kept)",
-	  h_clearenv, 0 },
+	{ "--clearenv", 0, NULL, SEC_PROC,
+	  "start with an empty environment (PWD and container=sbx are kept)", h_clearenv, 0 },
 	{ "--argv0", 1, "VALUE", SEC_PROC, "argv[0] of the command", h_argv0, 0 },
 	{ "--die-with-parent", 0, NULL, SEC_PROC, "kill the sandbox when the caller dies", h_bool,
 	  CFG(die_with_parent) },
@@ -919,8 +916,8 @@ static const struct option_def options[] = {
 	{ "--as-pid-1", 0, NULL, SEC_PROC, "run the command as PID 1 (no sbx init)", h_bool,
 	  CFG(as_pid_1) },
 	{ "--timeout", 1, "DURATION", SEC_PROC,
-	  "SIGTERM the sandbox after DURATION (30s, 2m), SIGKILL 2 s later; exit 124",
-	  h_timeout, 0 },
+	  "SIGTERM the sandbox after DURATION (30s, 2m), SIGKILL 2 s later; exit 124", h_timeout,
+	  0 },
 	{ "--rlimit", 1, "NAME=SOFT[:HARD]", SEC_PROC, "set a resource limit (e.g. NOFILE=1024)",
 	  h_rlimit, 0 },
 	{ "--cap-add", 1, "CAP", SEC_PROC,
@@ -938,8 +935,8 @@ static const struct option_def options[] = {
 	  "write the default seccomp filter as BPF to FILE and exit", h_seccomp_export, 0 },
 
 	/* Resource limits */
-	{ "--memory", 1, "SIZE", SEC_LIMITS, "memory limit (e.g. 512M); the command is killed beyond it",
-	  h_limit, 0 },
+	{ "--memory", 1, "SIZE", SEC_LIMITS,
+	  "memory limit (e.g. 512M); the command is killed beyond it", h_limit, 0 },
 	{ "--memory-swap", 1, "SIZE", SEC_LIMITS, "swap limit (0: no swap)", h_limit, 1 },
 	{ "--cpus", 1, "N", SEC_LIMITS, "CPU time limit in CPUs (e.g. 1.5)", h_limit, 2 },
 	{ "--cpu-weight", 1, "1-10000", SEC_LIMITS, "CPU share relative to others (default 100)",
@@ -956,8 +953,8 @@ static const struct option_def options[] = {
 	  CFG(cgroup_writable) },
 
 	/* File descriptors */
-	{ "--info-fd", 1, "FD", SEC_FD, "write JSON with the child pid and namespaces to FD",
-	  h_fd, CFG(info_fd) },
+	{ "--info-fd", 1, "FD", SEC_FD, "write JSON with the child pid and namespaces to FD", h_fd,
+	  CFG(info_fd) },
 	{ "--json-status-fd", 1, "FD", SEC_FD, "write JSON status lines (start, exit) to FD", h_fd,
 	  CFG(json_status_fd) },
 	{ "--sync-fd", 1, "FD", SEC_FD, "keep FD open inside while the sandbox runs", h_fd,
@@ -1023,8 +1020,8 @@ static int parse_args_fd(struct parse_state *s, const char *fdstr)
 	if (r < 0)
 		return r;
 	if (consumed < n)
-		return sbx_errx("--args: the command must be given on the command line, not in fd %d",
-				fd);
+		return sbx_errx(
+			"--args: the command must be given on the command line, not in fd %d", fd);
 	return 0;
 }
 
@@ -1229,8 +1226,8 @@ static int finalize(struct parse_state *s)
 		if (s->hostname_set && !(c->clone_flags & CLONE_NEWUTS))
 			return sbx_errx("--hostname needs --unshare-uts");
 	} else {
-		c->clone_flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS |
-				 CLONE_NEWIPC;
+		c->clone_flags =
+			CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
 		c->net = s->share_net ? NET_HOST : s->user_net;
 		if (c->net != NET_HOST)
 			c->clone_flags |= CLONE_NEWNET;
@@ -1326,10 +1323,14 @@ int cli_parse(int argc, char **argv, struct sbx_config *c, enum cli_action *acti
 
 /* What --help shows, so that it fits on a screen; --help-all shows every option. */
 static const char *const common_options[] = {
-	"--help",     "--help-all", "--version",   "--check",	"--profile", "--dry-run",
-	"--bare",     "--net",	    "--root",	   "--hostname",	"--bind",    "--ro-bind",
-	"--tmpfs",    "--chdir",    "--setenv",	   "--clearenv",	"--timeout", "--die-with-parent",
-	"--cap-add",  "--memory",   "--cpus",	   "--pids",		"--name",    "--list",
+	"--help",     "--help-all", "--version",
+	"--check",    "--profile",  "--dry-run",
+	"--bare",     "--net",	    "--root",
+	"--hostname", "--bind",	    "--ro-bind",
+	"--tmpfs",    "--chdir",    "--setenv",
+	"--clearenv", "--timeout",  "--die-with-parent",
+	"--cap-add",  "--memory",   "--cpus",
+	"--pids",     "--name",	    "--list",
 	"--enter",    "--stop",	    "--seccomp-profile",
 };
 

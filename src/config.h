@@ -10,20 +10,20 @@
 #include "util.h"
 
 enum sbx_op_type {
-	OP_BIND,	  /* --bind, --ro-bind, --dev-bind (+ -try) */
-	OP_BIND_FD,	  /* --bind-fd, --ro-bind-fd */
-	OP_REMOUNT_RO,	  /* --remount-ro */
-	OP_PROC,	  /* --proc */
-	OP_DEV,		  /* --dev */
-	OP_SYSFS,	  /* default profile: fresh sysfs (+ cgroup2) read-only */
-	OP_TMPFS,	  /* --tmpfs */
-	OP_MQUEUE,	  /* --mqueue */
-	OP_DIR,		  /* --dir */
-	OP_SYMLINK,	  /* --symlink */
-	OP_FILE,	  /* --file FD DEST */
-	OP_BIND_DATA,	  /* --bind-data, --ro-bind-data */
-	OP_CHMOD,	  /* --chmod */
-	OP_OVERLAY,	  /* --overlay, --tmp-overlay, --ro-overlay (layers in overlay_srcs) */
+	OP_BIND,       /* --bind, --ro-bind, --dev-bind (+ -try) */
+	OP_BIND_FD,    /* --bind-fd, --ro-bind-fd */
+	OP_REMOUNT_RO, /* --remount-ro */
+	OP_PROC,       /* --proc */
+	OP_DEV,	       /* --dev */
+	OP_SYSFS,      /* default profile: fresh sysfs (+ cgroup2) read-only */
+	OP_TMPFS,      /* --tmpfs */
+	OP_MQUEUE,     /* --mqueue */
+	OP_DIR,	       /* --dir */
+	OP_SYMLINK,    /* --symlink */
+	OP_FILE,       /* --file FD DEST */
+	OP_BIND_DATA,  /* --bind-data, --ro-bind-data */
+	OP_CHMOD,      /* --chmod */
+	OP_OVERLAY,    /* --overlay, --tmp-overlay, --ro-overlay (layers in overlay_srcs) */
 };
 
 enum sbx_overlay_kind {
@@ -110,7 +110,7 @@ struct sbx_config {
 	size_t n_publish;
 	bool net_host_loopback; /* the helper maps its gateway address to the host's loopback */
 	char *net_helper;	/* absolute path of pasta or slirp4netns (netuser_prepare) */
-	char *hostname; /* NULL: keep (bare without --hostname) */
+	char *hostname;		/* NULL: keep (bare without --hostname) */
 
 	/* filesystem, applied in order */
 	struct sbx_op *ops;
@@ -159,10 +159,10 @@ struct sbx_config {
 	bool cgroup_writable;
 
 	/* named sandboxes */
-	char *name;	   /* --name: registered while it runs */
-	char *target;	   /* NAME of --enter / --stop */
-	bool json;	   /* --list --json */
-	int stop_signal;   /* --signal */
+	char *name;	 /* --name: registered while it runs */
+	char *target;	 /* NAME of --enter / --stop */
+	bool json;	 /* --list --json */
+	int stop_signal; /* --signal */
 	uint64_t stop_grace_usec;
 
 	bool disable_userns;

@@ -22,8 +22,8 @@ static const struct {
 	const char *name;
 	int flag;
 } ns_types[] = {
-	{ "user", CLONE_NEWUSER }, { "mnt", CLONE_NEWNS },     { "pid", CLONE_NEWPID },
-	{ "uts", CLONE_NEWUTS },   { "ipc", CLONE_NEWIPC },    { "net", CLONE_NEWNET },
+	{ "user", CLONE_NEWUSER },     { "mnt", CLONE_NEWNS },	{ "pid", CLONE_NEWPID },
+	{ "uts", CLONE_NEWUTS },       { "ipc", CLONE_NEWIPC }, { "net", CLONE_NEWNET },
 	{ "cgroup", CLONE_NEWCGROUP },
 };
 

@@ -16,7 +16,8 @@
 #include "cgroup.h"
 #include "log.h"
 
-static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT };
+static const int forwarded[] = { SIGINT,  SIGTERM, SIGHUP,   SIGQUIT,
+				 SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT };
 
 void init_forwarded_signals(sigset_t *set)
 {

@@ -132,7 +132,8 @@ static int assert_userns_disabled(void)
 		if (errno != EINTR)
 			return sbx_err(errno, "--assert-userns-disabled: wait");
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return sbx_errx("--assert-userns-disabled: creating a user namespace is still possible");
+		return sbx_errx(
+			"--assert-userns-disabled: creating a user namespace is still possible");
 	return 0;
 }
 
@@ -229,12 +230,12 @@ static int switch_userns2(int fd)
 }
 
 /* One setup step: fails the child with the step's name, traced with -v. */
-#define STEP(name, call)                                                                         \
-	do {                                                                                     \
-		uint64_t t0_ = trace_start();                                                    \
-		if ((call) < 0)                                                                  \
-			child_fail(err_fd, name);                                                \
-		trace_end(name, t0_);                                                            \
+#define STEP(name, call)                          \
+	do {                                      \
+		uint64_t t0_ = trace_start();     \
+		if ((call) < 0)                   \
+			child_fail(err_fd, name); \
+		trace_end(name, t0_);             \
 	} while (0)
 
 __attribute__((noreturn)) static void child_main(const struct sbx_config *c, pid_t parent,
@@ -462,7 +463,8 @@ int launch_run(const struct sbx_config *c)
 	if (s.child < 0) {
 		r = sbx_err(errno, "clone");
 		if (errno == EPERM || errno == ENOSPC || errno == EUSERS)
-			r = sbx_errx("%s (unprivileged user namespaces may be disabled; see: sbx --check)",
+			r = sbx_errx("%s (unprivileged user namespaces may be disabled; see: sbx "
+				     "--check)",
 				     sbx_errmsg());
 		goto fail_early;
 	}
@@ -471,7 +473,8 @@ int launch_run(const struct sbx_config *c)
 		close(err[0]);
 		if (registry_lock_fd >= 0)
 			close(registry_lock_fd);
-		child_main(c, (first_clone_flags(c) & CLONE_NEWPID) ? 0 : self, go[0], err[1], &orig);
+		child_main(c, (first_clone_flags(c) & CLONE_NEWPID) ? 0 : self, go[0], err[1],
+			   &orig);
 	}
 	close(go[0]);
 	close(err[1]);

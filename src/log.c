@@ -93,7 +93,8 @@ uint64_t trace_start(void)
 void trace_end(const char *step, uint64_t start)
 {
 	if (verbose && start)
-		log_debug("[%d] %s: %llu us", getpid(), step, (unsigned long long)(now_usec() - start));
+		log_debug("[%d] %s: %llu us", getpid(), step,
+			  (unsigned long long)(now_usec() - start));
 }
 
 void log_error(const char *fmt, ...)

@@ -199,7 +199,9 @@ static void print_op(FILE *f, const struct sbx_op *op)
 	switch (op->type) {
 	case OP_BIND:
 		snprintf(buf, sizeof(buf), "%s%s",
-			 bind_names[(op->flags & BIND_DEVICES) ? 2 : (op->flags & BIND_READONLY) ? 1 : 0],
+			 bind_names[(op->flags & BIND_DEVICES)	  ? 2
+				    : (op->flags & BIND_READONLY) ? 1
+								  : 0],
 			 (op->flags & BIND_TRY) ? "-try" : "");
 		line(f, buf, op->src, op->dest);
 		break;
@@ -254,7 +256,8 @@ static void print_op(FILE *f, const struct sbx_op *op)
 			print_word(f, op->src);
 			line(f, "", op->workdir, op->dest);
 		} else {
-			line(f, op->overlay == OVERLAY_TMP ? "tmp-overlay" : "ro-overlay", op->dest, NULL);
+			line(f, op->overlay == OVERLAY_TMP ? "tmp-overlay" : "ro-overlay", op->dest,
+			     NULL);
 		}
 		break;
 	}
@@ -289,8 +292,10 @@ void profile_print(FILE *f, const struct sbx_config *c)
 		static const struct {
 			unsigned long flag;
 			const char *opt;
-		} ns[] = { { CLONE_NEWIPC, "unshare-ipc" }, { CLONE_NEWPID, "unshare-pid" },
-			   { CLONE_NEWNET, "unshare-net" }, { CLONE_NEWUTS, "unshare-uts" } };
+		} ns[] = { { CLONE_NEWIPC, "unshare-ipc" },
+			   { CLONE_NEWPID, "unshare-pid" },
+			   { CLONE_NEWNET, "unshare-net" },
+			   { CLONE_NEWUTS, "unshare-uts" } };
 		for (size_t i = 0; i < ELEMENTSOF(ns); i++)
 			print_flag(f, ns[i].opt, c->clone_flags & ns[i].flag);
 		print_flag(f, "unshare-cgroup-try", c->unshare_cgroup);

@@ -100,7 +100,8 @@ static int lock_entry(const char *dir, int *ret_fd)
 		if (fd < 0)
 			return sbx_err(errno, "registry: open %s", path);
 		if (flock(fd, LOCK_EX | LOCK_NB) < 0)
-			return errno == EWOULDBLOCK ? -EBUSY : sbx_err(errno, "registry: lock %s", path);
+			return errno == EWOULDBLOCK ? -EBUSY
+						    : sbx_err(errno, "registry: lock %s", path);
 		if (fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino &&
 		    a.st_dev == b.st_dev) {
 			*ret_fd = TAKE_FD(fd);
@@ -148,8 +149,9 @@ static int read_starttime(pid_t pid, unsigned long long *ret, pid_t *ret_ppid)
 	p = strrchr(buf, ')');
 	if (!p)
 		return -EIO;
-	if (sscanf(p + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d "
-			  "%*d %llu",
+	if (sscanf(p + 2,
+		   "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d "
+		   "%*d %llu",
 		   &ppid, ret) != 2)
 		return -EIO;
 	if (ret_ppid)
@@ -169,8 +171,8 @@ int registry_publish(const char *dir, const struct sbx_config *c, pid_t supervis
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0 || !(f = fdopen(fd, "w")))
 		return sbx_err(errno, "registry: write %s", tmp);
-	fprintf(f, "supervisor=%d\ninit=%d\nstarttime=%llu\nstarted=%lld\n", supervisor, init, start,
-		(long long)time(NULL));
+	fprintf(f, "supervisor=%d\ninit=%d\nstarttime=%llu\nstarted=%lld\n", supervisor, init,
+		start, (long long)time(NULL));
 	fprintf(f, "cwd=%s\ncaps=%llx\nseccomp=%s\ndisable_userns=%d\n",
 		c->chdir ? c->chdir : (c->cwd ? c->cwd : "/"), (unsigned long long)c->caps_keep,
 		c->seccomp_disabled ? "none" : "default", c->disable_userns);
@@ -263,7 +265,8 @@ static bool holds_lock(pid_t pid, int fd)
 		unsigned long long ino;
 		int lpid;
 		char type[16];
-		if (sscanf(line, "%*[^:]: %15s %*s %*s %d %x:%x:%llu", type, &lpid, &maj, &min, &ino) != 5)
+		if (sscanf(line, "%*[^:]: %15s %*s %*s %d %x:%x:%llu", type, &lpid, &maj, &min,
+			   &ino) != 5)
 			continue;
 		if (streq(type, "FLOCK") && lpid == pid && ino == st.st_ino &&
 		    (dev_t)makedev(maj, min) == st.st_dev)
@@ -362,7 +365,8 @@ int registry_list(FILE *f, bool json)
 	if (json)
 		fputs("[", f);
 	else
-		fprintf(f, "%-20s %8s %9s  %-30s %s\n", "NAME", "PID", "UPTIME", "COMMAND", "LIMITS");
+		fprintf(f, "%-20s %8s %9s  %-30s %s\n", "NAME", "PID", "UPTIME", "COMMAND",
+			"LIMITS");
 	while ((de = readdir(d))) {
 		_cleanup_free_ char *dir = NULL;
 		struct registry_entry e;
@@ -376,7 +380,9 @@ int registry_list(FILE *f, bool json)
 		if (json) {
 			fprintf(f, "%s\n  {\"name\": ", first ? "" : ",");
 			json_string(f, e.name);
-			fprintf(f, ", \"pid\": %d, \"supervisor\": %d, \"uptime\": %lld, \"command\": ",
+			fprintf(f,
+				", \"pid\": %d, \"supervisor\": %d, \"uptime\": %lld, "
+				"\"command\": ",
 				e.init, e.supervisor, up);
 			json_string(f, e.command);
 			fputs(", \"limits\": ", f);

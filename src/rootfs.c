@@ -21,17 +21,18 @@ static const char *const dev_nodes[] = { "null", "zero", "full", "random", "uran
 
 struct ctx {
 	const struct sbx_config *c;
-	int *src_fd;	 /* per op: O_PATH fd of the host source, -1 if none */
+	int *src_fd; /* per op: O_PATH fd of the host source, -1 if none */
 	int dev_fd[ELEMENTSOF(dev_nodes)];
-	int sys_fd;	 /* host /sys, for --net=host */
-	int root_fd;	 /* the new root */
-	int **layer_fd;	 /* per overlay op: lower layers, then upper and workdir (or -1) */
+	int sys_fd;	/* host /sys, for --net=host */
+	int root_fd;	/* the new root */
+	int **layer_fd; /* per overlay op: lower layers, then upper and workdir (or -1) */
 	unsigned data_seq;
 };
 
 static int sys_openat2(int dirfd, const char *path, int flags, unsigned long long resolve)
 {
-	struct open_how how = { .flags = (unsigned long long)flags | O_CLOEXEC, .resolve = resolve };
+	struct open_how how = { .flags = (unsigned long long)flags | O_CLOEXEC,
+				.resolve = resolve };
 	int fd;
 
 	do
@@ -68,7 +69,8 @@ static int open_parent(struct ctx *x, const char *dest, char **ret_last)
 	*slash = '\0';
 	*ret_last = xstrdup(slash + 1);
 
-	fd = sys_openat2(x->root_fd, path, O_PATH | O_DIRECTORY, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+	fd = sys_openat2(x->root_fd, path, O_PATH | O_DIRECTORY,
+			 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 	if (fd >= 0)
 		return fd;
 	if (errno != ENOENT)
@@ -80,7 +82,8 @@ static int open_parent(struct ctx *x, const char *dest, char **ret_last)
 		if (*p != '/' && !end)
 			continue;
 		*p = '\0';
-		fd = sys_openat2(x->root_fd, path, O_PATH | O_DIRECTORY, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+		fd = sys_openat2(x->root_fd, path, O_PATH | O_DIRECTORY,
+				 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 		if (fd < 0 && errno == ENOENT) {
 			_cleanup_close_ int parent = -1;
 			char *last = strrchr(path, '/');
@@ -92,7 +95,8 @@ static int open_parent(struct ctx *x, const char *dest, char **ret_last)
 				if (parent < 0)
 					return sbx_err(errno, "%s: open /%s", dest, path);
 			}
-			if (mkdirat(parent >= 0 ? parent : x->root_fd, last ? last + 1 : path, 0755) < 0 &&
+			if (mkdirat(parent >= 0 ? parent : x->root_fd, last ? last + 1 : path,
+				    0755) < 0 &&
 			    errno != EEXIST)
 				return sbx_err(errno, "%s: create directory /%s", dest, path);
 			fd = sys_openat2(x->root_fd, path, O_PATH | O_DIRECTORY,
@@ -107,7 +111,10 @@ static int open_parent(struct ctx *x, const char *dest, char **ret_last)
 	}
 }
 
-enum target_kind { TARGET_DIR, TARGET_FILE };
+enum target_kind {
+	TARGET_DIR,
+	TARGET_FILE
+};
 
 /* Opens (creating if needed) the mount point dest as an O_PATH fd. A symlink as the last
  * component is refused: following it is how a writable tree redirects a mount. */
@@ -129,14 +136,16 @@ static int open_target(struct ctx *x, const char *dest, enum target_kind kind, m
 			if (mkdirat(dir, last, mode) < 0 && errno != EEXIST)
 				return sbx_err(errno, "%s: create directory", dest);
 		} else {
-			int f = openat(dir, last, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, mode);
+			int f = openat(dir, last,
+				       O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, mode);
 			if (f < 0 && errno != EEXIST)
 				return sbx_err(errno, "%s: create file", dest);
 			if (f >= 0)
 				close(f);
 		}
 	} else if (S_ISLNK(st.st_mode)) {
-		return sbx_err(ELOOP, "%s: destination is a symbolic link, refusing to follow it", dest);
+		return sbx_err(ELOOP, "%s: destination is a symbolic link, refusing to follow it",
+			       dest);
 	}
 	fd = openat(dir, last, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
@@ -145,14 +154,16 @@ static int open_target(struct ctx *x, const char *dest, enum target_kind kind, m
 		return sbx_err(errno, "%s: stat", dest);
 	if (S_ISLNK(st.st_mode)) {
 		close(fd);
-		return sbx_err(ELOOP, "%s: destination is a symbolic link, refusing to follow it", dest);
+		return sbx_err(ELOOP, "%s: destination is a symbolic link, refusing to follow it",
+			       dest);
 	}
 	return fd;
 }
 
 static int attach(int mnt_fd, int target_fd, const char *dest)
 {
-	if (move_mount(mnt_fd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+	if (move_mount(mnt_fd, "", target_fd, "",
+		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return sbx_err(errno, "%s: attach mount", dest);
 	return 0;
 }
@@ -168,7 +179,8 @@ static int mount_fs(const char *fstype, const char *const *opts, unsigned attrs,
 		return sbx_err(errno, "%s: %s", dest, fstype);
 	for (size_t i = 0; opts && opts[i]; i += 2)
 		if (fsconfig(fs, FSCONFIG_SET_STRING, opts[i], opts[i + 1], 0) < 0)
-			return sbx_err(errno, "%s: %s option %s=%s", dest, fstype, opts[i], opts[i + 1]);
+			return sbx_err(errno, "%s: %s option %s=%s", dest, fstype, opts[i],
+				       opts[i + 1]);
 	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return sbx_err(errno, "%s: mount %s", dest, fstype);
 	mnt = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
@@ -318,11 +330,12 @@ static int symlink_at(struct ctx *x, const char *target, const char *dest)
 static int do_dev(struct ctx *x, const struct sbx_op *op)
 {
 	static const char *const links[][2] = {
-		{ "fd", "/proc/self/fd" },	   { "stdin", "/proc/self/fd/0" },
-		{ "stdout", "/proc/self/fd/1" },   { "stderr", "/proc/self/fd/2" },
-		{ "core", "/proc/kcore" },	   { "ptmx", "pts/ptmx" },
+		{ "fd", "/proc/self/fd" },	 { "stdin", "/proc/self/fd/0" },
+		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
+		{ "core", "/proc/kcore" },	 { "ptmx", "pts/ptmx" },
 	};
-	static const char *const pts_opts[] = { "newinstance", "", "ptmxmode", "0666", "mode", "620", NULL };
+	static const char *const pts_opts[] = { "newinstance", "",    "ptmxmode", "0666",
+						"mode",	       "620", NULL };
 	char path[4096];
 	_cleanup_close_ int target = open_target(x, op->dest, TARGET_DIR, 0755);
 	const char *tmpfs_opts[] = { "mode", "0755", NULL };
@@ -363,7 +376,8 @@ static int do_dev(struct ctx *x, const struct sbx_op *op)
 			    fsconfig(fs, FSCONFIG_SET_STRING, "ptmxmode", "0666", 0) < 0 ||
 			    fsconfig(fs, FSCONFIG_SET_STRING, "mode", "620", 0) < 0 ||
 			    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
-			    (mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC)) < 0)
+			    (mnt = fsmount(fs, FSMOUNT_CLOEXEC,
+					   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC)) < 0)
 				return sbx_err(errno, "%s: mount devpts", path);
 			if ((r = attach(mnt, pts, path)) < 0)
 				return r;
@@ -383,7 +397,8 @@ static int do_dev(struct ctx *x, const struct sbx_op *op)
 static int do_sysfs(struct ctx *x, const struct sbx_op *op)
 {
 	_cleanup_close_ int target = open_target(x, op->dest, TARGET_DIR, 0755);
-	const unsigned ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	const unsigned ro =
+		MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	char path[4096];
 	int r;
 
@@ -413,7 +428,8 @@ static int do_sysfs(struct ctx *x, const struct sbx_op *op)
 
 static int do_dir(struct ctx *x, const struct sbx_op *op)
 {
-	_cleanup_close_ int fd = open_target(x, op->dest, TARGET_DIR, op->has_perms ? op->perms : 0755);
+	_cleanup_close_ int fd =
+		open_target(x, op->dest, TARGET_DIR, op->has_perms ? op->perms : 0755);
 	char path[64];
 
 	if (fd < 0)
@@ -636,7 +652,8 @@ static int run_op(struct ctx *x, size_t i)
 	case OP_TMPFS:
 		return do_tmpfs(x, op);
 	case OP_MQUEUE:
-		return do_simple_fs(x, op, "mqueue", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+		return do_simple_fs(x, op, "mqueue",
+				    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
 	case OP_DIR:
 		return do_dir(x, op);
 	case OP_SYMLINK:
@@ -745,7 +762,8 @@ static int open_sources(struct ctx *x)
 			x->src_fd[i] = same < 0 ? same : clone_tree(same, "", op->flags);
 			if (x->src_fd[i] < 0)
 				return sbx_err(-x->src_fd[i], "%s %d on %s",
-					       (op->flags & BIND_READONLY) ? "--ro-bind-fd" : "--bind-fd",
+					       (op->flags & BIND_READONLY) ? "--ro-bind-fd"
+									   : "--bind-fd",
 					       op->fd, op->dest);
 			continue;
 		}
@@ -798,7 +816,11 @@ int rootfs_setup(const struct sbx_config *c)
 {
 	_cleanup_free_ int *src_fd = xmalloc((c->n_ops + 1) * sizeof(int));
 	_cleanup_free_ int **layer_fd = xmalloc((c->n_ops + 1) * sizeof(int *));
-	struct ctx x = { .c = c, .src_fd = src_fd, .sys_fd = -1, .root_fd = -1, .layer_fd = layer_fd };
+	struct ctx x = { .c = c,
+			 .src_fd = src_fd,
+			 .sys_fd = -1,
+			 .root_fd = -1,
+			 .layer_fd = layer_fd };
 	int r;
 
 	for (size_t i = 0; i < ELEMENTSOF(x.dev_fd); i++)

@@ -67,7 +67,8 @@ static int load_bpf_fd(int fd, const char *opt)
 	close(fd);
 	if (len == 0 || len % sizeof(struct sock_filter) != 0 ||
 	    len / sizeof(struct sock_filter) > BPF_MAXINSNS)
-		return sbx_errx("%s %d: not a compiled seccomp BPF program (%zu bytes)", opt, fd, len);
+		return sbx_errx("%s %d: not a compiled seccomp BPF program (%zu bytes)", opt, fd,
+				len);
 	prog.len = (unsigned short)(len / sizeof(struct sock_filter));
 	prog.filter = (struct sock_filter *)buf;
 	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
@@ -77,7 +78,8 @@ static int load_bpf_fd(int fd, const char *opt)
 
 static int load_program(const struct sock_filter *insns, size_t n, const char *what)
 {
-	struct sock_fprog prog = { .len = (unsigned short)n, .filter = (struct sock_filter *)insns };
+	struct sock_fprog prog = { .len = (unsigned short)n,
+				   .filter = (struct sock_filter *)insns };
 
 	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
 		return sbx_err(errno, "seccomp: load %s", what);
@@ -98,8 +100,8 @@ int seccomp_apply(const struct sbx_config *c)
 	} else if (!c->seccomp_disabled) {
 		r = c->disable_userns ? load_program(default_filter_no_userns,
 						     ELEMENTSOF(default_filter_no_userns),
-						     "the default filter") :
-					load_program(default_filter, ELEMENTSOF(default_filter),
+						     "the default filter")
+				      : load_program(default_filter, ELEMENTSOF(default_filter),
 						     "the default filter");
 		if (r < 0 || (r = load_personality_filter()) < 0)
 			return r;

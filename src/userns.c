@@ -26,7 +26,8 @@ static int open_proc_pid(pid_t pid)
 	if (fstatfs(proc, &sfs) < 0)
 		return sbx_err(errno, "statfs /proc");
 	if (sfs.f_type != PROC_SUPER_MAGIC)
-		return sbx_errx("/proc is not a procfs mount; refusing to write id maps through it");
+		return sbx_errx(
+			"/proc is not a procfs mount; refusing to write id maps through it");
 	snprintf(name, sizeof(name), "%d", pid);
 	fd = openat(proc, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
@@ -59,7 +60,8 @@ static int find_subids(const char *file, uid_t uid, struct subid_range *ret)
 		return sbx_err(errno, "--subids: %s", file);
 	snprintf(uidstr, sizeof(uidstr), "%u", uid);
 	while (fgets(line, sizeof(line), f)) {
-		char *name = strtok(line, ":"), *start = strtok(NULL, ":"), *count = strtok(NULL, ":\n");
+		char *name = strtok(line, ":"), *start = strtok(NULL, ":"),
+		     *count = strtok(NULL, ":\n");
 		if (!name || !start || !count)
 			continue;
 		if (!streq(name, uidstr) && !(pw && streq(name, pw->pw_name)))
@@ -69,7 +71,8 @@ static int find_subids(const char *file, uid_t uid, struct subid_range *ret)
 		if (ret->count > 0)
 			return 0;
 	}
-	return sbx_errx("--subids: no range for %s in %s (add one with usermod --add-subuids; see: sbx --check)",
+	return sbx_errx("--subids: no range for %s in %s (add one with usermod --add-subuids; see: "
+			"sbx --check)",
 			pw ? pw->pw_name : uidstr, file);
 }
 

@@ -126,8 +126,9 @@ int parse_size(const char *opt, const char *s, uint64_t *ret)
 	char *end;
 
 	if (parse_u64(s, &v, &end) < 0)
-		return sbx_errx("%s: invalid size '%s' (expected a number with optional K, M, G or T)",
-				opt, s ? s : "");
+		return sbx_errx(
+			"%s: invalid size '%s' (expected a number with optional K, M, G or T)", opt,
+			s ? s : "");
 	for (size_t i = 0; i < ELEMENTSOF(units); i++) {
 		if (strcasecmp(end, units[i].suffix) != 0)
 			continue;
@@ -145,8 +146,8 @@ int parse_duration(const char *opt, const char *s, uint64_t *ret_usec)
 		const char *suffix;
 		uint64_t usec;
 	} units[] = {
-		{ "", 1000000ULL },	 { "s", 1000000ULL },	 { "sec", 1000000ULL },
-		{ "ms", 1000ULL },	 { "us", 1ULL },	 { "m", 60000000ULL },
+		{ "", 1000000ULL },	{ "s", 1000000ULL },	{ "sec", 1000000ULL },
+		{ "ms", 1000ULL },	{ "us", 1ULL },		{ "m", 60000000ULL },
 		{ "min", 60000000ULL }, { "h", 3600000000ULL }, { "d", 86400000000ULL },
 	};
 	uint64_t v;
@@ -212,11 +213,21 @@ static const struct {
 	const char *name;
 	int resource;
 } rlimits[] = {
-	{ "AS", RLIMIT_AS },	       { "CORE", RLIMIT_CORE },	    { "CPU", RLIMIT_CPU },
-	{ "DATA", RLIMIT_DATA },       { "FSIZE", RLIMIT_FSIZE },   { "LOCKS", RLIMIT_LOCKS },
-	{ "MEMLOCK", RLIMIT_MEMLOCK }, { "MSGQUEUE", RLIMIT_MSGQUEUE }, { "NICE", RLIMIT_NICE },
-	{ "NOFILE", RLIMIT_NOFILE },   { "NPROC", RLIMIT_NPROC },   { "RSS", RLIMIT_RSS },
-	{ "RTPRIO", RLIMIT_RTPRIO },   { "RTTIME", RLIMIT_RTTIME }, { "SIGPENDING", RLIMIT_SIGPENDING },
+	{ "AS", RLIMIT_AS },
+	{ "CORE", RLIMIT_CORE },
+	{ "CPU", RLIMIT_CPU },
+	{ "DATA", RLIMIT_DATA },
+	{ "FSIZE", RLIMIT_FSIZE },
+	{ "LOCKS", RLIMIT_LOCKS },
+	{ "MEMLOCK", RLIMIT_MEMLOCK },
+	{ "MSGQUEUE", RLIMIT_MSGQUEUE },
+	{ "NICE", RLIMIT_NICE },
+	{ "NOFILE", RLIMIT_NOFILE },
+	{ "NPROC", RLIMIT_NPROC },
+	{ "RSS", RLIMIT_RSS },
+	{ "RTPRIO", RLIMIT_RTPRIO },
+	{ "RTTIME", RLIMIT_RTTIME },
+	{ "SIGPENDING", RLIMIT_SIGPENDING },
 	{ "STACK", RLIMIT_STACK },
 };
 
@@ -250,8 +261,9 @@ int parse_rlimit(const char *opt, const char *s, struct sbx_rlimit *ret)
 	struct sbx_rlimit r = { .resource = -1 };
 
 	if (!eq)
-		return sbx_errx("%s: invalid limit '%s' (expected NAME=SOFT[:HARD], e.g. NOFILE=1024)",
-				opt, copy);
+		return sbx_errx(
+			"%s: invalid limit '%s' (expected NAME=SOFT[:HARD], e.g. NOFILE=1024)", opt,
+			copy);
 	*eq = '\0';
 	for (size_t i = 0; i < ELEMENTSOF(rlimits); i++) {
 		const char *n = rlimits[i].name;
@@ -268,7 +280,8 @@ int parse_rlimit(const char *opt, const char *s, struct sbx_rlimit *ret)
 		*colon = '\0';
 	if (parse_rlim_value(eq + 1, &r.lim.rlim_cur) < 0 ||
 	    (colon && parse_rlim_value(colon + 1, &r.lim.rlim_max) < 0))
-		return sbx_errx("%s: invalid value in '%s' (expected a number or 'infinity')", opt, s);
+		return sbx_errx("%s: invalid value in '%s' (expected a number or 'infinity')", opt,
+				s);
 	if (!colon) {
 		r.lim.rlim_max = r.lim.rlim_cur;
 		r.soft_only = true;
