@@ -31,6 +31,14 @@ static int export_seccomp(const struct sbx_config *c)
 	return 0;
 }
 
+/* From pkg-config, by the Makefile. */
+#ifndef SBX_CAPNG_VERSION
+#define SBX_CAPNG_VERSION "unknown"
+#endif
+#ifndef SBX_LIBSYSTEMD_VERSION
+#define SBX_LIBSYSTEMD_VERSION "unknown"
+#endif
+
 /* The version and what was compiled in, or is loaded on demand. */
 static void print_version(void)
 {

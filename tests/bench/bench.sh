@@ -98,7 +98,7 @@ bwrap_rss=$(rss_of bwrap bwrap --unshare-all --die-with-parent --ro-bind / / --p
 objs=$(cd src && ls *.c | sed 's/\.c$/.o/' | tr '\n' ' ')
 # Run from the work directory: the build profile binds only the cwd, which holds src/.
 cat >Makefile.bench <<MK
-CFLAGS = -std=gnu11 -D_GNU_SOURCE -O2 -Isrc -Igen
+CFLAGS = -std=gnu11 -D_GNU_SOURCE -O2 -iquote src -Igen \$(shell pkg-config --cflags json-c 2>/dev/null)
 O ?= b1
 all: \$(addprefix \$(O)/,$objs)
 \$(O)/%.o: src/%.c
