@@ -75,7 +75,7 @@ _sbx_args()
 	--cpu-weight) echo 'none' ;;
 	--io-weight) echo 'none' ;;
 	--pids) echo 'none' ;;
-	--cgroup) echo 'words=auto systemd direct none' ;;
+	--cgroup) echo 'words=auto systemd direct none try' ;;
 	--slice) echo 'none' ;;
 	--info-fd) echo 'none' ;;
 	--json-status-fd) echo 'none' ;;

@@ -134,7 +134,7 @@ function __sbx_args
         case --pids
             string split ';' -- 'none'
         case --cgroup
-            string split ';' -- 'words=auto systemd direct none'
+            string split ';' -- 'words=auto systemd direct none try'
         case --slice
             string split ';' -- 'none'
         case --info-fd
@@ -333,7 +333,7 @@ complete -c sbx -n __sbx_in_options -l cpus -x -d 'CPU time limit in CPUs (e.g. 
 complete -c sbx -n __sbx_in_options -l cpu-weight -x
 complete -c sbx -n __sbx_in_options -l io-weight -x
 complete -c sbx -n __sbx_in_options -l pids -x -d 'at most N processes and threads'
-complete -c sbx -n __sbx_in_options -l cgroup -x -a 'auto systemd direct none'
+complete -c sbx -n __sbx_in_options -l cgroup -x -a 'auto systemd direct none try'
 complete -c sbx -n __sbx_in_options -l slice -x
 complete -c sbx -n __sbx_in_options -l cgroup-writable
 complete -c sbx -n __sbx_in_options -l info-fd -x

@@ -60,7 +60,7 @@ spec_of() {
 	local w alts=()
 	case "$1:$2" in
 	--net:MODE) spec="words=none host pasta slirp4netns auto" ;;
-	--cgroup:BACKEND) spec="words=auto systemd direct none" ;;
+	--cgroup:BACKEND) spec="words=auto systemd direct none try" ;;
 	--socket:KIND) spec="words=wayland x11 pulseaudio pipewire" ;;
 	--signal:SIG) spec="words=$signals" ;;
 	--profile:*) spec=profile ;;

@@ -18,9 +18,11 @@
 
 bool cgroup_wanted(const struct sbx_config *c)
 {
+	if (c->cgroup == CGROUP_SYSTEMD || c->cgroup == CGROUP_DIRECT)
+		return true;
 	if (c->cgroup == CGROUP_NONE)
 		return false;
-	return c->cgroup != CGROUP_AUTO || config_has_limits(c) || c->slice;
+	return config_has_limits(c) || c->slice;
 }
 
 static bool has_word(const char *list, const char *word)
@@ -529,21 +531,10 @@ static bool user_manager_reachable(void)
 	return access(path, F_OK) == 0;
 }
 
-int cgroup_place(const struct sbx_config *c, pid_t pid, struct cgroup_run *run)
+static int place_auto(const struct sbx_config *c, pid_t pid, struct cgroup_run *run)
 {
 	int r;
 
-	*run = (struct cgroup_run){ .backend = CGROUP_NONE };
-	switch (c->cgroup) {
-	case CGROUP_NONE:
-		return 0;
-	case CGROUP_SYSTEMD:
-		return place_systemd(c, pid, run);
-	case CGROUP_DIRECT:
-		return place_direct(c, pid, run);
-	case CGROUP_AUTO:
-		break;
-	}
 	if (user_manager_reachable()) {
 		r = place_systemd(c, pid, run);
 		if (r != -ENOTCONN)
@@ -558,6 +549,34 @@ int cgroup_place(const struct sbx_config *c, pid_t pid, struct cgroup_run *run)
 				"backend failed: %s",
 				sbx_errmsg());
 	return r;
+}
+
+int cgroup_place(const struct sbx_config *c, pid_t pid, struct cgroup_run *run)
+{
+	int r;
+
+	*run = (struct cgroup_run){ .backend = CGROUP_NONE };
+	switch (c->cgroup) {
+	case CGROUP_NONE:
+		return 0;
+	case CGROUP_SYSTEMD:
+		return place_systemd(c, pid, run);
+	case CGROUP_DIRECT:
+		return place_direct(c, pid, run);
+	case CGROUP_AUTO:
+		return place_auto(c, pid, run);
+	case CGROUP_TRY:
+		break;
+	}
+	/* Limits a profile sets by default (build): worth having where a backend exists,
+	 * no reason to refuse the sandbox where none does. */
+	r = place_auto(c, pid, run);
+	if (r < 0) {
+		log_debug("--cgroup try: running without the limits: %s", sbx_errmsg());
+		cgroup_release(run);
+		*run = (struct cgroup_run){ .backend = CGROUP_NONE };
+	}
+	return 0;
 }
 
 /* Leaves the delegated cgroup as it was: controllers handed back, sbx back in it. */

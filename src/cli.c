@@ -593,7 +593,7 @@ static int h_limit(struct parse_state *s, const struct option_def *d, char **a)
 
 static int h_cgroup(struct parse_state *s, const struct option_def *d, char **a)
 {
-	static const char *const modes[] = { "auto", "systemd", "direct", "none" };
+	static const char *const modes[] = { "auto", "systemd", "direct", "none", "try" };
 
 	for (size_t i = 0; i < ELEMENTSOF(modes); i++)
 		if (streq(a[0], modes[i])) {
@@ -945,7 +945,8 @@ static const struct option_def options[] = {
 	  h_limit, 4 },
 	{ "--pids", 1, "N", SEC_LIMITS, "at most N processes and threads", h_limit, 5 },
 	{ "--cgroup", 1, "BACKEND", SEC_LIMITS,
-	  "auto (default), systemd (user manager scope), direct (delegated subtree), none",
+	  "auto (default), systemd (user scope), direct (delegated subtree), none, try (best "
+	  "effort)",
 	  h_cgroup, 0 },
 	{ "--slice", 1, "NAME", SEC_LIMITS, "systemd slice for the sandbox's scope", h_slice, 0 },
 	{ "--cgroup-writable", 0, NULL, SEC_LIMITS,

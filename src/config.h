@@ -90,6 +90,7 @@ enum sbx_cgroup_mode {
 	CGROUP_SYSTEMD,
 	CGROUP_DIRECT,
 	CGROUP_NONE,
+	CGROUP_TRY, /* like auto, but without a backend the limits are skipped (-v says so) */
 };
 
 struct sbx_config {

@@ -139,7 +139,8 @@ static int assert_userns_disabled(void)
 
 static int enter_cgroup_ns(const struct sbx_config *c, int *memory_events_fd)
 {
-	if (c->limits.memory != LIMIT_UNSET)
+	/* Not without a cgroup of our own: the caller's might have seen OOM kills before. */
+	if (memory_events_fd && c->limits.memory != LIMIT_UNSET)
 		*memory_events_fd = cgroup_open_memory_events();
 	if (c->unshare_cgroup && unshare(CLONE_NEWCGROUP) < 0)
 		return sbx_err(errno, "unshare the cgroup namespace");
@@ -262,7 +263,7 @@ __attribute__((noreturn)) static void child_main(const struct sbx_config *c, pid
 	/* The order of DESIGN.md, section 2. Placed in its cgroup by now: the cgroup
 	 * namespace is rooted there. */
 	if (cgroup_wanted(c))
-		STEP("cgroup", enter_cgroup_ns(c, &memory_events_fd));
+		STEP("cgroup", enter_cgroup_ns(c, b == 'u' ? NULL : &memory_events_fd));
 	if (c->userns_block_fd >= 0)
 		STEP("userns", wait_fd(c->userns_block_fd, "--userns-block-fd"));
 	if (c->hostname)
@@ -523,7 +524,8 @@ int launch_run(const struct sbx_config *c)
 	}
 	if (c->timeout_usec)
 		arm_timer(s.timer_fd, c->timeout_usec);
-	if (write(go[1], "g", 1) != 1) {
+	/* 'g': go on; 'u': go on, but no cgroup of its own was made (--cgroup try). */
+	if (write(go[1], cgroup_wanted(c) && cg.backend == CGROUP_NONE ? "u" : "g", 1) != 1) {
 		r = sbx_err(errno, "start the sandbox");
 		kill(s.child, SIGKILL);
 	}

@@ -277,7 +277,7 @@ static void print_flag(FILE *f, const char *opt, bool on)
 
 void profile_print(FILE *f, const struct sbx_config *c)
 {
-	static const char *const cgroup_modes[] = { "auto", "systemd", "direct", "none" };
+	static const char *const cgroup_modes[] = { "auto", "systemd", "direct", "none", "try" };
 	const struct sbx_limits *l = &c->limits;
 	char buf[32];
 

@@ -326,6 +326,27 @@ aux=[]"
 	assert_output_contains "D-Bus"
 }
 
+@test "--profile build asks for its limits where a user manager answers (memory 4G, pids 4096)" {
+	mock -- --profile build -- true
+	assert_status 0
+	run call 1
+	assert_status 0
+	assert_line_eq "MemoryMax:t=4294967296"
+	assert_line_eq "TasksMax:t=4096"
+}
+
+@test "--cgroup try without any backend: the sandbox runs without the limits, -v says why" {
+	mkdir "$BATS_TEST_TMPDIR/runtime"
+	run env XDG_RUNTIME_DIR="$BATS_TEST_TMPDIR/runtime" timeout 20 "$SBX" -v --cgroup try \
+		--memory 1G -- sh -c 'echo RAN'
+	assert_status 0
+	assert_output_contains RAN
+	assert_output_contains "running without the limits"
+	# the same limit asked for plainly is never dropped
+	run env XDG_RUNTIME_DIR="$BATS_TEST_TMPDIR/runtime" timeout 20 "$SBX" --memory 1G -- true
+	assert_status 125
+}
+
 @test "--cgroup=none with --memory 1G: 125 before any D-Bus call" {
 	mock -- --cgroup=none --memory 1G -- sh -c 'echo RAN'
 	assert_status 125
