@@ -176,28 +176,42 @@ static const char *enter_userns(uid_t uid, gid_t gid, int *err)
 	return NULL;
 }
 
-/* The namespaces a default sandbox creates inside its user namespace; an AppArmor
- * restriction lets unshare(CLONE_NEWUSER) succeed and fails here instead. */
-static void probe_userns(struct probe *p)
+/* Runs work in a probe child inside a user namespace of its own; the child's verdict
+ * (the failed step and its errno, or none) lands in p. */
+static void probe_in_userns(struct probe *p, const char *(*work)(int *err))
 {
 	uid_t uid = getuid();
 	gid_t gid = getgid();
 	const char *step;
-	int fd, err = 0;
+	int fd = -1, err = 0;
 	pid_t pid = probe_fork(&fd);
 
 	if (pid < 0)
 		return probe_failed_to_start(p, pid);
 	if (pid == 0) {
 		step = enter_userns(uid, gid, &err);
-		if (!step && unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
-				     CLONE_NEWNET | CLONE_NEWCGROUP) < 0) {
-			err = errno;
-			step = "unshare(mount, pid, uts, ipc, net, cgroup)";
-		}
+		if (!step)
+			step = work(&err);
 		probe_exit(fd, step, err);
 	}
 	probe_wait(pid, fd, p);
+}
+
+/* The namespaces a default sandbox creates inside its user namespace; an AppArmor
+ * restriction lets unshare(CLONE_NEWUSER) succeed and fails here instead. */
+static const char *unshare_the_rest(int *err)
+{
+	if (unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
+		    CLONE_NEWCGROUP) < 0) {
+		*err = errno;
+		return "unshare(mount, pid, uts, ipc, net, cgroup)";
+	}
+	return NULL;
+}
+
+static void probe_userns(struct probe *p)
+{
+	probe_in_userns(p, unshare_the_rest);
 }
 
 /* In a probe child inside its user namespace: an overlay with a tmpfs upper layer, as
@@ -243,21 +257,7 @@ static const char *mount_overlay(int *err)
 
 static void probe_overlay(struct probe *p)
 {
-	uid_t uid = getuid();
-	gid_t gid = getgid();
-	const char *step;
-	int fd, err = 0;
-	pid_t pid = probe_fork(&fd);
-
-	if (pid < 0)
-		return probe_failed_to_start(p, pid);
-	if (pid == 0) {
-		step = enter_userns(uid, gid, &err);
-		if (!step)
-			step = mount_overlay(&err);
-		probe_exit(fd, step, err);
-	}
-	probe_wait(pid, fd, p);
+	probe_in_userns(p, mount_overlay);
 }
 
 /* ---- user namespaces ---------------------------------------------------------------- */
