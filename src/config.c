@@ -82,11 +82,3 @@ struct sbx_op *config_add_op(struct sbx_config *c, enum sbx_op_type type, const 
 	};
 	return op;
 }
-
-void config_prepend_ops(struct sbx_config *c, struct sbx_op *ops, size_t n)
-{
-	c->ops = xrealloc(c->ops, (c->n_ops + n) * sizeof(*c->ops));
-	memmove(c->ops + n, c->ops, c->n_ops * sizeof(*c->ops));
-	memcpy(c->ops, ops, n * sizeof(*ops));
-	c->n_ops += n;
-}

@@ -176,5 +176,3 @@ bool config_has_limits(const struct sbx_config *c);
 void config_free(struct sbx_config *c);
 struct sbx_op *config_add_op(struct sbx_config *c, enum sbx_op_type type, const char *src,
 			     const char *dest);
-/* Inserts the ops at the front: the profile is laid first, the command line on top. */
-void config_prepend_ops(struct sbx_config *c, struct sbx_op *ops, size_t n);

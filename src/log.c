@@ -57,11 +57,6 @@ void log_set_verbose(int level)
 	verbose = level;
 }
 
-int log_verbose(void)
-{
-	return verbose;
-}
-
 static void log_v(const char *level, const char *tag, const char *fmt, va_list ap)
 {
 	char buf[1200];

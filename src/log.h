@@ -13,7 +13,6 @@ const char *sbx_errmsg(void);
 
 void log_set_level_prefix(bool on);
 void log_set_verbose(int level);
-int log_verbose(void);
 /* -v: each setup step's duration on stderr. trace_start() returns 0 when not tracing. */
 uint64_t trace_start(void);
 void trace_end(const char *step, uint64_t start);

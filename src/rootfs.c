@@ -177,8 +177,10 @@ static int mount_fs(const char *fstype, const char *const *opts, unsigned attrs,
 
 	if (fs < 0)
 		return sbx_err(errno, "%s: %s", dest, fstype);
+	/* opts: key, value pairs; an empty value sets a flag ("newinstance"). */
 	for (size_t i = 0; opts && opts[i]; i += 2)
-		if (fsconfig(fs, FSCONFIG_SET_STRING, opts[i], opts[i + 1], 0) < 0)
+		if ((opts[i + 1][0] ? fsconfig(fs, FSCONFIG_SET_STRING, opts[i], opts[i + 1], 0)
+				    : fsconfig(fs, FSCONFIG_SET_FLAG, opts[i], NULL, 0)) < 0)
 			return sbx_err(errno, "%s: %s option %s=%s", dest, fstype, opts[i],
 				       opts[i + 1]);
 	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
@@ -334,8 +336,6 @@ static int do_dev(struct ctx *x, const struct sbx_op *op)
 		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
 		{ "core", "/proc/kcore" },	 { "ptmx", "pts/ptmx" },
 	};
-	static const char *const pts_opts[] = { "newinstance", "",    "ptmxmode", "0666",
-						"mode",	       "620", NULL };
 	char path[4096];
 	_cleanup_close_ int target = open_target(x, op->dest, TARGET_DIR, 0755);
 	const char *tmpfs_opts[] = { "mode", "0755", NULL };
@@ -363,26 +363,16 @@ static int do_dev(struct ctx *x, const struct sbx_op *op)
 	{
 		_cleanup_close_ int pts = -1, shm = -1;
 		const char *shm_opts[] = { "mode", "1777", NULL };
+		const char *pts_opts[] = { "newinstance", "",	 "ptmxmode", "0666",
+					   "mode",	  "620", NULL };
 
 		subpath(op->dest, "pts", path, sizeof(path));
 		pts = open_target(x, path, TARGET_DIR, 0755);
 		if (pts < 0)
 			return pts;
-		/* "newinstance" is a flag: fsconfig wants FSCONFIG_SET_FLAG for it. */
-		{
-			_cleanup_close_ int fs = fsopen("devpts", FSOPEN_CLOEXEC);
-			_cleanup_close_ int mnt = -1;
-			if (fs < 0 || fsconfig(fs, FSCONFIG_SET_FLAG, "newinstance", NULL, 0) < 0 ||
-			    fsconfig(fs, FSCONFIG_SET_STRING, "ptmxmode", "0666", 0) < 0 ||
-			    fsconfig(fs, FSCONFIG_SET_STRING, "mode", "620", 0) < 0 ||
-			    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
-			    (mnt = fsmount(fs, FSMOUNT_CLOEXEC,
-					   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC)) < 0)
-				return sbx_err(errno, "%s: mount devpts", path);
-			if ((r = attach(mnt, pts, path)) < 0)
-				return r;
-		}
-		(void)pts_opts;
+		r = mount_fs("devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, pts, path);
+		if (r < 0)
+			return r;
 		subpath(op->dest, "shm", path, sizeof(path));
 		shm = open_target(x, path, TARGET_DIR, 01777);
 		if (shm < 0)
