@@ -2,11 +2,9 @@
 #include "seccomp.h"
 
 #include <errno.h>
-#include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
-#include <stddef.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -16,44 +14,8 @@
 #include "seccomp_oci.h"
 
 /* default_filter, default_filter_no_userns: the rules of tools/seccomp-gen.c, compiled
- * by libseccomp when sbx was built. */
+ * by libseccomp when sbx was built, behind a hand-written personality(2) check. */
 #include "seccomp-filters.inc"
-
-#if defined(__x86_64__)
-#define NATIVE_AUDIT_ARCH AUDIT_ARCH_X86_64
-#elif defined(__aarch64__)
-#define NATIVE_AUDIT_ARCH AUDIT_ARCH_AARCH64
-#endif
-
-/* personality(2) can turn on READ_IMPLIES_EXEC or ADDR_NO_RANDOMIZE. libseccomp cannot say
- * "allow only these values" under a default-allow filter, so this small program does. */
-static int load_personality_filter(void)
-{
-#ifdef NATIVE_AUDIT_ARCH
-	struct sock_filter insns[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_AUDIT_ARCH, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_personality, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		/* the low half of arg0 (little-endian); the kernel takes an unsigned int */
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x0 /* PER_LINUX */, 4, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x8 /* PER_LINUX32 */, 3, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x20000 /* UNAME26 */, 2, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x20008, 1, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0xffffffff /* query */, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-	};
-	struct sock_fprog prog = { .len = ELEMENTSOF(insns), .filter = insns };
-
-	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
-		return sbx_err(errno, "seccomp: load the personality filter");
-#endif
-	return 0;
-}
 
 static int load_bpf_fd(int fd, const char *opt)
 {
@@ -94,7 +56,7 @@ int seccomp_apply(const struct sbx_config *c)
 		if ((r = load_bpf_fd(c->seccomp_fd, "--seccomp")) < 0)
 			return r;
 	} else if (c->seccomp_profile_prog) {
-		/* instead of the default filter and its personality companion */
+		/* instead of the default filter */
 		if ((r = seccomp_oci_load(c->seccomp_profile_prog, c->seccomp_profile)) < 0)
 			return r;
 	} else if (!c->seccomp_disabled) {
@@ -103,7 +65,7 @@ int seccomp_apply(const struct sbx_config *c)
 						     "the default filter")
 				      : load_program(default_filter, ELEMENTSOF(default_filter),
 						     "the default filter");
-		if (r < 0 || (r = load_personality_filter()) < 0)
+		if (r < 0)
 			return r;
 	}
 	for (size_t i = 0; i < c->n_add_seccomp_fds; i++)

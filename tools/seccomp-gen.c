@@ -4,7 +4,10 @@
  * they are: a sandbox start then costs one prctl() instead of a libseccomp filter
  * compilation (about 1.5 ms), and sbx does not load libseccomp at all. */
 #include <errno.h>
+#include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <stdbool.h>
@@ -13,6 +16,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
@@ -106,6 +110,43 @@ static scmp_filter_ctx build(bool disable_userns)
 	return ctx;
 }
 
+#if defined(__x86_64__)
+#define NATIVE_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define NATIVE_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+/* personality(2) can turn on READ_IMPLIES_EXEC or ADDR_NO_RANDOMIZE. libseccomp cannot say
+ * "allow only these values" under a default-allow filter, so this hand-written check goes
+ * in front of its program: "allow" here means "go on to libseccomp's part" (a jump to
+ * just after the check), so the sandbox loads one program, not two. */
+#define ON_TO_MAIN(at) BPF_JUMP(BPF_JMP | BPF_JA, PERSONALITY_LEN - (at) - 1, 0, 0)
+#define PERSONALITY_LEN 14
+static const struct sock_filter personality_check[PERSONALITY_LEN] = {
+#ifdef NATIVE_AUDIT_ARCH
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_AUDIT_ARCH, 1, 0),
+	ON_TO_MAIN(2),
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_personality, 1, 0),
+	ON_TO_MAIN(5),
+	/* the low half of arg0 (little-endian); the kernel takes an unsigned int */
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x0 /* PER_LINUX */, 4, 0),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x8 /* PER_LINUX32 */, 3, 0),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x20000 /* UNAME26 */, 2, 0),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x20008, 1, 0),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0xffffffff /* query */, 0, 1),
+	ON_TO_MAIN(12),
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+#endif
+};
+
+static void print_insn(struct sock_filter insn)
+{
+	printf("\t{ 0x%04x, %u, %u, 0x%08x },\n", insn.code, insn.jt, insn.jf, insn.k);
+}
+
 static void emit(const char *name, bool disable_userns)
 {
 	scmp_filter_ctx ctx = build(disable_userns);
@@ -120,10 +161,14 @@ static void emit(const char *name, bool disable_userns)
 	n = lseek(fd, 0, SEEK_CUR);
 	lseek(fd, 0, SEEK_SET);
 	printf("static const struct sock_filter %s[] = {\n", name);
+#ifdef NATIVE_AUDIT_ARCH
+	for (size_t i = 0; i < ELEMENTSOF(personality_check); i++)
+		print_insn(personality_check[i]);
+#endif
 	for (off_t i = 0; i < n / (off_t)sizeof(insn); i++) {
 		if (read(fd, &insn, sizeof(insn)) != sizeof(insn))
 			fail(EIO, "read back");
-		printf("\t{ 0x%04x, %u, %u, 0x%08x },\n", insn.code, insn.jt, insn.jf, insn.k);
+		print_insn(insn);
 	}
 	printf("};\n");
 	close(fd);
