@@ -116,19 +116,18 @@ enum target_kind {
 	TARGET_FILE
 };
 
-/* Opens (creating if needed) the mount point dest as an O_PATH fd. A symlink as the last
- * component is refused: following it is how a writable tree redirects a mount. */
-static int open_target(struct ctx *x, const char *dest, enum target_kind kind, mode_t mode)
+static int refuse_symlink(const char *dest)
 {
-	_cleanup_free_ char *last = NULL;
-	_cleanup_close_ int dir = open_parent(x, dest, &last);
+	return sbx_err(ELOOP, "%s: destination is a symbolic link, refusing to follow it", dest);
+}
+
+/* open_target for what already exists, or could not simply be created. */
+static int open_existing_target(int dir, const char *last, const char *dest, enum target_kind kind,
+				mode_t mode)
+{
 	struct stat st;
 	int fd;
 
-	if (dir < 0)
-		return dir;
-	if (streq(last, ".") || streq(last, ".."))
-		return fcntl(dir, F_DUPFD_CLOEXEC, 3);
 	if (fstatat(dir, last, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		if (errno != ENOENT)
 			return sbx_err(errno, "%s: stat", dest);
@@ -144,8 +143,7 @@ static int open_target(struct ctx *x, const char *dest, enum target_kind kind, m
 				close(f);
 		}
 	} else if (S_ISLNK(st.st_mode)) {
-		return sbx_err(ELOOP, "%s: destination is a symbolic link, refusing to follow it",
-			       dest);
+		return refuse_symlink(dest);
 	}
 	fd = openat(dir, last, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
@@ -154,10 +152,38 @@ static int open_target(struct ctx *x, const char *dest, enum target_kind kind, m
 		return sbx_err(errno, "%s: stat", dest);
 	if (S_ISLNK(st.st_mode)) {
 		close(fd);
-		return sbx_err(ELOOP, "%s: destination is a symbolic link, refusing to follow it",
-			       dest);
+		return refuse_symlink(dest);
 	}
 	return fd;
+}
+
+/* Opens (creating if needed) the mount point dest, an fd to attach a mount to. A symlink
+ * as the last component is refused: following it is how a writable tree redirects a
+ * mount. Most mount points are new, and take two calls here: O_NOFOLLOW|O_DIRECTORY
+ * fails on a symlink, and a file made with O_EXCL is ours. The rest (an existing target,
+ * a read-only parent) goes the long way, which also says why it failed. */
+static int open_target(struct ctx *x, const char *dest, enum target_kind kind, mode_t mode)
+{
+	_cleanup_free_ char *last = NULL;
+	_cleanup_close_ int dir = open_parent(x, dest, &last);
+	int fd;
+
+	if (dir < 0)
+		return dir;
+	if (streq(last, ".") || streq(last, ".."))
+		return fcntl(dir, F_DUPFD_CLOEXEC, 3);
+	if (kind == TARGET_DIR) {
+		if (mkdirat(dir, last, mode) == 0 || errno == EEXIST) {
+			fd = openat(dir, last, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+			if (fd >= 0)
+				return fd;
+		}
+	} else {
+		fd = openat(dir, last, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode);
+		if (fd >= 0)
+			return fd;
+	}
+	return open_existing_target(dir, last, dest, kind, mode);
 }
 
 static int attach(int mnt_fd, int target_fd, const char *dest)
@@ -218,6 +244,30 @@ static int bind_tree(int src_fd, unsigned flags, int target_fd, const char *dest
 	if (tree < 0)
 		return sbx_err(-tree, "%s: bind", dest);
 	return attach(tree, target_fd, dest);
+}
+
+/* Clones one device node's mount, nosuid set later by nosuid_below for all of them. */
+static int bind_node(int src_fd, int target_fd, const char *dest)
+{
+	_cleanup_close_ int tree =
+		open_tree(src_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+
+	if (tree < 0)
+		return sbx_err(errno, "%s: bind", dest);
+	return attach(tree, target_fd, dest);
+}
+
+static int nosuid_below(struct ctx *x, const char *dest)
+{
+	_cleanup_close_ int fd = sys_openat2(x->root_fd, rel(dest), O_PATH | O_DIRECTORY,
+					     RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID };
+
+	if (fd < 0)
+		return sbx_err(errno, "%s: open", dest);
+	if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+		return sbx_err(errno, "%s: nosuid", dest);
+	return 0;
 }
 
 static enum target_kind kind_of(int fd)
@@ -352,9 +402,12 @@ static int do_dev(struct ctx *x, const struct sbx_op *op)
 		node = open_target(x, path, TARGET_FILE, 0666);
 		if (node < 0)
 			return node;
-		if ((r = bind_tree(x->dev_fd[i], BIND_DEVICES, node, path)) < 0)
+		if ((r = bind_node(x->dev_fd[i], node, path)) < 0)
 			return r;
 	}
+	/* nosuid on all the nodes' mounts at once, rather than one call per node */
+	if ((r = nosuid_below(x, op->dest)) < 0)
+		return r;
 	for (size_t i = 0; i < ELEMENTSOF(links); i++) {
 		subpath(op->dest, links[i][0], path, sizeof(path));
 		if ((r = symlink_at(x, links[i][1], path)) < 0)
