@@ -27,13 +27,15 @@ void init_forwarded_signals(sigset_t *set)
 	sigaddset(set, SIGCHLD);
 }
 
+/* Records on the error pipe end with a NUL (launch.c reads them): "CODE:MESSAGE" for a
+ * failure, "=CODE" once the command has ended. */
 static void report(int err_fd, int code, const char *msg)
 {
 	char buf[1200];
 	int n = snprintf(buf, sizeof(buf), "%d:%s", code, msg);
 
 	if (err_fd >= 0 && n > 0)
-		(void)write_all(err_fd, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+		(void)write_all(err_fd, buf, (size_t)n < sizeof(buf) ? (size_t)n + 1 : sizeof(buf));
 }
 
 void init_exec_command(const struct sbx_config *c, int err_fd, const sigset_t *orig_mask)
@@ -111,6 +113,11 @@ __attribute__((noreturn)) static void finish(const struct sbx_config *c, int err
 		report(err_fd, 137, msg);
 		_exit(137);
 	}
+	/* The supervisor may leave on this instead of waiting until the kernel has torn
+	 * down our namespaces, which happens while we exit (bubblewrap does the same). */
+	char done[16];
+	int n = snprintf(done, sizeof(done), "=%d", status_to_code(status));
+	(void)write_all(err_fd, done, (size_t)n + 1);
 	_exit(status_to_code(status));
 }
 

@@ -42,8 +42,8 @@ __attribute__((noreturn)) static void child_fail(int err_fd, const char *step)
 	char buf[1200];
 	int n = snprintf(buf, sizeof(buf), "%d:%s: %s", EXIT_SBX_FAILED, step, sbx_errmsg());
 
-	if (n > 0)
-		(void)write_all(err_fd, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	if (n > 0) /* a record, NUL included (see init.c) */
+		(void)write_all(err_fd, buf, (size_t)n < sizeof(buf) ? (size_t)n + 1 : sizeof(buf));
 	_exit(EXIT_SBX_FAILED);
 }
 
@@ -305,12 +305,38 @@ struct supervisor {
 	int msg_code;
 	bool exited;
 	int status;
+	bool ended; /* init said the command's code ("=CODE") */
+	int ended_code;
+	bool leave_early;    /* nothing of ours outlives init: no need to wait for its exit */
 	struct netuser *net; /* --net=pasta|slirp4netns helper */
 };
 
+static void read_record(struct supervisor *s, const char *rec)
+{
+	const char *colon, *text;
+	size_t len;
+
+	if (rec[0] == '=') {
+		s->ended = true;
+		s->ended_code = atoi(rec + 1);
+		return;
+	}
+	/* The first failure is the cause; later ones are consequences. */
+	if (s->msg[0])
+		return;
+	colon = strchr(rec, ':');
+	text = colon ? colon + 1 : rec;
+	len = strnlen(text, sizeof(s->msg) - 1);
+	s->msg_code = atoi(rec);
+	memcpy(s->msg, text, len);
+	s->msg[len] = '\0';
+}
+
+/* Records are written whole (at most a few, each under PIPE_BUF), so one read returns
+ * only whole ones. */
 static void read_messages(struct supervisor *s)
 {
-	char buf[1200];
+	char buf[4096];
 	ssize_t n;
 
 	if (s->err_fd < 0)
@@ -324,12 +350,8 @@ static void read_messages(struct supervisor *s)
 		return;
 	}
 	buf[n] = '\0';
-	/* The first failure is the cause; later ones are consequences. */
-	if (!s->msg[0]) {
-		char *colon = strchr(buf, ':');
-		s->msg_code = atoi(buf);
-		snprintf(s->msg, sizeof(s->msg), "%s", colon ? colon + 1 : buf);
-	}
+	for (char *rec = buf; rec < buf + n; rec += strlen(rec) + 1)
+		read_record(s, rec);
 }
 
 static void arm_timer(int fd, uint64_t usec)
@@ -376,7 +398,7 @@ static void on_timer(struct supervisor *s)
 
 static int supervise(struct supervisor *s)
 {
-	while (!s->exited) {
+	while (!s->exited && !(s->ended && s->leave_early)) {
 		struct pollfd p[4] = {
 			{ .fd = s->sig_fd, .events = POLLIN },
 			{ .fd = s->timer_fd, .events = POLLIN },
@@ -398,8 +420,8 @@ static int supervise(struct supervisor *s)
 		if (p[3].revents && !s->exited)
 			netuser_on_exit(s->net);
 	}
-	/* A message written just before exit is still in the pipe. */
-	while (s->err_fd >= 0)
+	/* A message written just before exit is still in the pipe ("=CODE" is the last). */
+	while (s->err_fd >= 0 && !s->ended)
 		read_messages(s);
 	return 0;
 }
@@ -408,6 +430,8 @@ static int exit_code(const struct supervisor *s)
 {
 	if (s->timeouts > 0)
 		return EXIT_TIMEOUT;
+	if (s->ended)
+		return s->ended_code;
 	if (WIFEXITED(s->status))
 		return WEXITSTATUS(s->status);
 	if (WIFSIGNALED(s->status))
@@ -524,6 +548,9 @@ int launch_run(const struct sbx_config *c)
 	}
 	if (c->timeout_usec)
 		arm_timer(s.timer_fd, c->timeout_usec);
+	/* A cgroup to release, a network helper to stop, a registry entry to remove: all
+	 * wait until init is gone. */
+	s.leave_early = cg.backend == CGROUP_NONE && !c->net_helper && !registry;
 	/* 'g': go on; 'u': go on, but no cgroup of its own was made (--cgroup try). */
 	if (write(go[1], cgroup_wanted(c) && cg.backend == CGROUP_NONE ? "u" : "g", 1) != 1) {
 		r = sbx_err(errno, "start the sandbox");
