@@ -13,12 +13,11 @@
 #include "log.h"
 
 /* /proc could be anything the caller's mount namespace put there; maps are written only
- * through a directory that really is procfs. */
-static int open_proc_pid(pid_t pid)
+ * through a directory that really is procfs. name: a pid, or "self". */
+static int open_proc_dir(const char *name)
 {
 	_cleanup_close_ int proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	struct statfs sfs;
-	char name[32];
 	int fd;
 
 	if (proc < 0)
@@ -28,10 +27,9 @@ static int open_proc_pid(pid_t pid)
 	if (sfs.f_type != PROC_SUPER_MAGIC)
 		return sbx_errx(
 			"/proc is not a procfs mount; refusing to write id maps through it");
-	snprintf(name, sizeof(name), "%d", pid);
 	fd = openat(proc, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return sbx_err(errno, "open /proc/%d", pid);
+		return sbx_err(errno, "open /proc/%s", name);
 	return fd;
 }
 
@@ -152,15 +150,12 @@ static int write_subid_maps(const struct sbx_config *c, pid_t pid)
 	return run_helper(gargs);
 }
 
-int userns_write_maps(const struct sbx_config *c, pid_t pid)
+static int write_single_maps(const struct sbx_config *c, const char *proc_name)
 {
-	_cleanup_close_ int dir = -1;
+	_cleanup_close_ int dir = open_proc_dir(proc_name);
 	char map[64];
 	int r;
 
-	if (c->subids)
-		return write_subid_maps(c, pid);
-	dir = open_proc_pid(pid);
 	if (dir < 0)
 		return dir;
 	/* Without CAP_SETGID in the parent namespace, gid_map may only be written once
@@ -172,4 +167,25 @@ int userns_write_maps(const struct sbx_config *c, pid_t pid)
 		return r;
 	snprintf(map, sizeof(map), "%u %u 1\n", c->gid, c->caller_gid);
 	return write_map(dir, "gid_map", map);
+}
+
+int userns_write_maps(const struct sbx_config *c, pid_t pid)
+{
+	char name[32];
+
+	if (c->subids)
+		return write_subid_maps(c, pid);
+	snprintf(name, sizeof(name), "%d", pid);
+	return write_single_maps(c, name);
+}
+
+bool userns_self_mappable(const struct sbx_config *c)
+{
+	return !c->subids;
+}
+
+int userns_write_own_maps(const struct sbx_config *c)
+{
+	/* "self": our pid in the caller's /proc, not the 1 we are in our own namespace */
+	return write_single_maps(c, "self");
 }
