@@ -531,6 +531,20 @@ static bool user_manager_reachable(void)
 	return access(path, F_OK) == 0;
 }
 
+bool cgroup_needs_placing(const struct sbx_config *c)
+{
+	if (!cgroup_wanted(c))
+		return false;
+	/* --cgroup try where neither backend can exist goes without limits anyway; knowing it
+	 * before the clone lets the sandbox start the quick way (launch.c). */
+	if (c->cgroup == CGROUP_TRY && !user_manager_reachable() && cgroup2_mounted() < 0) {
+		log_debug("--cgroup try: running without the limits: no user manager, no cgroup "
+			  "v2 hierarchy");
+		return false;
+	}
+	return true;
+}
+
 static int place_auto(const struct sbx_config *c, pid_t pid, struct cgroup_run *run)
 {
 	int r;

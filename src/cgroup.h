@@ -17,6 +17,10 @@ struct cgroup_run {
 /* Whether c asks for a cgroup of its own (limits, a slice, or a backend named). */
 bool cgroup_wanted(const struct sbx_config *c);
 
+/* Whether the parent has a cgroup to try before the child goes on: cgroup_wanted, unless
+ * --cgroup try can tell already that no backend exists. */
+bool cgroup_needs_placing(const struct sbx_config *c);
+
 /* In the parent, after clone and before the child goes on: puts pid into a new cgroup
  * with c's limits, through the backend c->cgroup selects (DESIGN.md "cgroup v2
  * backends"). */
