@@ -22,6 +22,7 @@ CFLAGS ?= -O2 -g -Wall -Wextra -Werror -fstack-protector-strong -D_FORTIFY_SOURC
 LDFLAGS ?= -Wl,-z,relro -Wl,-z,now
 # Recursive on purpose: pkg-config runs after the dependency check has installed it.
 SBX_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Ibuild/gen $(shell $(PKG_CONFIG) --cflags $(PKGS)) \
+	-DSBX_PID1_PATH='"$(abspath build/sbx-pid1)"' \
 	-DSBX_CAPNG_VERSION='"$(shell $(PKG_CONFIG) --modversion libcap-ng)"' \
 	-DSBX_LIBSYSTEMD_VERSION='"$(shell $(PKG_CONFIG) --modversion libsystemd)"'
 LDLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
@@ -34,7 +35,7 @@ OBJS := $(SRCS:src/%.c=build/obj/%.o)
 LIB_OBJS := $(filter-out build/obj/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
-FORMAT_FILES := $(wildcard src/*.[ch] tests/unit/*.c)
+FORMAT_FILES := $(wildcard src/*.[ch] src/pid1/*.c tests/unit/*.c)
 
 V ?= 0
 ifeq ($(V),0)
@@ -67,6 +68,23 @@ build/gen/profiles.inc: $(PROFILES) scripts/embed-profiles.sh
 	@mkdir -p $(@D)
 	$(call say,GEN,$@)sh scripts/embed-profiles.sh $@ $(PROFILES)
 build/obj/profile.o: build/gen/profiles.inc
+
+# sbx's PID 1 (src/pid1/main.c): freestanding, static and position-independent, with no
+# relocation to apply since nothing would apply them; linked into sbx by pid1.c.
+PID1_CFLAGS = -Os -std=gnu11 -Wall -Wextra -Werror -ffreestanding -fPIE -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables
+PID1_LDFLAGS = -static-pie -nostdlib -Wl,--build-id=none -Wl,-z,noexecstack
+# Other architectures get an empty file: sbx then keeps its own init (pid1_open fails).
+PID1_ARCH := $(filter x86_64% aarch64%,$(shell $(CC) -dumpmachine))
+build/sbx-pid1: src/pid1/main.c
+	@mkdir -p $(@D)
+ifneq ($(PID1_ARCH),)
+	$(call say,CC,$@)$(CC) $(PID1_CFLAGS) $(PID1_LDFLAGS) -o $@ $<
+	$(Q)if readelf -r $@ | grep -q 'R_'; then echo "$@: has relocations" >&2; rm -f $@; exit 1; fi
+else
+	$(Q): >$@
+endif
+build/obj/pid1.o: build/sbx-pid1
 
 build/seccomp-gen: tools/seccomp-gen.c | deps
 	@mkdir -p $(@D)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
@@ -22,6 +23,7 @@
 #include "log.h"
 #include "net.h"
 #include "netuser.h"
+#include "pid1.h"
 #include "registry.h"
 #include "rootfs.h"
 #include "seccomp.h"
@@ -97,9 +99,10 @@ static int do_chdir(const struct sbx_config *c)
 static int take_locks(const struct sbx_config *c)
 {
 	for (size_t i = 0; c->lock_files && c->lock_files[i]; i++) {
-		/* Kept open (and locked) by PID 1 for the sandbox's lifetime. */
+		/* Kept open (and locked) by PID 1 for the sandbox's lifetime, also across the
+		 * exec of sbx's PID 1 (not O_CLOEXEC); the command's close_range closes it. */
 		struct flock fl = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
-		int fd = open(c->lock_files[i], O_RDONLY | O_CLOEXEC);
+		int fd = open(c->lock_files[i], O_RDONLY);
 		if (fd < 0)
 			return sbx_err(errno, "--lock-file %s", c->lock_files[i]);
 		/* bubblewrap takes a POSIX read lock, which flatpak tests for; an flock too,
@@ -158,7 +161,7 @@ static int set_hostname(const char *name)
  * capability more than the command (caps_init_mask). Where no capability is left to keep
  * (--cap-add ALL), init is made undumpable instead, at the price of sbx --enter, which
  * then cannot open its namespaces either. */
-static int drop_privileges(const struct sbx_config *c)
+static int drop_privileges(const struct sbx_config *c, uint64_t *ret_init_caps)
 {
 	uint64_t init_caps = c->as_pid_1 ? c->caps_keep : caps_init_mask(c->caps_keep);
 	int r = caps_apply(init_caps ? init_caps : c->caps_keep);
@@ -167,6 +170,7 @@ static int drop_privileges(const struct sbx_config *c)
 		return r;
 	if (!init_caps && prctl(PR_SET_DUMPABLE, 0) < 0)
 		return sbx_err(errno, "prctl PR_SET_DUMPABLE");
+	*ret_init_caps = init_caps;
 	return 0;
 }
 
@@ -230,6 +234,17 @@ static int switch_userns2(int fd)
 	return 0;
 }
 
+/* What clone() itself creates: everything, unless namespaces are given to join (then
+ * join_given_namespaces does the rest in the child). */
+static unsigned long first_clone_flags(const struct sbx_config *c)
+{
+	if (c->userns_fd >= 0)
+		return 0;
+	if (c->pidns_fd >= 0)
+		return c->clone_flags & ~(unsigned long)CLONE_NEWPID;
+	return c->clone_flags;
+}
+
 /* One setup step: fails the child with the step's name, traced with -v. */
 #define STEP(name, call)                          \
 	do {                                      \
@@ -239,23 +254,47 @@ static int switch_userns2(int fd)
 		trace_end(name, t0_);             \
 	} while (0)
 
-__attribute__((noreturn)) static void child_main(const struct sbx_config *c, pid_t parent,
-						 int go_fd, int err_fd, const sigset_t *orig_mask)
+/* How the child starts and ends (launch_run decides). */
+struct child_args {
+	const struct sbx_config *c;
+	pid_t parent; /* 0 in a new PID namespace */
+	int go_fd;    /* -1: the parent waits in vfork; the child writes its own id maps */
+	int err_fd;
+	int pid1_fd; /* -1: init_run serves as PID 1 */
+	const sigset_t *orig_mask;
+};
+
+static char wait_go(int go_fd)
 {
-	int memory_events_fd = -1;
 	char b;
 	ssize_t n;
 
-	/* sbx's two processes live and die together: without the supervisor nobody would
-	 * report the status, or end a timeout. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || (parent != 0 && getppid() != parent))
-		_exit(EXIT_SBX_FAILED);
 	do
 		n = read(go_fd, &b, 1);
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
 		_exit(EXIT_SBX_FAILED); /* the parent failed and said why */
 	close(go_fd);
+	return b;
+}
+
+__attribute__((noreturn)) static void child_main(const struct child_args *a)
+{
+	const struct sbx_config *c = a->c;
+	int memory_events_fd = -1, err_fd = a->err_fd;
+	const sigset_t *orig_mask = a->orig_mask;
+	uint64_t init_caps = 0;
+	/* Alone, no cgroup was made for a sandbox that wanted one (--cgroup try). */
+	char b = cgroup_wanted(c) ? 'u' : 'g';
+
+	/* sbx's two processes live and die together: without the supervisor nobody would
+	 * report the status, or end a timeout. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || (a->parent != 0 && getppid() != a->parent))
+		_exit(EXIT_SBX_FAILED);
+	if (a->go_fd >= 0)
+		b = wait_go(a->go_fd);
+	else if (first_clone_flags(c) & CLONE_NEWUSER)
+		STEP("userns", userns_write_own_maps(c));
 
 	if (c->userns_fd >= 0 || c->pidns_fd >= 0)
 		STEP("namespaces", join_given_namespaces(c));
@@ -279,7 +318,7 @@ __attribute__((noreturn)) static void child_main(const struct sbx_config *c, pid
 	STEP("rlimit", set_rlimits(c));
 	if (c->userns2_fd >= 0)
 		STEP("userns2", switch_userns2(c->userns2_fd));
-	STEP("capabilities", drop_privileges(c));
+	STEP("capabilities", drop_privileges(c, &init_caps));
 	if (c->assert_userns_disabled)
 		STEP("assert-userns-disabled", assert_userns_disabled());
 	if (c->block_fd >= 0)
@@ -289,7 +328,15 @@ __attribute__((noreturn)) static void child_main(const struct sbx_config *c, pid
 
 	if (c->as_pid_1)
 		init_exec_command(c, err_fd, orig_mask);
+	if (a->pid1_fd >= 0)
+		STEP("init",
+		     pid1_exec(c, a->pid1_fd, err_fd, memory_events_fd, init_caps, orig_mask));
 	init_run(c, err_fd, orig_mask, memory_events_fd);
+}
+
+static int vfork_child(void *arg)
+{
+	child_main(arg);
 }
 
 /* ---- parent side ------------------------------------------------------------------- */
@@ -308,6 +355,7 @@ struct supervisor {
 	bool ended; /* init said the command's code ("=CODE") */
 	int ended_code;
 	bool leave_early;    /* nothing of ours outlives init: no need to wait for its exit */
+	int shrink_fd;	     /* sbx\'s small program, to exec once the sandbox runs for a while */
 	struct netuser *net; /* --net=pasta|slirp4netns helper */
 };
 
@@ -396,6 +444,31 @@ static void on_timer(struct supervisor *s)
 	}
 }
 
+/* A sandbox that runs for a while is supervised by sbx's small program (pid1_monitor), so
+ * that the process the caller waits for keeps a few pages rather than a copy of sbx. Not
+ * at once: the exec costs about as much as a short command, which is what most starts
+ * run (a compile step), and then sbx leaves before it would pay off. */
+#define SHRINK_AFTER_MSEC 100
+
+static void shrink(struct supervisor *s)
+{
+	struct itimerspec left = { 0 };
+	uint64_t usec;
+	int fd = s->shrink_fd;
+
+	s->shrink_fd = -1; /* once, whatever comes of it */
+	/* What the small program cannot take over: a message read, a timeout that fired. */
+	if (s->msg[0] || s->timeouts > 0 || s->exited || s->ended)
+		return;
+	if (s->c->timeout_usec && timerfd_gettime(s->timer_fd, &left) < 0)
+		return;
+	usec = (uint64_t)left.it_value.tv_sec * 1000000 + (uint64_t)left.it_value.tv_nsec / 1000;
+	/* A timeout due right now is still a timeout: a microsecond rather than none (0). */
+	if (s->c->timeout_usec && usec == 0)
+		usec = 1;
+	(void)pid1_monitor(fd, s->child, s->err_fd, usec, log_level_prefix());
+}
+
 static int supervise(struct supervisor *s)
 {
 	while (!s->exited && !(s->ended && s->leave_early)) {
@@ -405,11 +478,14 @@ static int supervise(struct supervisor *s)
 			{ .fd = s->err_fd, .events = POLLIN },
 			{ .fd = netuser_pollfd(s->net), .events = POLLIN },
 		};
-		if (poll(p, 4, -1) < 0) {
+		int n = poll(p, 4, s->shrink_fd >= 0 ? SHRINK_AFTER_MSEC : -1);
+		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return sbx_err(errno, "poll");
 		}
+		if (n == 0)
+			shrink(s);
 		if (p[2].revents)
 			read_messages(s);
 		if (p[1].revents)
@@ -450,26 +526,59 @@ static int die_with_caller(void)
 	return 0;
 }
 
-/* What clone() itself creates: everything, unless namespaces are given to join (then
- * join_given_namespaces does the rest in the child). */
-static unsigned long first_clone_flags(const struct sbx_config *c)
+/* Whether the child can do the whole setup alone while the parent waits in vfork (no copy
+ * of our memory, which is most of what a start costs on some machines): it writes its own
+ * id maps; the parent has nothing to do before the command starts (a cgroup, a network
+ * helper, a registry entry, the pid to report); nobody outside waits for us meanwhile
+ * (--block-fd and the like); and the child ends in an exec, which lets the parent go on. */
+static bool child_starts_alone(const struct sbx_config *c, int pid1_fd)
 {
-	if (c->userns_fd >= 0)
-		return 0;
-	if (c->pidns_fd >= 0)
-		return c->clone_flags & ~(unsigned long)CLONE_NEWPID;
-	return c->clone_flags;
+	return (pid1_fd >= 0 || c->as_pid_1) && userns_self_mappable(c) && c->userns_fd < 0 &&
+	       c->pidns_fd < 0 && !cgroup_needs_placing(c) && !c->net_helper && !c->name &&
+	       c->info_fd < 0 && c->json_status_fd < 0 && c->block_fd < 0 &&
+	       c->userns_block_fd < 0 && !c->assert_userns_disabled;
+}
+
+/* Like posix_spawn: the child runs on a stack of its own in our memory while we wait. */
+static pid_t clone_vfork(struct child_args *a)
+{
+	const size_t size = 1 << 20;
+	void *stack = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+	pid_t pid;
+	int e;
+
+	if (stack == MAP_FAILED)
+		return -1;
+	pid = clone(vfork_child, (char *)stack + size,
+		    (int)first_clone_flags(a->c) | CLONE_VM | CLONE_VFORK | SIGCHLD, a);
+	e = errno;
+	munmap(stack, size);
+	errno = e;
+	return pid;
 }
 
 int launch_run(const struct sbx_config *c)
 {
 	struct netuser net = NETUSER_INIT;
-	struct supervisor s = { .c = c, .err_fd = -1, .sig_fd = -1, .timer_fd = -1, .net = &net };
+	struct supervisor s = { .c = c,
+				.err_fd = -1,
+				.sig_fd = -1,
+				.timer_fd = -1,
+				.shrink_fd = -1,
+				.net = &net };
 	struct cgroup_run cg = { .backend = CGROUP_NONE };
 	_cleanup_free_ char *registry = NULL;
-	int go[2], err[2], code, r;
+	_cleanup_close_ int pid1_fd = pid1_usable(c) ? pid1_open() : -1;
+	int go[2] = { -1, -1 }, err[2], code, r;
 	sigset_t fwd, orig;
 	pid_t self = getpid();
+	struct child_args a = { .c = c,
+				.parent = (first_clone_flags(c) & CLONE_NEWPID) ? 0 : self,
+				.go_fd = -1,
+				.pid1_fd = pid1_fd < 0 ? -1 : pid1_fd,
+				.orig_mask = &orig };
+	bool alone = child_starts_alone(c, a.pid1_fd);
 	uint64_t t0;
 
 	if (c->die_with_parent && (r = die_with_caller()) < 0)
@@ -478,13 +587,19 @@ int launch_run(const struct sbx_config *c)
 		goto fail_early;
 	init_forwarded_signals(&fwd);
 	sigprocmask(SIG_BLOCK, &fwd, &orig);
-	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) {
+	if ((!alone && pipe2(go, O_CLOEXEC) < 0) || pipe2(err, O_CLOEXEC) < 0) {
 		r = sbx_err(errno, "pipe");
 		goto fail_early;
 	}
+	a.go_fd = go[0];
+	a.err_fd = err[1];
 
 	t0 = trace_start();
-	s.child = (pid_t)syscall(SYS_clone, first_clone_flags(c) | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (alone)
+		s.child = clone_vfork(&a);
+	else
+		s.child = (pid_t)syscall(SYS_clone, first_clone_flags(c) | SIGCHLD, NULL, NULL,
+					 NULL, NULL);
 	if (s.child < 0) {
 		r = sbx_err(errno, "clone");
 		if (errno == EPERM || errno == ENOSPC || errno == EUSERS)
@@ -498,21 +613,25 @@ int launch_run(const struct sbx_config *c)
 		close(err[0]);
 		if (registry_lock_fd >= 0)
 			close(registry_lock_fd);
-		child_main(c, (first_clone_flags(c) & CLONE_NEWPID) ? 0 : self, go[0], err[1],
-			   &orig);
+		child_main(&a);
 	}
-	close(go[0]);
+	if (go[0] >= 0)
+		close(go[0]);
 	close(err[1]);
 	s.err_fd = err[0];
+	/* alone: until the child exec'd, its setup included */
 	trace_end("clone", t0);
 
-	t0 = trace_start();
-	/* A given user namespace has its maps already. */
-	r = c->userns_fd >= 0 ? 0 : userns_write_maps(c, s.child);
-	trace_end("id maps", t0);
-	if (r < 0)
-		sbx_errx("userns: %s", sbx_errmsg());
-	if (r == 0 && cgroup_wanted(c)) {
+	r = 0;
+	/* A given user namespace has its maps already; a child alone wrote its own. */
+	if (!alone && c->userns_fd < 0) {
+		t0 = trace_start();
+		r = userns_write_maps(c, s.child);
+		trace_end("id maps", t0);
+		if (r < 0)
+			sbx_errx("userns: %s", sbx_errmsg());
+	}
+	if (r == 0 && !alone && cgroup_wanted(c)) {
 		t0 = trace_start();
 		r = cgroup_place(c, s.child, &cg);
 		trace_end("cgroup placement", t0);
@@ -551,12 +670,17 @@ int launch_run(const struct sbx_config *c)
 	/* A cgroup to release, a network helper to stop, a registry entry to remove: all
 	 * wait until init is gone. */
 	s.leave_early = cg.backend == CGROUP_NONE && !c->net_helper && !registry;
+	/* The same, and nothing to write at the end (--json-status-fd): see shrink(). */
+	s.shrink_fd = alone ? a.pid1_fd : -1;
 	/* 'g': go on; 'u': go on, but no cgroup of its own was made (--cgroup try). */
-	if (write(go[1], cgroup_wanted(c) && cg.backend == CGROUP_NONE ? "u" : "g", 1) != 1) {
-		r = sbx_err(errno, "start the sandbox");
-		kill(s.child, SIGKILL);
+	if (!alone) {
+		if (write(go[1], cgroup_wanted(c) && cg.backend == CGROUP_NONE ? "u" : "g", 1) !=
+		    1) {
+			r = sbx_err(errno, "start the sandbox");
+			kill(s.child, SIGKILL);
+		}
+		close(go[1]);
 	}
-	close(go[1]);
 
 	if ((r = supervise(&s)) < 0) {
 		kill(s.child, SIGKILL);

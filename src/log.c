@@ -52,6 +52,11 @@ void log_set_level_prefix(bool on)
 	level_prefix = on;
 }
 
+bool log_level_prefix(void)
+{
+	return level_prefix;
+}
+
 void log_set_verbose(int level)
 {
 	verbose = level;

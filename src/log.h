@@ -12,6 +12,7 @@ int sbx_errx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *sbx_errmsg(void);
 
 void log_set_level_prefix(bool on);
+bool log_level_prefix(void);
 void log_set_verbose(int level);
 /* -v: each setup step's duration on stderr. trace_start() returns 0 when not tracing. */
 uint64_t trace_start(void);

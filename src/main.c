@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "check.h"
 #include "cli.h"
@@ -57,6 +58,8 @@ int main(int argc, char **argv)
 	enum cli_action action;
 	int code;
 
+	/* Only sbx sets it, for its own small program (pid1.c); never the caller's. */
+	unsetenv("SBX_MONITOR");
 	config_init(&c);
 	if (cli_parse(argc, argv, &c, &action) < 0) {
 		log_error("%s", sbx_errmsg());

@@ -206,6 +206,86 @@ got $sig"
 	[ "$ms" -ge 2500 ] && [ "$ms" -lt 6000 ] || { echo "took $ms ms" >&2; false; }
 }
 
+# ---- sbx's small program: PID 1, and the supervisor after a while ---------------------
+
+# maps_libc PID: the process has glibc mapped: a copy of sbx, not sbx's small program.
+maps_libc() {
+	grep -q '/libc[.-]' "/proc/$1/maps"
+}
+
+# start_tagged ARGS...: sbx ARGS sleep TAG in the background; sup and init: their pids.
+start_tagged() {
+	"$SBX" "$@" sleep "$(tag)" >/dev/null 2>&1 3>&- &
+	sup=$!
+	bg_pids+=("$sup")
+	wait_for 5 tagged_sleep_running
+	init=$(pgrep -P "$sup")
+	[ -n "$init" ] || { echo "no init under $sup" >&2; false; }
+}
+
+@test "PID 1 is sbx's small program, not a copy of sbx" {
+	start_tagged
+	! maps_libc "$init" || { grep libc "/proc/$init/maps" >&2; false; }
+	[ "$(cat "/proc/$init/comm")" = "$(basename "$SBX" | cut -c1-15)" ]
+	kill -TERM "$sup"
+	status=0
+	wait "$sup" || status=$?
+	assert_status 143
+}
+
+@test "after a while the supervisor is the small program too, with the same command line" {
+	start_tagged
+	wait_for 3 eval '! maps_libc "$sup"'
+	[ "$(tr '\0' ' ' <"/proc/$sup/cmdline")" = "$SBX sleep $(tag) " ]
+	# what sbx puts in its environment for it goes no further
+	run "$SBX" sh -c 'echo "[${SBX_MONITOR-}]"'
+	assert_output_eq "[]"
+	kill -TERM "$sup"
+	wait "$sup" || true
+}
+
+@test "after the hand-over, signals, messages and the exit status still go through" {
+	local out=$BATS_TEST_TMPDIR/out
+	"$SBX" sh -c 'trap "echo got TERM; exit 7" TERM; echo ready; sleep 5 & wait' \
+		>"$out" 2>&1 3>&- &
+	sup=$!
+	bg_pids+=("$sup")
+	wait_for 5 grep -q ready "$out"
+	wait_for 3 eval '! maps_libc "$sup"'
+	kill -TERM "$sup"
+	status=0
+	wait "$sup" || status=$?
+	assert_status 7
+	[ "$(cat "$out")" = "ready
+got TERM" ]
+	# a --timeout set before the hand-over is kept (and said) by the small program
+	start_clock
+	run --separate-stderr sbx_t --timeout 1500ms sleep 30
+	assert_status 124
+	[ "$stderr" = "sbx: timed out; the sandbox was stopped" ] || { echo "$stderr" >&2; false; }
+	local ms
+	ms=$(elapsed_ms)
+	[ "$ms" -ge 1400 ] && [ "$ms" -lt 3500 ] || { echo "took $ms ms" >&2; false; }
+}
+
+@test "under the caller's own seccomp program, sbx stays PID 1 itself and works the same" {
+	local bpf=$BATS_TEST_TMPDIR/default.bpf
+	run "$SBX" --seccomp-export "$bpf"
+	assert_status 0
+	# the small program is exec'd with execveat, which a program of the caller's may deny
+	start_tagged --add-seccomp-fd 5 5<"$bpf"
+	maps_libc "$init"
+	kill -USR1 "$sup"
+	status=0
+	wait "$sup" || status=$?
+	assert_status $((128 + 10))
+	run sbx_t --add-seccomp-fd 5 sh -c 'exit 5' 5<"$bpf"
+	assert_status 5
+	run -127 sbx_t --add-seccomp-fd 5 no-such-command 5<"$bpf"
+	assert_status 127
+	assert_output_contains "no-such-command: command not found"
+}
+
 # ---- lifetime -----------------------------------------------------------------------
 
 @test "--die-with-parent: the sandbox ends when sbx's caller is killed" {
