@@ -486,8 +486,12 @@ static int supervise(struct supervisor *s)
 		}
 		if (n == 0)
 			shrink(s);
-		if (p[2].revents)
+		if (p[2].revents) {
 			read_messages(s);
+			/* sbx's PID 1 waits to be ended once it has said the status. */
+			if (s->ended && !s->leave_early && !s->exited)
+				kill(s->child, SIGKILL);
+		}
 		if (p[1].revents)
 			on_timer(s);
 		if (p[0].revents)
