@@ -21,7 +21,7 @@ if [ "$(id -u)" = 0 ]; then
 	mkdir -p "$work/src" "$work/gen"
 	cp "$top/build/sbx" "$work/sbx"
 	cp "$top"/src/*.[ch] "$work/src/"
-	cp "$top"/build/gen/*.inc "$work/gen/"
+	cp "$top"/build/gen/*.inc "$top/build/sbx-pid1" "$work/gen/"
 	cp "$top/tests/bench/runner.c" "$top/tests/bench/bench.sh" "$work/"
 	chown -R "$user:" "$work"
 	rc=0
@@ -43,7 +43,7 @@ if [ -z "${SBX_BENCH_WORK:-}" ]; then
 	mkdir -p "$work/src" "$work/gen"
 	cp "$top/build/sbx" "$top/tests/bench/runner.c" "$work/"
 	cp "$top"/src/*.[ch] "$work/src/"
-	cp "$top"/build/gen/*.inc "$work/gen/"
+	cp "$top"/build/gen/*.inc "$top/build/sbx-pid1" "$work/gen/"
 else
 	work=$SBX_BENCH_WORK
 fi
@@ -73,13 +73,17 @@ med() { awk -v n="$1" '$1 == n { print $2 }' startup.txt; }
 p90() { awk -v n="$1" '$1 == n { print $3 }' startup.txt; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
-# Peak RSS (VmHWM) of every process of a tool that stays alive while the command runs.
+# Peak RSS (VmHWM) of every process of a tool that stays alive while the command runs,
+# then how many there are and their sum.
 hwm() {
-	local pids=$1 total=0 line
+	local pids=$1 total=0 n=0 line
 	for p in $pids; do
 		line=$(grep VmHWM "/proc/$p/status" 2>/dev/null | awk '{print $2}') || true
 		echo "$p:${line:-?}kB"
+		n=$((n + 1))
+		total=$((total + ${line:-0}))
 	done
+	echo "($n processes, $total kB in all)"
 }
 rss_of() {
 	local name=$1
@@ -98,7 +102,8 @@ bwrap_rss=$(rss_of bwrap bwrap --unshare-all --die-with-parent --ro-bind / / --p
 objs=$(cd src && ls *.c | sed 's/\.c$/.o/' | tr '\n' ' ')
 # Run from the work directory: the build profile binds only the cwd, which holds src/.
 cat >Makefile.bench <<MK
-CFLAGS = -std=gnu11 -D_GNU_SOURCE -O2 -iquote src -Igen \$(shell pkg-config --cflags json-c 2>/dev/null)
+CFLAGS = -std=gnu11 -D_GNU_SOURCE -O2 -iquote src -Igen \$(shell pkg-config --cflags json-c 2>/dev/null) \
+	-DSBX_PID1_PATH='"gen/sbx-pid1"'
 O ?= b1
 all: \$(addprefix \$(O)/,$objs)
 \$(O)/%.o: src/%.c
@@ -143,7 +148,8 @@ done
 		echo "| sbx --memory 1G | no cgroup backend on this host | |"
 	fi
 	echo
-	echo "Supervisor memory while \`sleep 3\` runs (VmHWM per process, pid:size):"
+	echo "Supervisor memory while \`sleep 3\` runs, 1 s after the start (VmHWM per process,"
+	echo "pid:size; target: one supervisor process of ≤ 1 MB):"
 	echo
 	echo "- sbx: $sbx_rss"
 	echo "- bwrap: $bwrap_rss"
