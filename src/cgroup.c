@@ -290,9 +290,14 @@ static int place_systemd(const struct sbx_config *c, pid_t pid, struct cgroup_ru
 	bool bus_unreachable = false;
 	int r;
 
+	uint64_t t0 = trace_start();
+
 	if ((r = sdbus_load(&b)) < 0)
 		return r;
+	trace_end("cgroup: load libsystemd", t0);
+	t0 = trace_start();
 	r = b.open_user(&bus);
+	trace_end("cgroup: connect to the user bus", t0);
 	if (r < 0) {
 		bus_unreachable = true;
 		r = sbx_errx(
@@ -308,6 +313,7 @@ static int place_systemd(const struct sbx_config *c, pid_t pid, struct cgroup_ru
 		r = sbx_err(-r, "cgroup: subscribe to systemd's JobRemoved");
 		goto out;
 	}
+	t0 = trace_start();
 	for (;;) {
 		sd_bus_error err = SD_BUS_ERROR_NULL;
 		int opt;
@@ -336,6 +342,8 @@ static int place_systemd(const struct sbx_config *c, pid_t pid, struct cgroup_ru
 		job_copy = xstrdup(job);
 		w.job = job_copy;
 	}
+	trace_end("cgroup: StartTransientUnit", t0);
+	t0 = trace_start();
 	while (!w.result) {
 		r = b.process(bus, NULL);
 		if (r < 0) {
@@ -354,6 +362,7 @@ static int place_systemd(const struct sbx_config *c, pid_t pid, struct cgroup_ru
 			goto out;
 		}
 	}
+	trace_end("cgroup: JobRemoved", t0);
 	if (!streq(w.result, "done")) {
 		r = sbx_errx("cgroup: starting %s failed: job result '%s'", unit, w.result);
 		goto out;
