@@ -671,11 +671,12 @@ int launch_run(const struct sbx_config *c)
 	}
 	if (c->timeout_usec)
 		arm_timer(s.timer_fd, c->timeout_usec);
-	/* A cgroup to release, a network helper to stop, a registry entry to remove: all
-	 * wait until init is gone. */
-	s.leave_early = cg.backend == CGROUP_NONE && !c->net_helper && !registry;
+	/* A cgroup of our own to remove, a network helper to stop, a registry entry to
+	 * remove: all wait until init is gone. A systemd scope goes by itself once empty. */
+	s.leave_early = (cg.backend == CGROUP_NONE || cg.backend == CGROUP_SYSTEMD) &&
+			!c->net_helper && !registry;
 	/* The same, and nothing to write at the end (--json-status-fd): see shrink(). */
-	s.shrink_fd = alone ? a.pid1_fd : -1;
+	s.shrink_fd = s.leave_early && c->json_status_fd < 0 ? a.pid1_fd : -1;
 	/* 'g': go on; 'u': go on, but no cgroup of its own was made (--cgroup try). */
 	if (!alone) {
 		if (write(go[1], cgroup_wanted(c) && cg.backend == CGROUP_NONE ? "u" : "g", 1) !=

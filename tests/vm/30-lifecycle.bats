@@ -52,6 +52,23 @@ all_gone() {
 	wait_no_units
 }
 
+@test "a limited sandbox running for a while: sbx's small program supervises it, and it ends right" {
+	start_bg --memory 64M -- sh -c 'sleep 60 & wait'
+	# after 100 ms the supervisor execs sbx's small program (no libc), as without limits
+	local i
+	for ((i = 0; i < 30; i++)); do
+		grep -q '/libc[.-]' "/proc/$sbx_pid/maps" || break
+		sleep 0.1
+	done
+	! grep -q '/libc[.-]' "/proc/$sbx_pid/maps"
+	! grep -q '/libc[.-]' "/proc/$child/maps"
+	kill -TERM "$sbx_pid"
+	local st=0
+	wait "$sbx_pid" || st=$?
+	[ "$st" = 143 ]
+	wait_no_units
+}
+
 @test "SIGKILL of sbx: the sandbox dies and its scope is gone within a few seconds" {
 	start_bg --memory 64M --pids 20 -- sleep 60
 	run show ControlGroup
