@@ -64,6 +64,9 @@ void init_exec_command(const struct sbx_config *c, int err_fd, const sigset_t *o
 	sigprocmask(SIG_SETMASK, orig_mask, NULL);
 	if (c->argv0)
 		c->argv[0] = c->argv0;
+	/* execvpe searches the PATH of environ: the command's, as sbx's PID 1 program does
+	 * (and bubblewrap, which execs after setting it). Nobody reads environ after this. */
+	environ = c->env;
 	execvpe(file, c->argv, c->env);
 	e = errno;
 	if (e == ENOENT)

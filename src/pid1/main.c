@@ -330,18 +330,20 @@ static const char *env_get(char **envp, const char *name)
 	return NULL;
 }
 
-/* A file without a #! line: run it with /bin/sh, as execvp does. */
+/* A file without a #! line: run it with /bin/sh, as execvp does. argv is the command's
+ * part of our own argv, so argv[-1] (FILE's slot) is ours to borrow: "/bin/sh" PATH ARG...
+ * without copying any number of arguments anywhere. */
 static long exec_sh(const char *path, char **argv, char **envp)
 {
-	char *v[256 + 2];
-	size_t n = 0;
+	char *slot = argv[-1], *arg0 = argv[0];
+	long r;
 
-	v[n++] = (char *)"/bin/sh";
-	v[n++] = (char *)path;
-	for (size_t i = 1; argv[i] && n < 256 + 1; i++)
-		v[n++] = argv[i];
-	v[n] = NULL;
-	return SC(__NR_execve, "/bin/sh", v, envp);
+	argv[-1] = (char *)"/bin/sh";
+	argv[0] = (char *)path;
+	r = SC(__NR_execve, "/bin/sh", argv - 1, envp);
+	argv[-1] = slot;
+	argv[0] = arg0;
+	return r;
 }
 
 static long exec_one(const char *path, char **argv, char **envp)

@@ -149,6 +149,31 @@ got $sig"
 	[[ "$stderr" == *"abc"* ]]
 }
 
+@test "the command is looked up in its own PATH (--setenv PATH), also as seccomp fallback" {
+	mkdir bin
+	printf '#!/bin/sh\necho "found $*"\n' >bin/tool
+	chmod +x bin/tool
+	run sbx_t --setenv PATH "$PWD/bin:/usr/bin:/bin" tool a b
+	assert_status 0
+	assert_output_eq "found a b"
+	# the same through sbx's own PID 1 (a seccomp program of the caller's keeps it)
+	run "$SBX" --seccomp-export "$BATS_TEST_TMPDIR/f.bpf"
+	run sbx_t --add-seccomp-fd 5 --setenv PATH "$PWD/bin:/usr/bin:/bin" tool a b \
+		5<"$BATS_TEST_TMPDIR/f.bpf"
+	assert_status 0
+	assert_output_eq "found a b"
+}
+
+@test "a script without #! runs with /bin/sh and gets all its arguments" {
+	local args=() i
+	printf 'echo "$# $1 ${300}"\n' >noshebang
+	chmod +x noshebang
+	for ((i = 1; i <= 300; i++)); do args+=("a$i"); done
+	run sbx_t ./noshebang "${args[@]}"
+	assert_status 0
+	assert_output_eq "300 a1 a300"
+}
+
 # ---- signals ------------------------------------------------------------------------
 
 @test "SIGTERM sent to sbx reaches the command" {
