@@ -637,6 +637,29 @@ int cgroup_open_memory_events(void)
 	return open(path, O_RDONLY | O_CLOEXEC);
 }
 
+int cgroup_open_memory_events_at(int root_fd, int self_fd)
+{
+	char buf[4096], *line;
+	ssize_t n = pread(self_fd, buf, sizeof(buf) - 1, 0);
+	_cleanup_free_ char *path = NULL;
+
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* the cgroup v2 line, "0::/path" */
+	for (line = buf; line && strncmp(line, "0::", 3) != 0;)
+		if ((line = strchr(line, '\n')))
+			line++;
+	if (!line)
+		return -1;
+	line += 3;
+	line[strcspn(line, "\n")] = '\0';
+	while (*line == '/')
+		line++;
+	path = xasprintf("%s%smemory.events", line, *line ? "/" : "");
+	return openat(root_fd, path, O_RDONLY | O_CLOEXEC);
+}
+
 long cgroup_oom_kills(int fd)
 {
 	char buf[512], *p;

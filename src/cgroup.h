@@ -32,5 +32,8 @@ void cgroup_release(struct cgroup_run *run);
 /* In the child, before pivot_root: an fd on its cgroup's memory.events, to tell an OOM
  * kill from another SIGKILL at the end; -1 when there is none. */
 int cgroup_open_memory_events(void);
+/* The same through fds opened before pivot_root: root_fd on the host's cgroup2 root,
+ * self_fd on /proc/self/cgroup (read now, after the placement). */
+int cgroup_open_memory_events_at(int root_fd, int self_fd);
 /* Count of OOM kills recorded in memory.events (read from the start). */
 long cgroup_oom_kills(int fd);

@@ -140,14 +140,47 @@ static int assert_userns_disabled(void)
 	return 0;
 }
 
-static int enter_cgroup_ns(const struct sbx_config *c, int *memory_events_fd)
+/* The host's cgroup tree, for after pivot_root: its root and our /proc/self/cgroup. */
+struct cgroup_fds {
+	int root, self;
+};
+
+static int open_cgroup_fds(struct cgroup_fds *f)
+{
+	/* Without either the OOM message goes; the limits themselves do not. */
+	f->root = open("/sys/fs/cgroup", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	f->self = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+	return 0;
+}
+
+static int enter_cgroup_ns(const struct sbx_config *c, int *memory_events_fd,
+			   const struct cgroup_fds *f)
 {
 	/* Not without a cgroup of our own: the caller's might have seen OOM kills before. */
 	if (memory_events_fd && c->limits.memory != LIMIT_UNSET)
-		*memory_events_fd = cgroup_open_memory_events();
+		*memory_events_fd = f ? (f->root >= 0 && f->self >= 0
+						 ? cgroup_open_memory_events_at(f->root, f->self)
+						 : -1)
+				      : cgroup_open_memory_events();
 	if (c->unshare_cgroup && unshare(CLONE_NEWCGROUP) < 0)
 		return sbx_err(errno, "unshare the cgroup namespace");
 	return 0;
+}
+
+/* After the setup, when the go came late (child_args.late_go): the cgroup namespace now
+ * that the parent placed us, then the /sys/fs/cgroup that shows it. */
+static int enter_cgroup_late(const struct sbx_config *c, char b, int *memory_events_fd,
+			     struct cgroup_fds *f)
+{
+	int r = enter_cgroup_ns(c, b == 'u' ? NULL : memory_events_fd, f);
+
+	if (f->root >= 0)
+		close(f->root);
+	if (f->self >= 0)
+		close(f->self);
+	if (r < 0)
+		return r;
+	return rootfs_mount_cgroup(c);
 }
 
 static int set_hostname(const char *name)
@@ -259,12 +292,14 @@ struct child_args {
 	const struct sbx_config *c;
 	pid_t parent; /* 0 in a new PID namespace */
 	int go_fd;    /* -1: the parent waits in vfork; the child writes its own id maps */
+	bool late_go; /* 'm' (maps written) before the setup, which runs while the parent
+		       * places the child (cgroup, network helper, ...); go before the command */
 	int err_fd;
 	int pid1_fd; /* -1: init_run serves as PID 1 */
 	const sigset_t *orig_mask;
 };
 
-static char wait_go(int go_fd)
+static char wait_go(int go_fd, bool more)
 {
 	char b;
 	ssize_t n;
@@ -274,7 +309,8 @@ static char wait_go(int go_fd)
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
 		_exit(EXIT_SBX_FAILED); /* the parent failed and said why */
-	close(go_fd);
+	if (!more)
+		close(go_fd);
 	return b;
 }
 
@@ -284,6 +320,7 @@ __attribute__((noreturn)) static void child_main(const struct child_args *a)
 	int memory_events_fd = -1, err_fd = a->err_fd;
 	const sigset_t *orig_mask = a->orig_mask;
 	uint64_t init_caps = 0;
+	struct cgroup_fds cg_fds = { -1, -1 };
 	/* Alone, no cgroup was made for a sandbox that wanted one (--cgroup try). */
 	char b = cgroup_wanted(c) ? 'u' : 'g';
 
@@ -292,17 +329,19 @@ __attribute__((noreturn)) static void child_main(const struct child_args *a)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || (a->parent != 0 && getppid() != a->parent))
 		_exit(EXIT_SBX_FAILED);
 	if (a->go_fd >= 0)
-		b = wait_go(a->go_fd);
+		b = wait_go(a->go_fd, a->late_go); /* 'm' when late_go */
 	else if (first_clone_flags(c) & CLONE_NEWUSER)
 		STEP("userns", userns_write_own_maps(c));
 
 	if (c->userns_fd >= 0 || c->pidns_fd >= 0)
 		STEP("namespaces", join_given_namespaces(c));
 
-	/* The order of DESIGN.md, section 2. Placed in its cgroup by now: the cgroup
-	 * namespace is rooted there. */
-	if (cgroup_wanted(c))
-		STEP("cgroup", enter_cgroup_ns(c, b == 'u' ? NULL : &memory_events_fd));
+	/* The order of DESIGN.md, section 2. Placed in its cgroup by now, the cgroup
+	 * namespace is rooted there; or that comes after the setup (late_go). */
+	if (cgroup_wanted(c) && !a->late_go)
+		STEP("cgroup", enter_cgroup_ns(c, b == 'u' ? NULL : &memory_events_fd, NULL));
+	if (cgroup_wanted(c) && a->late_go)
+		STEP("cgroup", open_cgroup_fds(&cg_fds));
 	if (c->userns_block_fd >= 0)
 		STEP("userns", wait_fd(c->userns_block_fd, "--userns-block-fd"));
 	if (c->hostname)
@@ -312,10 +351,15 @@ __attribute__((noreturn)) static void child_main(const struct child_args *a)
 	/* Through the caller's /proc, before the sandbox's own is mounted read-only. */
 	if (c->disable_userns)
 		STEP("disable-userns", disable_userns());
-	STEP("rootfs", rootfs_setup(c));
+	STEP("rootfs", rootfs_setup(c, a->late_go && cgroup_wanted(c)));
 	STEP("chdir", do_chdir(c));
 	STEP("lock-file", take_locks(c));
 	STEP("rlimit", set_rlimits(c));
+	if (a->late_go) {
+		b = wait_go(a->go_fd, false);
+		if (cgroup_wanted(c))
+			STEP("cgroup", enter_cgroup_late(c, b, &memory_events_fd, &cg_fds));
+	}
 	if (c->userns2_fd >= 0)
 		STEP("userns2", switch_userns2(c->userns2_fd));
 	STEP("capabilities", drop_privileges(c, &init_caps));
@@ -597,6 +641,9 @@ int launch_run(const struct sbx_config *c)
 	}
 	a.go_fd = go[0];
 	a.err_fd = err[1];
+	/* The parent's work before the command (a D-Bus call and systemd's job, pasta's
+	 * start) runs beside the child's setup rather than before it. */
+	a.late_go = !alone && c->userns_fd < 0 && c->pidns_fd < 0 && c->userns_block_fd < 0;
 
 	t0 = trace_start();
 	if (alone)
@@ -627,7 +674,7 @@ int launch_run(const struct sbx_config *c)
 	trace_end("clone", t0);
 
 	r = 0;
-	/* A given user namespace has its maps already; a child alone wrote its own. */
+	/* A given user namespace has its maps already; a child alone writes its own. */
 	if (!alone && c->userns_fd < 0) {
 		t0 = trace_start();
 		r = userns_write_maps(c, s.child);
@@ -635,6 +682,9 @@ int launch_run(const struct sbx_config *c)
 		if (r < 0)
 			sbx_errx("userns: %s", sbx_errmsg());
 	}
+	/* 'm': the maps are there, set up; 'g' follows before the command. */
+	if (r == 0 && a.late_go && write(go[1], "m", 1) != 1)
+		r = sbx_err(errno, "start the sandbox");
 	if (r == 0 && !alone && cgroup_wanted(c)) {
 		t0 = trace_start();
 		r = cgroup_place(c, s.child, &cg);

@@ -27,6 +27,7 @@ struct ctx {
 	int root_fd;	/* the new root */
 	int **layer_fd; /* per overlay op: lower layers, then upper and workdir (or -1) */
 	unsigned data_seq;
+	bool defer_cgroup; /* cgroup2 is mounted later (rootfs_mount_cgroup) */
 };
 
 static int sys_openat2(int dirfd, const char *path, int flags, unsigned long long resolve)
@@ -437,12 +438,30 @@ static int do_dev(struct ctx *x, const struct sbx_op *op)
 	return 0;
 }
 
+/* cgroup2 on DEST/fs/cgroup, the sysfs of a sandbox with its own network; root_fd: the new
+ * root. Its root is the cgroup namespace's, so it is mounted once that is final. */
+static int mount_cgroup2(const struct sbx_config *c, int root_fd, const char *dest)
+{
+	const unsigned ro =
+		MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	_cleanup_close_ int cg = -1;
+	char path[4096];
+	int r;
+
+	subpath(dest, "fs/cgroup", path, sizeof(path));
+	cg = sys_openat2(root_fd, rel(path), O_PATH | O_DIRECTORY, RESOLVE_IN_ROOT);
+	if (cg < 0)
+		return 0; /* a kernel without cgroups */
+	r = mount_fs("cgroup2", NULL, c->cgroup_writable ? ro & ~MOUNT_ATTR_RDONLY : ro, cg, path);
+	/* No cgroup2 on this kernel: /sys/fs/cgroup stays empty rather than failing. */
+	return r == -ENODEV ? 0 : r;
+}
+
 static int do_sysfs(struct ctx *x, const struct sbx_op *op)
 {
 	_cleanup_close_ int target = open_target(x, op->dest, TARGET_DIR, 0755);
 	const unsigned ro =
 		MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
-	char path[4096];
 	int r;
 
 	if (target < 0)
@@ -452,21 +471,25 @@ static int do_sysfs(struct ctx *x, const struct sbx_op *op)
 	if (!(x->c->clone_flags & CLONE_NEWNET))
 		return bind_tree(x->sys_fd, BIND_READONLY, target, op->dest);
 	r = mount_fs("sysfs", NULL, ro, target, op->dest);
-	if (r < 0 || !x->c->unshare_cgroup)
+	if (r < 0 || !x->c->unshare_cgroup || x->defer_cgroup)
 		return r;
-	{
-		_cleanup_close_ int cg = -1;
-		subpath(op->dest, "fs/cgroup", path, sizeof(path));
-		cg = sys_openat2(x->root_fd, rel(path), O_PATH | O_DIRECTORY, RESOLVE_IN_ROOT);
-		if (cg < 0)
-			return 0; /* a kernel without cgroups */
-		r = mount_fs("cgroup2", NULL, x->c->cgroup_writable ? ro & ~MOUNT_ATTR_RDONLY : ro,
-			     cg, path);
-		/* No cgroup2 on this kernel: /sys/fs/cgroup stays empty rather than failing. */
-		if (r == -ENODEV)
-			return 0;
-	}
-	return r;
+	return mount_cgroup2(x->c, x->root_fd, op->dest);
+}
+
+int rootfs_mount_cgroup(const struct sbx_config *c)
+{
+	_cleanup_close_ int root = -1;
+	int r;
+
+	if (!(c->clone_flags & CLONE_NEWNET) || !c->unshare_cgroup)
+		return 0;
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return sbx_err(errno, "open /");
+	for (size_t i = 0; i < c->n_ops; i++)
+		if (c->ops[i].type == OP_SYSFS && (r = mount_cgroup2(c, root, c->ops[i].dest)) < 0)
+			return r;
+	return 0;
 }
 
 static int do_dir(struct ctx *x, const struct sbx_op *op)
@@ -855,7 +878,7 @@ static int enter_root(int root_fd)
 	return 0;
 }
 
-int rootfs_setup(const struct sbx_config *c)
+int rootfs_setup(const struct sbx_config *c, bool defer_cgroup)
 {
 	_cleanup_free_ int *src_fd = xmalloc((c->n_ops + 1) * sizeof(int));
 	_cleanup_free_ int **layer_fd = xmalloc((c->n_ops + 1) * sizeof(int *));
@@ -863,7 +886,8 @@ int rootfs_setup(const struct sbx_config *c)
 			 .src_fd = src_fd,
 			 .sys_fd = -1,
 			 .root_fd = -1,
-			 .layer_fd = layer_fd };
+			 .layer_fd = layer_fd,
+			 .defer_cgroup = defer_cgroup };
 	int r;
 
 	for (size_t i = 0; i < ELEMENTSOF(x.dev_fd); i++)
