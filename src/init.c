@@ -140,34 +140,34 @@ static int spawn_child(void *arg)
 /* Like posix_spawn: the child shares our memory and we wait until it has exec'd, which
  * spares copying init's page tables on every start. The child only changes its own
  * kernel state (session, capabilities, fd flags, mask) before execve. */
-static pid_t spawn_command(const struct sbx_config *c, int err_fd, const sigset_t *orig_mask)
+pid_t init_spawn_command(const struct sbx_config *c, int err_fd, const sigset_t *orig_mask,
+			 sigset_t *ret_early)
 {
 	static char stack[64 * 1024] __attribute__((aligned(16)));
 	struct spawn_args a = { c, err_fd, orig_mask };
-
-	return clone(spawn_child, stack + sizeof(stack), CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
-}
-
-void init_run(const struct sbx_config *c, int err_fd, const sigset_t *orig_mask,
-	      int memory_events_fd)
-{
-	sigset_t set, early;
 	pid_t cmd;
 
-	init_forwarded_signals(&set);
 	/* A signal from the terminal that came while the sandbox was being set up reached
 	 * us but not the command, which did not exist yet (pending signals are not
-	 * inherited): it is passed on below even though the terminal sent it. */
-	sigpending(&early);
-	cmd = spawn_command(c, err_fd, orig_mask);
+	 * inherited): it is passed on later even though the terminal sent it. */
+	sigpending(ret_early);
+	cmd = clone(spawn_child, stack + sizeof(stack), CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
 	if (cmd < 0) {
 		char msg[256];
 		snprintf(msg, sizeof(msg), "init: fork: %s", strerror(errno));
 		report(err_fd, 125, msg);
 		_exit(125);
 	}
-	/* The pipe stays open: the parent reads it to the end only after we exit. */
+	return cmd;
+}
 
+void init_wait(const struct sbx_config *c, pid_t cmd, sigset_t *early, int err_fd,
+	       int memory_events_fd)
+{
+	sigset_t set;
+
+	init_forwarded_signals(&set);
+	/* The pipe stays open: the parent reads it to the end only after we exit. */
 	for (;;) {
 		siginfo_t si;
 		int sig = sigwaitinfo(&set, &si);
@@ -177,8 +177,8 @@ void init_run(const struct sbx_config *c, int err_fd, const sigset_t *orig_mask,
 		if (sig != SIGCHLD) {
 			/* A signal the terminal sent (SI_KERNEL) reached the command's process
 			 * group already; sending it again would deliver it twice. */
-			if (si.si_code != SI_KERNEL || sigismember(&early, sig)) {
-				sigdelset(&early, sig);
+			if (si.si_code != SI_KERNEL || sigismember(early, sig)) {
+				sigdelset(early, sig);
 				kill(cmd, sig);
 			}
 			continue;

@@ -12,7 +12,13 @@ void init_forwarded_signals(sigset_t *set);
 __attribute__((noreturn)) void init_exec_command(const struct sbx_config *c, int err_fd,
 						 const sigset_t *orig_mask);
 
-/* PID 1 of the sandbox: starts the command, forwards signals, reaps orphans, and exits
- * with the command's status. Never returns. */
-__attribute__((noreturn)) void init_run(const struct sbx_config *c, int err_fd,
-					const sigset_t *orig_mask, int memory_events_fd);
+/* PID 1 of the sandbox, first part: starts the command (vfork-style) and returns its pid;
+ * early: the signals that were pending before it existed. Exits 125 on failure. */
+pid_t init_spawn_command(const struct sbx_config *c, int err_fd, const sigset_t *orig_mask,
+			 sigset_t *ret_early);
+
+/* Then: forwards signals to cmd, reaps orphans, and exits with the command's status (or
+ * says it was killed for memory). Never returns. sbx's PID 1 program (src/pid1) does the
+ * same where it can be exec'd. */
+__attribute__((noreturn)) void init_wait(const struct sbx_config *c, pid_t cmd, sigset_t *early,
+					 int err_fd, int memory_events_fd);

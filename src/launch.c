@@ -295,7 +295,7 @@ struct child_args {
 	bool late_go; /* 'm' (maps written) before the setup, which runs while the parent
 		       * places the child (cgroup, network helper, ...); go before the command */
 	int err_fd;
-	int pid1_fd; /* -1: init_run serves as PID 1 */
+	int pid1_fd; /* -1: init_wait serves as PID 1 */
 	const sigset_t *orig_mask;
 };
 
@@ -321,6 +321,8 @@ __attribute__((noreturn)) static void child_main(const struct child_args *a)
 	const sigset_t *orig_mask = a->orig_mask;
 	uint64_t init_caps = 0;
 	struct cgroup_fds cg_fds = { -1, -1 };
+	sigset_t early;
+	pid_t cmd;
 	/* Alone, no cgroup was made for a sandbox that wanted one (--cgroup try). */
 	char b = cgroup_wanted(c) ? 'u' : 'g';
 
@@ -372,10 +374,20 @@ __attribute__((noreturn)) static void child_main(const struct child_args *a)
 
 	if (c->as_pid_1)
 		init_exec_command(c, err_fd, orig_mask);
-	if (a->pid1_fd >= 0)
-		STEP("init",
-		     pid1_exec(c, a->pid1_fd, err_fd, memory_events_fd, init_caps, orig_mask));
-	init_run(c, err_fd, orig_mask, memory_events_fd);
+	/* The command first, then PID 1's program: the command need not wait for that exec. */
+	cmd = init_spawn_command(c, err_fd, orig_mask, &early);
+	if (a->pid1_fd >= 0) {
+		uint64_t t0 = trace_start();
+		(void)pid1_exec(a->pid1_fd, err_fd, memory_events_fd, c->limits.memory, cmd, &early,
+				init_caps == 0);
+		trace_end("init", t0);
+		/* The parent waits in vfork until we exec: no going on as init here. */
+		if (a->go_fd < 0) {
+			kill(cmd, SIGKILL);
+			child_fail(err_fd, "init");
+		}
+	}
+	init_wait(c, cmd, &early, err_fd, memory_events_fd);
 }
 
 static int vfork_child(void *arg)

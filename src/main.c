@@ -59,7 +59,7 @@ int main(int argc, char **argv)
 	int code;
 
 	/* Only sbx sets it, for its own small program (pid1.c); never the caller's. */
-	unsetenv("SBX_MONITOR");
+	unsetenv("SBX_PID1");
 	config_init(&c);
 	if (cli_parse(argc, argv, &c, &action) < 0) {
 		log_error("%s", sbx_errmsg());

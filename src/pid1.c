@@ -64,40 +64,6 @@ static int keep_open(int fd)
 	return 0;
 }
 
-int pid1_exec(const struct sbx_config *c, int fd, int err_fd, int memory_events_fd,
-	      uint64_t init_caps, const sigset_t *orig_mask)
-{
-	_cleanup_free_ char **argv = NULL;
-	unsigned long long mask = 0;
-	char opts[256];
-	size_t n = 0, i;
-	int r;
-
-	for (int sig = 1; sig <= 64; sig++)
-		if (sigismember(orig_mask, sig) == 1)
-			mask |= 1ULL << (sig - 1);
-	/* The format of src/pid1/main.c: numbers in hex, -1 for no fd. */
-	snprintf(opts, sizeof(opts), "init:%s%x,%s%x,%s%x,%llx,%llx,%llx,%llx,%x",
-		 err_fd < 0 ? "-" : "", err_fd < 0 ? 1 : err_fd, c->sync_fd < 0 ? "-" : "",
-		 c->sync_fd < 0 ? 1 : c->sync_fd, memory_events_fd < 0 ? "-" : "",
-		 memory_events_fd < 0 ? 1 : memory_events_fd,
-		 (unsigned long long)(memory_events_fd < 0 ? 0 : c->limits.memory),
-		 (unsigned long long)init_caps, (unsigned long long)c->caps_keep, mask,
-		 (c->new_session ? 1U : 0U) | (init_caps ? 0U : 2U));
-	if ((r = keep_open(err_fd)) < 0 || (r = keep_open(memory_events_fd)) < 0)
-		return r;
-	argv = xmalloc((strv_length(c->argv) + 4) * sizeof(char *));
-	argv[n++] = program_invocation_name;
-	argv[n++] = opts;
-	argv[n++] = c->argv[0];
-	argv[n++] = c->argv0 ? c->argv0 : c->argv[0];
-	for (i = 1; c->argv[i]; i++)
-		argv[n++] = c->argv[i];
-	argv[n] = NULL;
-	syscall(SYS_execveat, fd, "", argv, c->env, AT_EMPTY_PATH);
-	return sbx_err(errno, "init: exec sbx's PID 1");
-}
-
 /* Our own command line, for the program to keep: ps shows the supervisor as it was. */
 static char **own_argv(char **buf)
 {
@@ -114,25 +80,48 @@ static char **own_argv(char **buf)
 	return v;
 }
 
-int pid1_monitor(int fd, pid_t child, int err_fd, uint64_t timeout_usec, bool level_prefix)
+/* argv: sbx's own; the environment: only role, the program's SBX_PID1. */
+static int exec_program(int fd, const char *role)
 {
-	_cleanup_free_ char *cmdline = NULL, *opts = NULL;
+	_cleanup_free_ char *cmdline = NULL, *var = xasprintf("SBX_PID1=%s", role);
 	_cleanup_strv_free_ char **argv = own_argv(&cmdline);
-	_cleanup_free_ char **envp = NULL;
-	size_t n = strv_length(environ);
+	char *envp[] = { var, NULL };
+
+	syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+	return -errno;
+}
+
+int pid1_exec(int fd, int err_fd, int memory_events_fd, uint64_t memory_limit, pid_t cmd,
+	      const sigset_t *early, bool undumpable)
+{
+	unsigned long long pending = 0;
+	char role[160];
 	int r;
 
-	/* The options go in the environment, which the program reads and nobody inherits. */
-	opts = xasprintf("SBX_MONITOR=%x,%x,%llx,%x", (unsigned)child, (unsigned)err_fd,
-			 (unsigned long long)timeout_usec, level_prefix ? 1U : 0U);
-	envp = xmalloc((n + 2) * sizeof(char *));
-	memcpy(envp, environ, n * sizeof(char *));
-	envp[n] = opts;
-	envp[n + 1] = NULL;
+	for (int sig = 1; sig <= 64; sig++)
+		if (sigismember(early, sig) == 1)
+			pending |= 1ULL << (sig - 1);
+	/* The format of src/pid1/main.c: numbers in hex, -1 for no fd. */
+	snprintf(role, sizeof(role), "init:%s%x,%s%x,%llx,%x,%llx,%x", err_fd < 0 ? "-" : "",
+		 err_fd < 0 ? 1 : err_fd, memory_events_fd < 0 ? "-" : "",
+		 memory_events_fd < 0 ? 1 : memory_events_fd,
+		 (unsigned long long)(memory_events_fd < 0 ? 0 : memory_limit), (unsigned)cmd,
+		 pending, undumpable ? 2U : 0U);
+	if ((r = keep_open(err_fd)) < 0 || (r = keep_open(memory_events_fd)) < 0)
+		return r;
+	return sbx_err(-exec_program(fd, role), "init: exec sbx's PID 1");
+}
+
+int pid1_monitor(int fd, pid_t child, int err_fd, uint64_t timeout_usec, bool level_prefix)
+{
+	char role[128];
+	int r;
+
+	snprintf(role, sizeof(role), "monitor:%x,%x,%llx,%x", (unsigned)child, (unsigned)err_fd,
+		 (unsigned long long)timeout_usec, level_prefix ? 1U : 0U);
 	if ((r = keep_open(err_fd)) < 0)
 		return r;
-	syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
-	r = sbx_err(errno, "exec sbx's supervisor");
+	r = sbx_err(-exec_program(fd, role), "exec sbx's supervisor");
 	(void)fcntl(err_fd, F_SETFD, FD_CLOEXEC);
 	return r;
 }

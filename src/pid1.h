@@ -15,13 +15,16 @@
 bool pid1_usable(const struct sbx_config *c);
 
 /* The memfd holding the program (O_CLOEXEC, sealed), or -errno where memfds cannot be
- * executed (vm.memfd_noexec): then init.c's init_run serves instead. No message. */
+ * executed (vm.memfd_noexec): then init.c's init_wait serves instead. No message. */
 int pid1_open(void);
 
-/* In the child, last: exec the program on fd with the command. Returns only on failure,
- * with a message. init_caps: what init keeps (0: nothing to keep, made undumpable). */
-int pid1_exec(const struct sbx_config *c, int fd, int err_fd, int memory_events_fd,
-	      uint64_t init_caps, const sigset_t *orig_mask);
+/* In the child, last, once the command cmd runs (init_spawn_command): become the
+ * program's PID 1 part, which forwards signals to cmd (and those in early, which came
+ * before it existed), reaps, and reports its status on err_fd. Returns only on failure,
+ * with a message; init_wait then serves instead. undumpable: no guard capability is left
+ * (launch.c, drop_privileges), so the exec must not make us dumpable again. */
+int pid1_exec(int fd, int err_fd, int memory_events_fd, uint64_t memory_limit, pid_t cmd,
+	      const sigset_t *early, bool undumpable);
 
 /* In the supervisor, once the child has exec'd: become the program's supervisor part,
  * which forwards signals to child, applies the timeout, reports what comes on err_fd and

@@ -1,28 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /* sbx's PID 1, and its supervisor's last part, as a small freestanding program (no libc).
- * sbx's child execs it at the end of the setup instead of staying on as a copy of sbx, and
- * the supervisor execs it once the child has started (when it has nothing of its own to
- * clean up afterwards). A glibc process costs ~1.3 ms more to start and end on the
- * machines sbx was measured on, and keeps ~1.5 MB resident; this one a few pages. What it
- * does is init.c's init_run and init_exec_command and launch.c's supervise, which remain
- * for the cases that cannot exec it.
+ * sbx's child starts the command and then execs this, instead of staying on as a copy of
+ * sbx; the supervisor execs it when the sandbox runs for a while and nothing of sbx's own
+ * is left to clean up afterwards. A glibc process costs ~1.3 ms more to start and end on
+ * the machines sbx was measured on, and keeps ~1.5 MB resident; this one a few pages.
+ * What it does is init.c's init_wait and launch.c's supervise, which remain for the cases
+ * that cannot exec it.
  *
- * PID 1: argv NAME "init:OPTIONS" FILE ARGV0 [ARG ...]; envp: the command's environment.
- * OPTIONS: "err,sync,mem,limit,from,keep,mask,flags", numbers in hex (-1: none):
- *   err    the error pipe (records "CODE:MESSAGE\0", then "=CODE\0", as in init.c)
- *   sync   --sync-fd, left open for the command
- *   mem    memory.events of the sandbox's cgroup, for the OOM message; limit its size
- *   from   our capabilities, keep the command's (caps_lower in caps.c)
- *   mask   the signal mask to restore in the command (its first 64 signals)
- *   flags  1: setsid in the command (--new-session); 2: undumpable (no guard capability)
+ * argv: sbx's own, as ps showed it; the environment holds only SBX_PID1, the role and its
+ * numbers in hex (-1: no fd):
+ *   "init:ERR,MEM,LIMIT,CMD,EARLY,FLAGS"  PID 1 (init_main): ERR the error pipe (records
+ *       "CODE:MESSAGE\0", then "=CODE\0", as in init.c); MEM memory.events, for the OOM
+ *       message, LIMIT the memory limit; CMD the command, started already; EARLY the
+ *       signals pending before it existed; FLAGS 2: undumpable (no guard capability)
+ *   "monitor:CHILD,ERR,TIMEOUT,FLAGS"     the supervisor (monitor_main)
  * The forwarded signals and SIGCHLD arrive blocked from sbx (exec keeps the mask and what
- * is pending). The supervisor's arguments are described at monitor_main. */
+ * is pending), and the children too. */
 #include <asm/unistd.h>
-#include <linux/capability.h>
-#include <linux/close_range.h>
 #include <linux/prctl.h>
 #include <linux/poll.h>
-#include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/signalfd.h>
 #include <linux/time.h>
@@ -33,17 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define EPERM_ 1
-#define ENOENT_ 2
 #define EINTR_ 4
-#define EACCES_ 13
-#define ENOEXEC_ 8
-#define ENOTDIR_ 20
-#define ESTALE_ 116
-#define ENODEV_ 19
-#define ETIMEDOUT_ 110
-
-#define F_SETFD_ 2
 #define SI_KERNEL_ 0x80
 
 /* ---- system calls ------------------------------------------------------------------ */
@@ -67,14 +53,6 @@ static long sc6(long n, long a, long b, long c, long d, long e, long f)
 __asm__(".text\n.globl _start\n_start:\n\txor %ebp,%ebp\n\tmov %rsp,%rdi\n"
 	"\tand $-16,%rsp\n\tcall pid1_main\n\thlt\n");
 
-/* spawn_raw(flags, stack_top, fn, arg): clone onto a stack of our own; the child calls
- * fn(arg) there and exits with its result. Returns the child's pid (or -errno). */
-long spawn_raw(unsigned long flags, void *stack, int (*fn)(void *), void *arg);
-__asm__(".text\n.globl spawn_raw\nspawn_raw:\n"
-	"\tand $-16,%rsi\n\tsub $16,%rsi\n\tmov %rdx,0(%rsi)\n\tmov %rcx,8(%rsi)\n"
-	"\txor %edx,%edx\n\txor %r10d,%r10d\n\txor %r8d,%r8d\n\tmov $56,%eax\n\tsyscall\n"
-	"\ttest %rax,%rax\n\tjnz 1f\n\tpop %rax\n\tpop %rdi\n\tcall *%rax\n"
-	"\tmov %eax,%edi\n\tmov $60,%eax\n\tsyscall\n\thlt\n1:\tret\n");
 #elif defined(__aarch64__)
 static long sc6(long n, long a, long b, long c, long d, long e, long f)
 {
@@ -95,11 +73,6 @@ static long sc6(long n, long a, long b, long c, long d, long e, long f)
 
 __asm__(".text\n.globl _start\n_start:\n\tmov x29,#0\n\tmov x0,sp\n\tbl pid1_main\n\tbrk #0\n");
 
-long spawn_raw(unsigned long flags, void *stack, int (*fn)(void *), void *arg);
-__asm__(".text\n.globl spawn_raw\nspawn_raw:\n"
-	"\tand x1,x1,#~15\n\tstp x2,x3,[x1,#-16]!\n\tmov x2,#0\n\tmov x3,#0\n\tmov x4,#0\n"
-	"\tmov x8,#220\n\tsvc 0\n\tcbnz x0,1f\n\tldp x1,x0,[sp],#16\n\tblr x1\n"
-	"\tmov x8,#93\n\tsvc 0\n\tbrk #0\n1:\tret\n");
 #else
 #error "pid1.c: no system call glue for this architecture"
 #endif
@@ -143,14 +116,6 @@ static size_t str_len(const char *s)
 	return n;
 }
 
-static bool str_has(const char *s, char c)
-{
-	for (; *s; s++)
-		if (*s == c)
-			return true;
-	return false;
-}
-
 /* ---- messages ---------------------------------------------------------------------- */
 
 struct buf {
@@ -178,49 +143,6 @@ static void put_num(struct buf *b, unsigned long long v)
 	b->s[b->n] = '\0';
 }
 
-/* glibc's wording, for what execve can say */
-static const char *err_text(int e)
-{
-	switch (e) {
-	case 1:
-		return "Operation not permitted";
-	case 2:
-		return "No such file or directory";
-	case 5:
-		return "Input/output error";
-	case 7:
-		return "Argument list too long";
-	case 8:
-		return "Exec format error";
-	case 12:
-		return "Cannot allocate memory";
-	case 13:
-		return "Permission denied";
-	case 14:
-		return "Bad address";
-	case 20:
-		return "Not a directory";
-	case 21:
-		return "Is a directory";
-	case 22:
-		return "Invalid argument";
-	case 23:
-		return "Too many open files in system";
-	case 24:
-		return "Too many open files";
-	case 26:
-		return "Text file busy";
-	case 36:
-		return "File name too long";
-	case 40:
-		return "Too many levels of symbolic links";
-	case 80:
-		return "Can not access a needed shared library";
-	default:
-		return "Unknown error";
-	}
-}
-
 static int err_fd = -1;
 
 /* One record to sbx, NUL included (see launch.c). */
@@ -235,27 +157,11 @@ static void report(int code, struct buf *msg)
 		SC(__NR_write, err_fd, r.s, r.n + 1);
 }
 
-__attribute__((noreturn)) static void fail(int code, const char *what, long err)
-{
-	struct buf m = { .n = 0 };
-
-	put(&m, what);
-	if (err) {
-		put(&m, ": ");
-		put(&m, err_text((int)-err));
-	}
-	report(code, &m);
-	sys_exit(code);
-}
-
 /* ---- arguments --------------------------------------------------------------------- */
 
 struct opts {
-	long err, sync, mem;
-	unsigned long long limit, from, keep, mask, flags;
-	const char *file;
-	char **argv; /* argv[0] is the command's ARGV0 */
-	char **envp;
+	long err, mem, cmd;
+	unsigned long long limit, early, flags;
 };
 
 static unsigned long long hex_field(const char **s, bool *neg)
@@ -294,136 +200,6 @@ static unsigned long long num_field(const char **s)
 	bool neg;
 
 	return hex_field(s, &neg);
-}
-
-/* ---- the command ------------------------------------------------------------------- */
-
-static void lower_caps(unsigned long long from, unsigned long long keep)
-{
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[2] = {
-		{ (uint32_t)keep, (uint32_t)keep, (uint32_t)keep },
-		{ (uint32_t)(keep >> 32), (uint32_t)(keep >> 32), (uint32_t)(keep >> 32) },
-	};
-	long r;
-
-	for (int cap = 0; cap < 64; cap++)
-		if ((from & ~keep & (1ULL << cap)) &&
-		    (r = SC(__NR_prctl, PR_CAPBSET_DROP, cap, 0, 0, 0)) < 0)
-			fail(125, "capabilities: drop from the bounding set", r);
-	if ((r = SC(__NR_capset, &hdr, data)) < 0)
-		fail(125, "capabilities: set capabilities", r);
-}
-
-static const char *env_get(char **envp, const char *name)
-{
-	size_t n = str_len(name);
-
-	for (; *envp; envp++) {
-		const char *e = *envp;
-		size_t i = 0;
-		while (i < n && e[i] == name[i])
-			i++;
-		if (i == n && e[i] == '=')
-			return e + n + 1;
-	}
-	return NULL;
-}
-
-/* A file without a #! line: run it with /bin/sh, as execvp does. argv is the command's
- * part of our own argv, so argv[-1] (FILE's slot) is ours to borrow: "/bin/sh" PATH ARG...
- * without copying any number of arguments anywhere. */
-static long exec_sh(const char *path, char **argv, char **envp)
-{
-	char *slot = argv[-1], *arg0 = argv[0];
-	long r;
-
-	argv[-1] = (char *)"/bin/sh";
-	argv[0] = (char *)path;
-	r = SC(__NR_execve, "/bin/sh", argv - 1, envp);
-	argv[-1] = slot;
-	argv[0] = arg0;
-	return r;
-}
-
-static long exec_one(const char *path, char **argv, char **envp)
-{
-	long r = SC(__NR_execve, path, argv, envp);
-
-	return r == -ENOEXEC_ ? exec_sh(path, argv, envp) : r;
-}
-
-/* execvpe: PATH from the command's own environment (like bubblewrap, which execs after
- * setting it), glibc's default without one. Returns -errno. */
-static long exec_path(const char *file, char **argv, char **envp)
-{
-	const char *path = env_get(envp, "PATH");
-	bool eacces = false;
-	char full[4096];
-
-	if (!file[0])
-		return -ENOENT_;
-	if (str_has(file, '/'))
-		return exec_one(file, argv, envp);
-	if (!path)
-		path = "/bin:/usr/bin";
-	for (const char *p = path;; p++) {
-		const char *end = p;
-		size_t dl, fl = str_len(file);
-		long r;
-
-		while (*end && *end != ':')
-			end++;
-		dl = (size_t)(end - p);
-		if (dl + 1 + fl + 1 <= sizeof(full)) {
-			size_t k = 0;
-			if (dl == 0)
-				full[k++] = '.';
-			for (size_t i = 0; i < dl; i++)
-				full[k++] = p[i];
-			full[k++] = '/';
-			for (size_t i = 0; i <= fl; i++)
-				full[k++] = file[i];
-			r = exec_one(full, argv, envp);
-			if (r == -EACCES_)
-				eacces = true;
-			else if (r != -ENOENT_ && r != -ENOTDIR_ && r != -ESTALE_ &&
-				 r != -ENODEV_ && r != -ETIMEDOUT_)
-				return r;
-		}
-		if (!*end)
-			break;
-		p = end;
-	}
-	return eacces ? -EACCES_ : -ENOENT_;
-}
-
-static int command_main(void *arg)
-{
-	const struct opts *o = arg;
-	unsigned long long mask = o->mask;
-	struct buf m = { .n = 0 };
-	long r;
-
-	if ((o->flags & 1) && (r = SC(__NR_setsid)) < 0)
-		fail(125, "new-session: setsid", r);
-	lower_caps(o->from, o->keep);
-	/* Only 0, 1, 2 and the fds passed on purpose reach the command. */
-	SC(__NR_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-	if (o->sync >= 0)
-		SC(__NR_fcntl, o->sync, F_SETFD_, 0);
-	SC(__NR_rt_sigprocmask, SIG_SETMASK, &mask, NULL, 8);
-	r = exec_path(o->file, o->argv, o->envp);
-	put(&m, o->file);
-	if (r == -ENOENT_) {
-		put(&m, ": command not found");
-		report(127, &m);
-		sys_exit(127);
-	}
-	put(&m, ": cannot execute: ");
-	put(&m, err_text((int)-r));
-	report(126, &m);
-	sys_exit(126);
 }
 
 /* ---- PID 1 ------------------------------------------------------------------------- */
@@ -516,8 +292,6 @@ __attribute__((noreturn)) static void finish(const struct opts *o, int status)
 		SC(__NR_ppoll, NULL, 0, NULL, NULL, 0);
 }
 
-static char command_stack[32 * 1024] __attribute__((aligned(16)));
-
 static void set_name(const char *argv0)
 {
 	const char *name = argv0;
@@ -529,38 +303,22 @@ static void set_name(const char *argv0)
 	SC(__NR_prctl, PR_SET_NAME, name, 0, 0, 0);
 }
 
-__attribute__((noreturn)) static void init_main(long argc, char **argv, char **envp)
+__attribute__((noreturn)) static void init_main(char **argv, const char *s)
 {
-	struct opts o = { .envp = envp };
-	unsigned long long set = forwarded() | (1ULL << (SIGCHLD - 1)), early = 0;
-	const char *s = argv[1] + 5;
-	long cmd;
+	unsigned long long set = forwarded() | (1ULL << (SIGCHLD - 1));
+	struct opts o;
 
-	if (argc < 4)
-		sys_exit(125);
 	o.err = fd_field(&s);
-	o.sync = fd_field(&s);
 	o.mem = fd_field(&s);
 	o.limit = num_field(&s);
-	o.from = num_field(&s);
-	o.keep = num_field(&s);
-	o.mask = num_field(&s);
+	o.cmd = fd_field(&s);
+	o.early = num_field(&s);
 	o.flags = num_field(&s);
-	o.file = argv[2];
-	o.argv = argv + 3;
 	err_fd = (int)o.err;
-
 	set_name(argv[0]);
 	/* exec made us dumpable again; see drop_privileges in launch.c */
 	if (o.flags & 2)
 		SC(__NR_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0);
-	/* A signal from the terminal that came during the setup reached us, not the command,
-	 * which did not exist yet: it is passed on below although the terminal sent it. */
-	SC(__NR_rt_sigpending, &early, 8);
-	cmd = spawn_raw(CLONE_VM | CLONE_VFORK | SIGCHLD, command_stack + sizeof(command_stack),
-			command_main, &o);
-	if (cmd < 0)
-		fail(125, "init: fork", cmd);
 
 	for (;;) {
 		siginfo_t si;
@@ -570,10 +328,11 @@ __attribute__((noreturn)) static void init_main(long argc, char **argv, char **e
 			continue;
 		if (sig != SIGCHLD) {
 			/* From the terminal (SI_KERNEL) it reached the command's process group
-			 * already: sending it again would deliver it twice. */
-			if (si.si_code != SI_KERNEL_ || (early & (1ULL << (sig - 1)))) {
-				early &= ~(1ULL << (sig - 1));
-				SC(__NR_kill, cmd, sig);
+			 * already: sending it again would deliver it twice; unless it came
+			 * before the command existed (early, init_spawn_command). */
+			if (si.si_code != SI_KERNEL_ || (o.early & (1ULL << (sig - 1)))) {
+				o.early &= ~(1ULL << (sig - 1));
+				SC(__NR_kill, o.cmd, sig);
 			}
 			continue;
 		}
@@ -582,7 +341,7 @@ __attribute__((noreturn)) static void init_main(long argc, char **argv, char **e
 			long p = SC(__NR_wait4, -1, &status, WNOHANG, NULL);
 			if (p <= 0)
 				break;
-			if (p == cmd)
+			if (p == o.cmd)
 				finish(&o, status);
 		}
 	}
@@ -592,9 +351,8 @@ __attribute__((noreturn)) static void init_main(long argc, char **argv, char **e
 
 /* What sbx's supervisor does once the child has started, when nothing of sbx's own is left
  * to clean up afterwards (launch.c, supervise): sbx execs this, so that the process the
- * caller waits for is not a copy of sbx either. argv: sbx's own, as ps showed it;
- * SBX_MONITOR=CHILD,ERR,TIMEOUT,FLAGS in the environment (hex; TIMEOUT in microseconds,
- * 0: none; FLAGS 1: --level-prefix). */
+ * caller waits for is not a copy of sbx either. SBX_PID1="monitor:CHILD,ERR,TIMEOUT,FLAGS"
+ * (TIMEOUT in microseconds, 0: none; FLAGS 1: --level-prefix). */
 
 #define KILL_GRACE_USEC 2000000ULL
 
@@ -759,18 +517,31 @@ static bool starts_with(const char *s, const char *prefix)
 	return true;
 }
 
+static const char *env_get(char **envp, const char *name)
+{
+	size_t n = str_len(name);
+
+	for (; *envp; envp++) {
+		const char *e = *envp;
+		size_t i = 0;
+		while (i < n && e[i] == name[i])
+			i++;
+		if (i == n && e[i] == '=')
+			return e + n + 1;
+	}
+	return NULL;
+}
+
 __attribute__((noreturn, used)) void pid1_main(long *sp)
 {
 	long argc = sp[0];
 	char **argv = (char **)(sp + 1);
+	const char *role = env_get(argv + argc + 1, "SBX_PID1");
 
-	char **envp = argv + argc + 1;
-	const char *monitor = env_get(envp, "SBX_MONITOR");
-
-	/* sbx clears SBX_MONITOR from its environment at start: only it sets it. */
-	if (monitor)
-		monitor_main(argv, monitor);
-	if (argc >= 2 && starts_with(argv[1], "init:"))
-		init_main(argc, argv, envp);
+	/* Only sbx sets SBX_PID1 (and clears it from its own environment at start). */
+	if (role && starts_with(role, "init:"))
+		init_main(argv, role + 5);
+	if (role && starts_with(role, "monitor:"))
+		monitor_main(argv, role + 8);
 	sys_exit(125);
 }

@@ -262,8 +262,8 @@ start_tagged() {
 	start_tagged
 	wait_for 3 eval '! maps_libc "$sup"'
 	[ "$(tr '\0' ' ' <"/proc/$sup/cmdline")" = "$SBX sleep $(tag) " ]
-	# what sbx puts in its environment for it goes no further
-	run "$SBX" sh -c 'echo "[${SBX_MONITOR-}]"'
+	# SBX_PID1 is for sbx alone: a caller's is cleared, reaching neither the program nor the command
+	run env SBX_PID1=init:1 "$SBX" sh -c 'echo "[${SBX_PID1-}]"'
 	assert_output_eq "[]"
 	kill -TERM "$sup"
 	wait "$sup" || true
