@@ -53,28 +53,8 @@ static long sc6(long n, long a, long b, long c, long d, long e, long f)
 __asm__(".text\n.globl _start\n_start:\n\txor %ebp,%ebp\n\tmov %rsp,%rdi\n"
 	"\tand $-16,%rsp\n\tcall pid1_main\n\thlt\n");
 
-#elif defined(__aarch64__)
-static long sc6(long n, long a, long b, long c, long d, long e, long f)
-{
-	register long x8 __asm__("x8") = n;
-	register long x0 __asm__("x0") = a;
-	register long x1 __asm__("x1") = b;
-	register long x2 __asm__("x2") = c;
-	register long x3 __asm__("x3") = d;
-	register long x4 __asm__("x4") = e;
-	register long x5 __asm__("x5") = f;
-
-	__asm__ volatile("svc 0"
-			 : "+r"(x0)
-			 : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
-			 : "memory");
-	return x0;
-}
-
-__asm__(".text\n.globl _start\n_start:\n\tmov x29,#0\n\tmov x0,sp\n\tbl pid1_main\n\tbrk #0\n");
-
 #else
-#error "pid1.c: no system call glue for this architecture"
+#error "src/pid1: no system call glue for this architecture (the Makefile builds it for x86_64 only)"
 #endif
 
 #define SC(...) SC_(__VA_ARGS__, 0, 0, 0, 0, 0, 0)
