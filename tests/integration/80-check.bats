@@ -32,10 +32,11 @@ find_line() {
 	local l item
 	run_sbx --check
 	for item in "user namespaces" "overlayfs in user namespaces" "newuidmap/newgidmap" \
-		"subordinate ids" "cgroup v2" "systemd user bus" seccomp landlock pasta; do
+		"subordinate ids" "cgroup v2" "systemd user bus" seccomp landlock pasta \
+		"small PID 1"; do
 		find_line "$item"
 	done
-	[ "${#lines[@]}" -eq 9 ]
+	[ "${#lines[@]}" -eq 10 ]
 	for l in "${lines[@]}"; do
 		if ! [[ "$l" =~ ^(ok\ {6}|warn\ {4}|missing\ )[^\ ][^:]*:\ [^\ ] ]]; then
 			echo "malformed line: $l" >&2
