@@ -277,6 +277,22 @@ static int check_controllers(const struct sbx_config *c, pid_t pid, const char *
 	return 0;
 }
 
+struct cgroup_bus {
+	struct sdbus b;
+	sd_bus *bus;
+	sd_bus_slot *slot;
+};
+
+static void bus_close(struct sdbus *b, sd_bus *bus, sd_bus_slot *slot)
+{
+	if (slot)
+		b->slot_unref(slot);
+	if (bus)
+		b->flush_close_unref(bus);
+	if (b->dl)
+		dlclose(b->dl);
+}
+
 static int place_systemd(const struct sbx_config *c, pid_t pid, struct cgroup_run *run)
 {
 	struct sdbus b = { 0 };
@@ -375,13 +391,23 @@ out:
 	free(w.result);
 	if (reply)
 		b.message_unref(reply);
-	if (slot)
-		b.slot_unref(slot);
-	if (bus)
-		b.flush_close_unref(bus);
-	if (b.dl)
-		dlclose(b.dl);
-	return r < 0 && bus_unreachable ? -ENOTCONN : r;
+	if (r >= 0) {
+		/* Closed by cgroup_placed once the child goes on: not on its way. */
+		run->bus = xmalloc(sizeof(*run->bus));
+		*run->bus = (struct cgroup_bus){ .b = b, .bus = bus, .slot = slot };
+		return r;
+	}
+	bus_close(&b, bus, slot);
+	return bus_unreachable ? -ENOTCONN : r;
+}
+
+void cgroup_placed(struct cgroup_run *run)
+{
+	if (!run->bus)
+		return;
+	bus_close(&run->bus->b, run->bus->bus, run->bus->slot);
+	free(run->bus);
+	run->bus = NULL;
 }
 
 /* ---- direct: a cgroup v2 subtree already delegated to us ----------------------------- */
@@ -605,6 +631,7 @@ int cgroup_place(const struct sbx_config *c, pid_t pid, struct cgroup_run *run)
 /* Leaves the delegated cgroup as it was: controllers handed back, sbx back in it. */
 void cgroup_release(struct cgroup_run *run)
 {
+	cgroup_placed(run);
 	if (run->dir && rmdir(run->dir) < 0 && errno != ENOENT)
 		log_warn("cgroup: could not remove %s: %m", run->dir);
 	if (run->enabled) {

@@ -5,8 +5,11 @@
 
 #include "config.h"
 
+struct cgroup_bus;
+
 struct cgroup_run {
 	enum sbx_cgroup_mode backend; /* the one that placed the sandbox */
+	struct cgroup_bus *bus;	      /* systemd: the connection, until cgroup_placed */
 	char *unit;		      /* systemd: the scope's name */
 	char *dir;		      /* direct: the cgroup directory we created */
 	char *parent;		      /* direct: where it was created */
@@ -25,6 +28,10 @@ bool cgroup_needs_placing(const struct sbx_config *c);
  * with c's limits, through the backend c->cgroup selects (DESIGN.md "cgroup v2
  * backends"). */
 int cgroup_place(const struct sbx_config *c, pid_t pid, struct cgroup_run *run);
+
+/* Once the child goes on: closes the D-Bus connection of the placement (and unloads
+ * libsystemd), which the child need not wait for. */
+void cgroup_placed(struct cgroup_run *run);
 
 /* After the sandbox ended: removes what the direct backend created. */
 void cgroup_release(struct cgroup_run *run);

@@ -748,6 +748,7 @@ int launch_run(const struct sbx_config *c)
 		}
 		close(go[1]);
 	}
+	cgroup_placed(&cg);
 
 	if ((r = supervise(&s)) < 0) {
 		kill(s.child, SIGKILL);
