@@ -51,7 +51,8 @@ uint64_t caps_init_mask(uint64_t keep)
 	return 0;
 }
 
-int caps_lower(uint64_t from, uint64_t keep)
+/* keep as the effective, permitted and inheritable sets, with one capset(2). */
+static int set_caps(uint64_t keep)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
 	struct __user_cap_data_struct data[2] = {
@@ -59,12 +60,17 @@ int caps_lower(uint64_t from, uint64_t keep)
 		{ (uint32_t)(keep >> 32), (uint32_t)(keep >> 32), (uint32_t)(keep >> 32) },
 	};
 
-	for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
-		if ((from & ~keep & (1ULL << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
-			return sbx_err(errno, "drop %s from the bounding set", caps_name(cap));
 	if (syscall(SYS_capset, &hdr, data) < 0)
 		return sbx_err(errno, "set capabilities");
 	return 0;
+}
+
+int caps_lower(uint64_t from, uint64_t keep)
+{
+	for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
+		if ((from & ~keep & (1ULL << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+			return sbx_err(errno, "drop %s from the bounding set", caps_name(cap));
+	return set_caps(keep);
 }
 
 #define SBX_SECUREBITS                                                   \
@@ -94,8 +100,6 @@ static int drop_bounding(uint64_t keep)
  * per call: a tenth of a millisecond on every start for nothing we need to know. */
 int caps_apply(uint64_t keep)
 {
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
-	struct __user_cap_data_struct data[2];
 	int n;
 
 	/* uid 0 inside (--root) gains nothing by being 0: no capabilities from execve
@@ -110,11 +114,8 @@ int caps_apply(uint64_t keep)
 		return n;
 	if (n < 64)
 		keep &= (1ULL << n) - 1;
-	data[0] = (struct __user_cap_data_struct){ (uint32_t)keep, (uint32_t)keep, (uint32_t)keep };
-	data[1] = (struct __user_cap_data_struct){ (uint32_t)(keep >> 32), (uint32_t)(keep >> 32),
-						   (uint32_t)(keep >> 32) };
-	if (syscall(SYS_capset, &hdr, data) < 0)
-		return sbx_err(errno, "set capabilities");
+	if ((n = set_caps(keep)) < 0)
+		return n;
 	/* Ambient capabilities survive execve for a non-root uid; only the kept ones. */
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return sbx_err(errno, "clear ambient capabilities");

@@ -412,20 +412,34 @@ void cgroup_placed(struct cgroup_run *run)
 
 /* ---- direct: a cgroup v2 subtree already delegated to us ----------------------------- */
 
+/* Our cgroup v2 path ("0::/path" in /proc/self/cgroup, open on fd), read now. */
+static int own_cgroup_fd(int fd, char **ret)
+{
+	char buf[4096], *line;
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n < 0)
+		return sbx_err(errno, "cgroup: read /proc/self/cgroup");
+	buf[n] = '\0';
+	for (line = buf; line && strncmp(line, "0::", 3) != 0;)
+		if ((line = strchr(line, '\n')))
+			line++;
+	if (!line)
+		return sbx_errx(
+			"cgroup: this process is in no cgroup v2 hierarchy (cgroup v1 only?)");
+	line += 3;
+	line[strcspn(line, "\n")] = '\0';
+	*ret = xstrdup(line);
+	return 0;
+}
+
 static int own_cgroup(char **ret)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/cgroup", "re");
-	char line[4096];
+	_cleanup_close_ int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
 
-	if (!f)
+	if (fd < 0)
 		return sbx_err(errno, "cgroup: open /proc/self/cgroup");
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, "0::", 3) == 0) {
-			line[strcspn(line, "\n")] = '\0';
-			*ret = xstrdup(line + 3);
-			return 0;
-		}
-	return sbx_errx("cgroup: this process is in no cgroup v2 hierarchy (cgroup v1 only?)");
+	return own_cgroup_fd(fd, ret);
 }
 
 static int cgroup2_mounted(void)
@@ -656,34 +670,22 @@ void cgroup_release(struct cgroup_run *run)
 
 int cgroup_open_memory_events(void)
 {
-	_cleanup_free_ char *own = NULL, *path = NULL;
+	_cleanup_close_ int root = open(CGROUP_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int self = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
 
-	if (own_cgroup(&own) < 0)
-		return -1;
-	path = xasprintf("%s%s/memory.events", CGROUP_ROOT, streq(own, "/") ? "" : own);
-	return open(path, O_RDONLY | O_CLOEXEC);
+	return cgroup_open_memory_events_at(root, self);
 }
 
 int cgroup_open_memory_events_at(int root_fd, int self_fd)
 {
-	char buf[4096], *line;
-	ssize_t n = pread(self_fd, buf, sizeof(buf) - 1, 0);
-	_cleanup_free_ char *path = NULL;
+	_cleanup_free_ char *own = NULL, *path = NULL;
+	const char *rel;
 
-	if (n <= 0)
+	if (root_fd < 0 || self_fd < 0 || own_cgroup_fd(self_fd, &own) < 0)
 		return -1;
-	buf[n] = '\0';
-	/* the cgroup v2 line, "0::/path" */
-	for (line = buf; line && strncmp(line, "0::", 3) != 0;)
-		if ((line = strchr(line, '\n')))
-			line++;
-	if (!line)
-		return -1;
-	line += 3;
-	line[strcspn(line, "\n")] = '\0';
-	while (*line == '/')
-		line++;
-	path = xasprintf("%s%smemory.events", line, *line ? "/" : "");
+	for (rel = own; *rel == '/'; rel++)
+		;
+	path = xasprintf("%s%smemory.events", rel, *rel ? "/" : "");
 	return openat(root_fd, path, O_RDONLY | O_CLOEXEC);
 }
 

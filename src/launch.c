@@ -140,45 +140,42 @@ static int assert_userns_disabled(void)
 	return 0;
 }
 
-/* The host's cgroup tree, for after pivot_root: its root and our /proc/self/cgroup. */
-struct cgroup_fds {
-	int root, self;
-};
-
-static int open_cgroup_fds(struct cgroup_fds *f)
-{
-	/* Without either the OOM message goes; the limits themselves do not. */
-	f->root = open("/sys/fs/cgroup", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	f->self = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
-	return 0;
-}
-
-static int enter_cgroup_ns(const struct sbx_config *c, int *memory_events_fd,
-			   const struct cgroup_fds *f)
+static int enter_cgroup_ns(const struct sbx_config *c, int *memory_events_fd)
 {
 	/* Not without a cgroup of our own: the caller's might have seen OOM kills before. */
 	if (memory_events_fd && c->limits.memory != LIMIT_UNSET)
-		*memory_events_fd = f ? (f->root >= 0 && f->self >= 0
-						 ? cgroup_open_memory_events_at(f->root, f->self)
-						 : -1)
-				      : cgroup_open_memory_events();
+		*memory_events_fd = cgroup_open_memory_events();
 	if (c->unshare_cgroup && unshare(CLONE_NEWCGROUP) < 0)
 		return sbx_err(errno, "unshare the cgroup namespace");
 	return 0;
 }
 
-/* After the setup, when the go came late (child_args.late_go): the cgroup namespace now
- * that the parent placed us, then the /sys/fs/cgroup that shows it. */
+/* The host's cgroup tree, for after pivot_root (late_go): its root and /proc/self/cgroup.
+ * Without either only the OOM message goes, not the limits. */
+struct cgroup_fds {
+	int root, self;
+};
+
+static void open_cgroup_fds(struct cgroup_fds *f)
+{
+	f->root = open("/sys/fs/cgroup", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	f->self = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+}
+
+/* After the setup, when the go came late (child_args.late_go): memory.events and the
+ * cgroup namespace now that the parent placed us, then the /sys/fs/cgroup that shows it. */
 static int enter_cgroup_late(const struct sbx_config *c, char b, int *memory_events_fd,
 			     struct cgroup_fds *f)
 {
-	int r = enter_cgroup_ns(c, b == 'u' ? NULL : memory_events_fd, f);
+	int r;
 
+	if (b != 'u' && c->limits.memory != LIMIT_UNSET)
+		*memory_events_fd = cgroup_open_memory_events_at(f->root, f->self);
 	if (f->root >= 0)
 		close(f->root);
 	if (f->self >= 0)
 		close(f->self);
-	if (r < 0)
+	if ((r = enter_cgroup_ns(c, NULL)) < 0)
 		return r;
 	return rootfs_mount_cgroup(c);
 }
@@ -341,9 +338,9 @@ __attribute__((noreturn)) static void child_main(const struct child_args *a)
 	/* The order of DESIGN.md, section 2. Placed in its cgroup by now, the cgroup
 	 * namespace is rooted there; or that comes after the setup (late_go). */
 	if (cgroup_wanted(c) && !a->late_go)
-		STEP("cgroup", enter_cgroup_ns(c, b == 'u' ? NULL : &memory_events_fd, NULL));
+		STEP("cgroup", enter_cgroup_ns(c, b == 'u' ? NULL : &memory_events_fd));
 	if (cgroup_wanted(c) && a->late_go)
-		STEP("cgroup", open_cgroup_fds(&cg_fds));
+		open_cgroup_fds(&cg_fds);
 	if (c->userns_block_fd >= 0)
 		STEP("userns", wait_fd(c->userns_block_fd, "--userns-block-fd"));
 	if (c->hostname)
@@ -411,7 +408,7 @@ struct supervisor {
 	bool ended; /* init said the command's code ("=CODE") */
 	int ended_code;
 	bool leave_early;    /* nothing of ours outlives init: no need to wait for its exit */
-	int shrink_fd;	     /* sbx\'s small program, to exec once the sandbox runs for a while */
+	int shrink_fd;	     /* sbx's small program, to exec once the sandbox runs for a while */
 	struct netuser *net; /* --net=pasta|slirp4netns helper */
 };
 

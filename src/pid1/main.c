@@ -184,6 +184,7 @@ static unsigned long long num_field(const char **s)
 
 /* ---- PID 1 ------------------------------------------------------------------------- */
 
+/* init.c's forwarded signals (init_forwarded_signals), as a mask. */
 static unsigned long long forwarded(void)
 {
 	static const int sigs[] = { SIGINT,  SIGTERM, SIGHUP,	SIGQUIT,
