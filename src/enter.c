@@ -2,189 +2,349 @@
 #include "enter.h"
 
 #include <fcntl.h>
+#include <linux/close_range.h>
+#include <linux/keyctl.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "caps.h"
+#include "enterctl.h"
+#include "init.h"
 #include "log.h"
 #include "registry.h"
+#include "relay.h"
 #include "seccomp.h"
-#include "seccomp_oci.h"
 
-static const struct {
-	const char *name;
-	int flag;
-} ns_types[] = {
-	{ "user", CLONE_NEWUSER },     { "mnt", CLONE_NEWNS },	{ "pid", CLONE_NEWPID },
-	{ "uts", CLONE_NEWUTS },       { "ipc", CLONE_NEWIPC }, { "net", CLONE_NEWNET },
-	{ "cgroup", CLONE_NEWCGROUP },
+#define EXIT_SBX_FAILED 125
+
+/* How sbx --enter runs a command inside a running sandbox without ever being reachable
+ * from it before it is as confined as the sandbox's own command:
+ *
+ *   sbx (host)  ── fork ──► joiner: undumpable first (its memory belongs to the host's user
+ *    │                      namespace, so nothing in the sandbox may ptrace it or open its
+ *    │                      /proc files, whatever capabilities it has there); a new session
+ *    │                      keyring; the sandbox's cgroup; setns on PID 1's pidfd; cwd;
+ *    │                      capabilities, no_new_privs and the filters, all final; then
+ *    │                      clone(CLONE_PARENT) ──► command: first seen in the sandbox's PID
+ *    │                                              namespace already confined and still
+ *    │                                              undumpable until its execve; setsid, so
+ *    │                                              it never has the caller's terminal
+ *    └─ waits for the command (its child by CLONE_PARENT), passes signals on.
+ *
+ * What it joins and how it is confined comes from the sandbox's supervisor (enterctl.c),
+ * never from a file the sandbox could write. */
+
+struct joiner {
+	const struct sbx_config *c;
+	const struct enter_info *info;
+	int init_pidfd;
+	int err_fd;   /* "CODE:MESSAGE" records, as PID 1 reports them (init.c) */
+	int pid_fd;   /* the command's pid, from the joiner */
+	int stdio[3]; /* what becomes the command's 0, 1, 2: sbx's pipes, never the caller's */
+	const sigset_t *orig_mask;
 };
 
-/* Only the namespaces the sandbox has of its own: joining one we already share (the host
- * network with --net=host) would need privileges over it for nothing. */
-static int differing_namespaces(pid_t pid)
+__attribute__((noreturn)) static void fail(int err_fd, int code, const char *step)
 {
-	int flags = 0;
+	char buf[1200];
+	int n = snprintf(buf, sizeof(buf), "%d:%s: %s", code, step, sbx_errmsg());
 
-	for (size_t i = 0; i < ELEMENTSOF(ns_types); i++) {
-		char theirs[64], ours[64];
-		struct stat a, b;
-		snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", pid, ns_types[i].name);
-		snprintf(ours, sizeof(ours), "/proc/self/ns/%s", ns_types[i].name);
-		if (stat(theirs, &a) == 0 && stat(ours, &b) == 0 && a.st_ino != b.st_ino)
-			flags |= ns_types[i].flag;
-	}
-	return flags;
+	if (n > 0)
+		(void)write_all(err_fd, buf, (size_t)n < sizeof(buf) ? (size_t)n + 1 : sizeof(buf));
+	_exit(code);
 }
 
-/* Into the sandbox's cgroup, so its limits hold for what we run too. */
-static int join_cgroup(pid_t pid)
+/* Into the sandbox's cgroup, so its limits hold for what we run too; read through the
+ * pidfd's process, checked alive after the read (the pid was not reused meanwhile). */
+static int join_cgroup(pid_t init, int init_pidfd)
 {
-	_cleanup_free_ char *path = xasprintf("/proc/%d/cgroup", pid);
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	char line[4096], self[4096] = "", target[4096] = "";
+	_cleanup_free_ char *path = xasprintf("/proc/%d/cgroup", init), *text = NULL;
+	_cleanup_free_ char *procs = NULL;
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *line, *nl;
 
-	if (!f)
-		return sbx_err(errno, "open %s", path);
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, "0::", 3) == 0)
-			snprintf(target, sizeof(target), "%s", line + 3);
-	fclose(f);
-	f = fopen("/proc/self/cgroup", "re");
-	while (f && fgets(line, sizeof(line), f))
-		if (strncmp(line, "0::", 3) == 0)
-			snprintf(self, sizeof(self), "%s", line + 3);
-	if (!target[0] || streq(target, self))
-		return 0;
-	target[strcspn(target, "\n")] = '\0';
-	{
-		_cleanup_free_ char *procs = xasprintf("/sys/fs/cgroup%s/cgroup.procs", target);
-		char pidstr[16];
-		snprintf(pidstr, sizeof(pidstr), "%d", getpid());
-		if (access(procs, F_OK) < 0)
-			return 0; /* not a cgroup v2 host: the sandbox has no cgroup of its own */
-		if (write_file_at(AT_FDCWD, procs, pidstr) < 0)
-			return sbx_errx("join the sandbox's cgroup: %s", sbx_errmsg());
-	}
+	if (fd < 0 || read_fd_all(fd, &text, NULL) < 0)
+		return sbx_err(errno, "read %s", path);
+	if (pidfd_send_signal(init_pidfd, 0, NULL, 0) < 0)
+		return sbx_errx("the sandbox went away");
+	line = strncmp(text, "0::", 3) == 0 ? text : strstr(text, "\n0::");
+	if (!line)
+		return 0; /* not a cgroup v2 host: the sandbox has no cgroup of its own */
+	line += line == text ? 3 : 4;
+	if ((nl = strchr(line, '\n')))
+		*nl = '\0';
+	procs = xasprintf("/sys/fs/cgroup%s/cgroup.procs", streq(line, "/") ? "" : line);
+	if (access(procs, F_OK) < 0)
+		return 0; /* the cgroup2 tree is not mounted there: nothing to join */
+	if (write_file_at(AT_FDCWD, procs, "0") < 0)
+		return sbx_err(errno, "join the sandbox's cgroup %s", line);
 	return 0;
 }
 
-__attribute__((noreturn)) static void run_command(const struct sbx_config *c,
-						  const struct registry_entry *e,
-						  struct seccomp_oci_prog *profile)
+static int go_to(const char *cwd)
 {
-	struct sbx_config filt = { .seccomp_fd = -1,
-				   .seccomp_disabled = e->seccomp_disabled,
-				   .disable_userns = e->disable_userns,
-				   .seccomp_profile = e->seccomp_profile,
-				   .seccomp_profile_prog = profile };
-	const char *file = c->argv[0];
+	const char *home = getenv("HOME");
 
-	if (chdir(e->cwd ? e->cwd : "/") < 0 && chdir("/") < 0)
-		_exit(125);
-	if (caps_apply(e->caps) < 0 || prctl(PR_SET_DUMPABLE, 0) < 0 || seccomp_apply(&filt) < 0) {
-		log_error("enter %s: %s", e->name, sbx_errmsg());
-		_exit(125);
+	if (chdir(cwd) == 0 || (home && chdir(home) == 0) || chdir("/") == 0)
+		return 0;
+	return sbx_err(errno, "chdir /");
+}
+
+/* The command's half: the caller's terminal is never its controlling terminal. */
+__attribute__((noreturn)) static void exec_command(const struct joiner *j)
+{
+	const char *file = j->c->argv[0];
+	int e;
+
+	if (setsid() < 0) {
+		sbx_err(errno, "setsid");
+		fail(j->err_fd, EXIT_SBX_FAILED, "enter");
 	}
-	execvpe(file, c->argv, c->env);
-	log_error("%s: %s", file, errno == ENOENT ? "command not found" : strerror(errno));
-	_exit(errno == ENOENT ? 127 : 126);
+	sigprocmask(SIG_SETMASK, j->orig_mask, NULL);
+	environ = j->c->env;
+	execvpe(file, j->c->argv, j->c->env);
+	e = errno;
+	if (e == ENOENT) {
+		sbx_errx("command not found");
+		fail(j->err_fd, 127, file);
+	}
+	sbx_err(e, "cannot execute");
+	fail(j->err_fd, 126, file);
+}
+
+__attribute__((noreturn)) static void joiner_main(const struct joiner *j, pid_t parent)
+{
+	int err_fd = j->err_fd;
+	pid_t cmd;
+
+	/* First: from here on nothing in the sandbox may attach to us or read our memory. */
+	if (prctl(PR_SET_DUMPABLE, 0) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ||
+	    getppid() != parent)
+		_exit(EXIT_SBX_FAILED);
+	/* The caller's fds go before anything is joined: 0, 1, 2 are sbx's relay, and every
+	 * other fd is gone at the exec (each of ours is close-on-exec already). */
+	for (int fd = 0; fd < 3; fd++)
+		if (dup2(j->stdio[fd], fd) < 0) {
+			sbx_err(errno, "fd %d", fd);
+			fail(err_fd, EXIT_SBX_FAILED, "enter");
+		}
+	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+		sbx_err(errno, "close_range");
+		fail(err_fd, EXIT_SBX_FAILED, "enter");
+	}
+	/* Not the caller's session keyring: the filter may allow keyctl. */
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS) {
+		sbx_err(errno, "a session keyring of its own");
+		fail(err_fd, EXIT_SBX_FAILED, "enter");
+	}
+	if (join_cgroup(j->info->init, j->init_pidfd) < 0)
+		fail(err_fd, EXIT_SBX_FAILED, "enter: cgroup");
+	if (j->info->nsflags && setns(j->init_pidfd, (int)j->info->nsflags) < 0) {
+		sbx_err(errno, "setns");
+		fail(err_fd, EXIT_SBX_FAILED, "enter: namespaces");
+	}
+	if (go_to(j->info->cwd) < 0)
+		fail(err_fd, EXIT_SBX_FAILED, "enter: chdir");
+	if (caps_apply(j->info->caps) < 0)
+		fail(err_fd, EXIT_SBX_FAILED, "enter: capabilities");
+	if (seccomp_load_set(&j->info->filters) < 0)
+		fail(err_fd, EXIT_SBX_FAILED, "enter");
+	/* The command becomes sbx's child, so that sbx waits for it and passes signals on. */
+	cmd = (pid_t)syscall(SYS_clone, CLONE_PARENT, NULL, NULL, NULL, NULL);
+	if (cmd < 0) {
+		sbx_err(errno, "clone");
+		fail(err_fd, EXIT_SBX_FAILED, "enter");
+	}
+	if (cmd == 0)
+		exec_command(j);
+	if (write_all(j->pid_fd, &cmd, sizeof(cmd)) < 0)
+		kill(cmd, SIGKILL);
+	_exit(0);
+}
+
+/* The joiner's outcome: the command's pid, or 0 with the joiner's message read. */
+static pid_t wait_joiner(pid_t joiner, int pid_fd)
+{
+	pid_t cmd = 0;
+	int status;
+
+	while (waitpid(joiner, &status, 0) < 0)
+		if (errno != EINTR)
+			return 0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return 0;
+	if (read_all(pid_fd, &cmd, sizeof(cmd)) != sizeof(cmd))
+		return 0;
+	return cmd;
+}
+
+/* The first record on err_fd, once every writer is gone: "CODE:MESSAGE". */
+static int read_failure(int err_fd, char *msg, size_t size)
+{
+	ssize_t n = read_all(err_fd, msg, size - 1);
+	char *colon;
+	int code;
+
+	msg[n > 0 ? n : 0] = '\0';
+	if (n <= 0 || !(colon = strchr(msg, ':')))
+		return 0;
+	code = atoi(msg);
+	memmove(msg, colon + 1, strlen(colon + 1) + 1);
+	return code;
+}
+
+/* Passes signals on and relays the command's stdio until it ends; its exit code. */
+static int wait_command(pid_t cmd, const sigset_t *fwd, struct relay *io)
+{
+	_cleanup_close_ int sig_fd = signalfd(-1, fwd, SFD_CLOEXEC | SFD_NONBLOCK);
+	int status;
+
+	if (sig_fd < 0)
+		return sbx_err(errno, "signalfd");
+	for (;;) {
+		struct pollfd p[1 + RELAY_MAX] = { { .fd = sig_fd, .events = POLLIN } };
+		size_t n = relay_pollfds(io, p + 1);
+		struct signalfd_siginfo si;
+		if (poll(p, 1 + n, -1) < 0 && errno != EINTR)
+			return sbx_err(errno, "poll");
+		relay_handle(io, p + 1, n);
+		while (read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
+			if (si.ssi_signo != SIGCHLD) {
+				if (si.ssi_code != SI_KERNEL)
+					kill(cmd, (int)si.ssi_signo);
+			} else if (waitpid(cmd, &status, WNOHANG) == cmd) {
+				relay_drain(io);
+				return WIFEXITED(status) ? WEXITSTATUS(status)
+							 : 128 + WTERMSIG(status);
+			}
+		}
+	}
+}
+
+/* sbx's side of the command's 0, 1, 2: pipes, so that nothing in the sandbox can reopen
+ * the caller's files or terminal through /proc/PID/fd of the command. */
+static int open_stdio(int child[3], struct relay *io)
+{
+	int in[2], out[2], err[2];
+
+	if (pipe2(in, O_CLOEXEC) < 0)
+		return sbx_err(errno, "pipe");
+	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
+		return sbx_err(errno, "pipe");
+	child[0] = in[0];
+	child[1] = out[1];
+	child[2] = err[1];
+	for (int *fd = (int[]){ in[1], out[0], err[0], -1 }; *fd >= 0; fd++)
+		if (fcntl(*fd, F_SETFL, O_NONBLOCK) < 0)
+			return sbx_err(errno, "pipe");
+	relay_add(io, 0, in[1], true);
+	relay_add(io, out[0], 1, false);
+	relay_add(io, err[0], 2, false);
+	return 0;
 }
 
 int enter_run(const struct sbx_config *c, const char *name)
 {
-	struct registry_entry e;
-	_cleanup_free_ struct seccomp_oci_prog *profile = NULL;
-	_cleanup_close_ int pidfd = -1;
-	int flags, status, r;
-	pid_t child;
+	struct enter_info info = { 0 };
+	_cleanup_close_ int dir_fd = -1, init_pidfd = -1, sup_pidfd = -1;
+	_cleanup_free_ struct relay *io = xmalloc(sizeof(*io));
+	int err[2], pids[2], child_stdio[3] = { -1, -1, -1 }, code;
+	char msg[1200];
+	sigset_t fwd, orig;
+	pid_t joiner, cmd;
 
-	if ((r = registry_lookup(name, &e)) < 0) {
+	if (registry_open(name, &dir_fd) < 0 ||
+	    enterctl_fetch(dir_fd, name, &info, &init_pidfd, &sup_pidfd) < 0) {
 		log_error("%s", sbx_errmsg());
-		return 125;
+		return EXIT_SBX_FAILED;
 	}
-	/* The pidfd pins the process: after this, a recycled pid cannot stand in for it. */
-	pidfd = pidfd_open(e.init, 0);
-	if (pidfd >= 0) {
-		struct registry_entry again;
-		r = registry_lookup(name, &again);
-		if (r == 0 && again.init != e.init)
-			r = -ESRCH;
-		registry_entry_free(&again);
-	}
-	if (pidfd < 0 || r < 0) {
-		log_error("enter %s: the sandbox went away", name);
-		registry_entry_free(&e);
-		return 125;
-	}
-	/* The sandbox's own filter: its profile is compiled here, with the host's libraries,
-	 * before joining anything. */
-	if (e.seccomp_profile && seccomp_oci_prepare(e.seccomp_profile, e.caps, &profile) < 0) {
+	init_forwarded_signals(&fwd);
+	sigprocmask(SIG_BLOCK, &fwd, &orig);
+	io->n = 0;
+	if (open_stdio(child_stdio, io) < 0 || pipe2(err, O_CLOEXEC) < 0 ||
+	    pipe2(pids, O_CLOEXEC) < 0) {
 		log_error("enter %s: %s", name, sbx_errmsg());
-		registry_entry_free(&e);
-		return 125;
+		enter_info_free(&info);
+		return EXIT_SBX_FAILED;
 	}
-	flags = differing_namespaces(e.init);
-	if ((r = join_cgroup(e.init)) < 0 || (flags && setns(pidfd, flags) < 0)) {
-		if (r == 0)
-			sbx_err(errno, "setns into %s", name);
+	joiner = fork();
+	if (joiner == 0) {
+		struct joiner j = { .c = c,
+				    .info = &info,
+				    .init_pidfd = init_pidfd,
+				    .err_fd = err[1],
+				    .pid_fd = pids[1],
+				    .stdio = { child_stdio[0], child_stdio[1], child_stdio[2] },
+				    .orig_mask = &orig };
+		close(err[0]);
+		close(pids[0]);
+		joiner_main(&j, getppid());
+	}
+	enter_info_free(&info);
+	close(err[1]);
+	close(pids[1]);
+	for (int i = 0; i < 3; i++)
+		close(child_stdio[i]);
+	cmd = joiner < 0 ? 0 : wait_joiner(joiner, pids[0]);
+	close(pids[0]);
+	if (cmd == 0) {
+		/* The joiner failed; its message, if it got to say one. */
+		code = read_failure(err[0], msg, sizeof(msg));
+		log_error("enter %s: %s", name, code ? msg : "could not join the sandbox");
+		close(err[0]);
+		return EXIT_SBX_FAILED;
+	}
+	code = wait_command(cmd, &fwd, io);
+	if (code < 0) {
+		kill(cmd, SIGKILL);
+		waitpid(cmd, NULL, 0);
 		log_error("enter %s: %s", name, sbx_errmsg());
-		registry_entry_free(&e);
-		return 125;
+		close(err[0]);
+		return EXIT_SBX_FAILED;
 	}
-	/* A new PID namespace applies to children only. */
-	child = fork();
-	if (child < 0) {
-		log_error("enter %s: fork: %m", name);
-		return 125;
-	}
-	if (child == 0)
-		run_command(c, &e, profile);
-	registry_entry_free(&e);
-	while (waitpid(child, &status, 0) < 0)
-		if (errno != EINTR)
-			return 125;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + WTERMSIG(status);
+	/* The command's exec failed: it said why before exiting 126/127. */
+	if (read_failure(err[0], msg, sizeof(msg)) != 0)
+		log_error("%s", msg);
+	close(err[0]);
+	return code;
 }
 
+/* sbx --stop: SIGTERM (or --signal) to the supervisor, which passes it on as for a kill(1)
+ * of sbx itself; SIGKILL to PID 1 after the grace time, which ends the whole PID namespace;
+ * done when the supervisor, which removes the entry, is gone. All through pidfds the
+ * supervisor itself handed out. */
 int stop_run(const char *name, int sig, uint64_t grace_usec)
 {
-	struct registry_entry e;
-	_cleanup_close_ int sup = -1, init = -1;
+	struct enter_info info = { 0 };
+	_cleanup_close_ int dir_fd = -1, init = -1, sup = -1;
 	struct pollfd p;
-	int r;
 
-	if ((r = registry_lookup(name, &e)) < 0) {
+	if (registry_open(name, &dir_fd) < 0 ||
+	    enterctl_fetch(dir_fd, name, &info, &init, &sup) < 0) {
 		log_error("%s", sbx_errmsg());
-		return 125;
+		return EXIT_SBX_FAILED;
 	}
-	sup = pidfd_open(e.supervisor, 0);
-	init = pidfd_open(e.init, 0);
-	registry_entry_free(&e);
-	if (sup < 0 || init < 0) {
-		log_error("stop %s: the sandbox went away", name);
-		return 0;
-	}
-	/* sbx passes the signal on to the command, as for a kill(1) of sbx itself. */
+	enter_info_free(&info);
 	if (pidfd_send_signal(sup, sig, NULL, 0) < 0 && errno != ESRCH) {
 		log_error("stop %s: signal: %m", name);
-		return 125;
+		return EXIT_SBX_FAILED;
 	}
 	p = (struct pollfd){ .fd = init, .events = POLLIN };
-	if (poll(&p, 1, (int)(grace_usec / 1000)) == 1)
-		return 0;
-	/* SIGKILL to PID 1 ends the whole PID namespace. */
-	pidfd_send_signal(init, SIGKILL, NULL, 0);
-	p = (struct pollfd){ .fd = init, .events = POLLIN };
-	poll(&p, 1, 5000);
+	if (poll(&p, 1, (int)(grace_usec / 1000)) != 1)
+		pidfd_send_signal(init, SIGKILL, NULL, 0);
+	p = (struct pollfd){ .fd = sup, .events = POLLIN };
+	if (poll(&p, 1, 10000) != 1) {
+		log_error("stop %s: the sandbox is still running after SIGKILL", name);
+		return EXIT_SBX_FAILED;
+	}
 	return 0;
 }

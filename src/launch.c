@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 
 #include "caps.h"
 #include "cgroup.h"
+#include "enterctl.h"
 #include "init.h"
 #include "log.h"
 #include "net.h"
@@ -33,9 +35,6 @@
 #define EXIT_SBX_FAILED 125
 #define EXIT_TIMEOUT 124
 #define KILL_GRACE_USEC 2000000ULL
-
-/* Held by the supervisor while a named sandbox runs; the child must not keep a copy. */
-static int registry_lock_fd = -1;
 
 /* ---- child side -------------------------------------------------------------------- */
 
@@ -96,7 +95,7 @@ static int do_chdir(const struct sbx_config *c)
 	return 0;
 }
 
-static int take_locks(const struct sbx_config *c)
+static int take_locks(const struct sbx_config *c, int *ret_fds)
 {
 	for (size_t i = 0; c->lock_files && c->lock_files[i]; i++) {
 		/* Kept open (and locked) by PID 1 for the sandbox's lifetime, also across the
@@ -109,7 +108,29 @@ static int take_locks(const struct sbx_config *c)
 		 * for tools that use flock(1). */
 		if (fcntl(fd, F_SETLKW, &fl) < 0 || flock(fd, LOCK_SH) < 0)
 			return sbx_err(errno, "--lock-file %s: lock", c->lock_files[i]);
+		ret_fds[i] = fd;
 	}
+	return 0;
+}
+
+/* PID 1 keeps only what it needs: its pipe to the supervisor and memory.events (made
+ * inheritable by pid1_exec), the --lock-file and --sync-fd fds it holds for the sandbox's
+ * life; 0, 1, 2 become /dev/null. Not the caller's terminal or any other fd the caller
+ * left open: with CAP_SYS_PTRACE, the sandbox could take them from /proc/1/fd. */
+static int keep_init_fds(const struct sbx_config *c, const int *lock_fds)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	for (int fd = 0; fd < 3; fd++)
+		if (null >= 0 ? dup2(null, fd) < 0 : close(fd) < 0 && errno != EBADF)
+			return sbx_err(errno, "init: fd %d", fd);
+	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		return sbx_err(errno, "init: close_range");
+	for (size_t i = 0; c->lock_files && c->lock_files[i]; i++)
+		if (fcntl(lock_fds[i], F_SETFD, 0) < 0)
+			return sbx_err(errno, "init: --lock-file fd");
+	if (c->sync_fd >= 0 && fcntl(c->sync_fd, F_SETFD, 0) < 0)
+		return sbx_err(errno, "init: --sync-fd %d", c->sync_fd);
 	return 0;
 }
 
@@ -294,6 +315,9 @@ struct child_args {
 	int err_fd;
 	int pid1_fd; /* -1: init_wait serves as PID 1 */
 	const sigset_t *orig_mask;
+	/* A named sandbox's programs, read by the supervisor (which hands the same to sbx
+	 * --enter); NULL: the child reads them itself. */
+	const struct seccomp_set *filters;
 };
 
 static char wait_go(int go_fd, bool more)
@@ -320,6 +344,7 @@ __attribute__((noreturn)) static void child_main(const struct child_args *a)
 	struct cgroup_fds cg_fds = { -1, -1 };
 	sigset_t early;
 	pid_t cmd;
+	int *lock_fds = xmalloc((strv_length(c->lock_files) + 1) * sizeof(int));
 	/* Alone, no cgroup was made for a sandbox that wanted one (--cgroup try). */
 	char b = cgroup_wanted(c) ? 'u' : 'g';
 
@@ -352,7 +377,7 @@ __attribute__((noreturn)) static void child_main(const struct child_args *a)
 		STEP("disable-userns", disable_userns());
 	STEP("rootfs", rootfs_setup(c, a->late_go && cgroup_wanted(c)));
 	STEP("chdir", do_chdir(c));
-	STEP("lock-file", take_locks(c));
+	STEP("lock-file", take_locks(c, lock_fds));
 	STEP("rlimit", set_rlimits(c));
 	if (a->late_go) {
 		b = wait_go(a->go_fd, false);
@@ -367,12 +392,16 @@ __attribute__((noreturn)) static void child_main(const struct child_args *a)
 	if (c->block_fd >= 0)
 		STEP("block-fd", wait_fd(c->block_fd, "--block-fd"));
 	/* Last: the filter also forbids what the steps above needed (mount, ...). */
-	STEP("seccomp", seccomp_apply(c));
+	STEP("seccomp", a->filters ? seccomp_load_set(a->filters) : seccomp_apply(c));
 
 	if (c->as_pid_1)
 		init_exec_command(c, err_fd, orig_mask);
 	/* The command first, then PID 1's program: the command need not wait for that exec. */
 	cmd = init_spawn_command(c, err_fd, orig_mask, &early);
+	if (keep_init_fds(c, lock_fds) < 0) {
+		kill(cmd, SIGKILL);
+		child_fail(err_fd, "init");
+	}
 	if (a->pid1_fd >= 0) {
 		uint64_t t0 = trace_start();
 		(void)pid1_exec(a->pid1_fd, err_fd, memory_events_fd, c->limits.memory, cmd, &early,
@@ -410,6 +439,10 @@ struct supervisor {
 	bool leave_early;    /* nothing of ours outlives init: no need to wait for its exit */
 	int shrink_fd;	     /* sbx's small program, to exec once the sandbox runs for a while */
 	struct netuser *net; /* --net=pasta|slirp4netns helper */
+	/* A named sandbox: sbx --enter and --stop ask on ctl_fd (enterctl.c) */
+	int ctl_fd;
+	int init_pidfd;
+	const struct enter_info *enter;
 };
 
 static void read_record(struct supervisor *s, const char *rec)
@@ -525,13 +558,14 @@ static void shrink(struct supervisor *s)
 static int supervise(struct supervisor *s)
 {
 	while (!s->exited && !(s->ended && s->leave_early)) {
-		struct pollfd p[4] = {
+		struct pollfd p[5] = {
 			{ .fd = s->sig_fd, .events = POLLIN },
 			{ .fd = s->timer_fd, .events = POLLIN },
 			{ .fd = s->err_fd, .events = POLLIN },
 			{ .fd = netuser_pollfd(s->net), .events = POLLIN },
+			{ .fd = s->ctl_fd, .events = POLLIN },
 		};
-		int n = poll(p, 4, s->shrink_fd >= 0 ? SHRINK_AFTER_MSEC : -1);
+		int n = poll(p, 5, s->shrink_fd >= 0 ? SHRINK_AFTER_MSEC : -1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -545,6 +579,8 @@ static int supervise(struct supervisor *s)
 			if (s->ended && !s->leave_early && !s->exited)
 				kill(s->child, SIGKILL);
 		}
+		if (p[4].revents)
+			enterctl_serve(s->ctl_fd, s->enter, s->init_pidfd);
 		if (p[1].revents)
 			on_timer(s);
 		if (p[0].revents)
@@ -596,6 +632,64 @@ static bool child_starts_alone(const struct sbx_config *c, int pid1_fd)
 	       c->userns_block_fd < 0 && !c->assert_userns_disabled;
 }
 
+/* A named sandbox: its registry entry, and what its supervisor tells sbx --enter. */
+struct named {
+	struct registry reg;
+	struct seccomp_set filters; /* read here, loaded by the child, handed to --enter */
+	struct enter_info info;
+	int ctl_fd, init_pidfd;
+};
+
+static int named_claim(const struct sbx_config *c, struct named *n)
+{
+	int r;
+
+	n->ctl_fd = n->init_pidfd = -1;
+	if ((r = registry_claim(c->name, &n->reg)) < 0)
+		return r;
+	return seccomp_collect(c, &n->filters);
+}
+
+static void named_close_in_child(struct named *n)
+{
+	for (int *fd = &n->reg.root_fd; fd <= &n->reg.lock_fd; fd++)
+		if (*fd >= 0)
+			close(*fd);
+}
+
+/* After clone: the pidfd of init (our own child, not reaped: it is that process), the
+ * control socket, then the entry that makes the sandbox visible to --list. */
+static int named_publish(const struct sbx_config *c, struct named *n, pid_t self, pid_t init,
+			 struct supervisor *s)
+{
+	int r;
+
+	n->init_pidfd = (int)syscall(SYS_pidfd_open, init, 0);
+	if (n->init_pidfd < 0)
+		return sbx_err(errno, "pidfd_open");
+	if ((r = enterctl_listen(n->reg.dir_fd, n->reg.path, &n->ctl_fd)) < 0)
+		return r;
+	enterctl_info(c, init, &n->filters, &n->info);
+	if ((r = registry_publish(&n->reg, c, self, init)) < 0)
+		return r;
+	s->ctl_fd = n->ctl_fd;
+	s->init_pidfd = n->init_pidfd;
+	s->enter = &n->info;
+	return 0;
+}
+
+static void named_end(struct named *n)
+{
+	registry_remove(&n->reg);
+	if (n->ctl_fd >= 0)
+		close(TAKE_FD(n->ctl_fd));
+	if (n->init_pidfd >= 0)
+		close(TAKE_FD(n->init_pidfd));
+	free(n->info.cwd);
+	n->info = (struct enter_info){ 0 };
+	seccomp_set_free(&n->filters);
+}
+
 /* Like posix_spawn: the child runs on a stack of its own in our memory while we wait. */
 static pid_t clone_vfork(struct child_args *a)
 {
@@ -623,9 +717,11 @@ int launch_run(const struct sbx_config *c)
 				.sig_fd = -1,
 				.timer_fd = -1,
 				.shrink_fd = -1,
-				.net = &net };
+				.net = &net,
+				.ctl_fd = -1,
+				.init_pidfd = -1 };
 	struct cgroup_run cg = { .backend = CGROUP_NONE };
-	_cleanup_free_ char *registry = NULL;
+	struct named named = { .reg = REGISTRY_INIT, .ctl_fd = -1, .init_pidfd = -1 };
 	_cleanup_close_ int pid1_fd = pid1_usable(c) ? pid1_open() : -1;
 	int go[2] = { -1, -1 }, err[2], code, r;
 	sigset_t fwd, orig;
@@ -640,8 +736,9 @@ int launch_run(const struct sbx_config *c)
 
 	if (c->die_with_parent && (r = die_with_caller()) < 0)
 		goto fail_early;
-	if (c->name && (r = registry_lock_fd = registry_claim(c->name, &registry)) < 0)
+	if (c->name && (r = named_claim(c, &named)) < 0)
 		goto fail_early;
+	a.filters = c->name ? &named.filters : NULL;
 	init_forwarded_signals(&fwd);
 	sigprocmask(SIG_BLOCK, &fwd, &orig);
 	if ((!alone && pipe2(go, O_CLOEXEC) < 0) || pipe2(err, O_CLOEXEC) < 0) {
@@ -671,8 +768,7 @@ int launch_run(const struct sbx_config *c)
 	if (s.child == 0) {
 		close(go[1]);
 		close(err[0]);
-		if (registry_lock_fd >= 0)
-			close(registry_lock_fd);
+		named_close_in_child(&named);
 		child_main(&a);
 	}
 	if (go[0] >= 0)
@@ -708,14 +804,14 @@ int launch_run(const struct sbx_config *c)
 	}
 	if (r == 0)
 		r = status_write_start(c, s.child);
-	if (r == 0 && registry)
-		r = registry_publish(registry, c, self, s.child);
+	if (r == 0 && c->name)
+		r = named_publish(c, &named, self, s.child, &s);
 	if (r < 0) {
 		kill(s.child, SIGKILL);
 		waitpid(s.child, NULL, 0);
 		netuser_stop(&net);
 		cgroup_release(&cg);
-		registry_remove(registry, registry_lock_fd);
+		named_end(&named);
 		log_error("%s", sbx_errmsg());
 		return EXIT_SBX_FAILED;
 	}
@@ -733,7 +829,7 @@ int launch_run(const struct sbx_config *c)
 	/* A cgroup of our own to remove, a network helper to stop, a registry entry to
 	 * remove: all wait until init is gone. A systemd scope goes by itself once empty. */
 	s.leave_early = (cg.backend == CGROUP_NONE || cg.backend == CGROUP_SYSTEMD) &&
-			!c->net_helper && !registry;
+			!c->net_helper && !c->name;
 	/* The same, and nothing to write at the end (--json-status-fd): see shrink(). */
 	s.shrink_fd = s.leave_early && c->json_status_fd < 0 ? a.pid1_fd : -1;
 	/* 'g': go on; 'u': go on, but no cgroup of its own was made (--cgroup try). */
@@ -750,12 +846,12 @@ int launch_run(const struct sbx_config *c)
 	if ((r = supervise(&s)) < 0) {
 		kill(s.child, SIGKILL);
 		cgroup_release(&cg);
-		registry_remove(registry, registry_lock_fd);
+		named_end(&named);
 		goto fail_early;
 	}
 	netuser_stop(&net);
 	cgroup_release(&cg);
-	registry_remove(registry, registry_lock_fd);
+	named_end(&named);
 	code = exit_code(&s);
 	if (s.msg[0] && s.timeouts == 0)
 		log_error("%s", s.msg);
@@ -768,7 +864,7 @@ int launch_run(const struct sbx_config *c)
 
 fail_early:
 	netuser_stop(&net);
-	registry_remove(registry, registry_lock_fd);
+	named_end(&named);
 	log_error("%s", sbx_errmsg());
 	return EXIT_SBX_FAILED;
 }

@@ -6,34 +6,39 @@
 
 #include "config.h"
 
-/* A running named sandbox, as read back from $XDG_RUNTIME_DIR/sbx/NAME/ and verified
- * against the kernel (never trusted on the files' word alone). */
-struct registry_entry {
-	char *name;
-	char *dir;
-	pid_t supervisor; /* sbx in the caller's namespaces; holds the entry's lock */
-	pid_t init;	  /* PID 1 of the sandbox, as the host sees it */
-	unsigned long long starttime;
-	long long started; /* epoch seconds */
-	char *command;
-	char *limits;
-	char *cwd;
-	unsigned long long caps;
-	bool seccomp_disabled;
-	char *seccomp_profile; /* --seccomp-profile FILE, absolute */
-	bool disable_userns;
-};
+/* The registry of named sandboxes: $XDG_RUNTIME_DIR/sbx/NAME/ (or, without a private
+ * XDG_RUNTIME_DIR, ~/.local/state/sbx/run/NAME/, never a shared /tmp). It is an index, not
+ * an authority: every directory and file is checked (a real directory of the user's, mode
+ * 0700; regular files with one link; nothing followed through a symlink), the entry is
+ * alive only while its supervisor holds the flock on NAME/lock, and what --enter and --stop
+ * act on comes from the supervisor itself over NAME/ctl (enterctl.c), never from these
+ * files. NAME/info is for display (--list) only. */
 
 int registry_valid_name(const char *name);
 
-/* Before the sandbox starts: takes NAME (refused while a live sandbox has it; a stale
- * entry is removed). Returns the locked fd that marks the entry alive. */
-int registry_claim(const char *name, char **ret_dir);
-/* After clone: records how to find and verify the sandbox. */
-int registry_publish(const char *dir, const struct sbx_config *c, pid_t supervisor, pid_t init);
-/* After the sandbox ended. */
-void registry_remove(const char *dir, int lock_fd);
+/* An entry held by its sandbox's supervisor. */
+struct registry {
+	int root_fd;
+	int dir_fd;
+	int lock_fd; /* flock'ed for the sandbox's life */
+	char *name;
+	char *path; /* for messages */
+};
+#define REGISTRY_INIT                                      \
+	{                                                  \
+		.root_fd = -1, .dir_fd = -1, .lock_fd = -1 \
+	}
 
-int registry_lookup(const char *name, struct registry_entry *e);
-void registry_entry_free(struct registry_entry *e);
+/* Before the sandbox starts: takes NAME (refused while a live sandbox has it; a stale entry
+ * of ours is removed). */
+int registry_claim(const char *name, struct registry *reg);
+/* After clone: what --list shows. */
+int registry_publish(struct registry *reg, const struct sbx_config *c, pid_t supervisor,
+		     pid_t init);
+/* After the sandbox ended (or failed to start); safe on REGISTRY_INIT. */
+void registry_remove(struct registry *reg);
+
+/* For --enter and --stop: the checked directory fd of the live entry NAME. */
+int registry_open(const char *name, int *ret_dir_fd);
+
 int registry_list(FILE *f, bool json);

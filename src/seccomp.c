@@ -2,6 +2,7 @@
 #include "seccomp.h"
 
 #include <errno.h>
+#include <string.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
@@ -17,10 +18,25 @@
  * by libseccomp when sbx was built, behind a hand-written personality(2) check. */
 #include "seccomp-filters.inc"
 
-static int load_bpf_fd(int fd, const char *opt)
+static int add_prog(struct seccomp_set *set, const struct sock_filter *insns, size_t n,
+		    unsigned flags, char *owned, char *what)
+{
+	if (set->n == SECCOMP_SET_MAX) {
+		free(owned);
+		free(what);
+		return sbx_errx("seccomp: more than %d filter programs", SECCOMP_SET_MAX);
+	}
+	set->progs[set->n++] = (struct seccomp_prog){ .insns = insns,
+						      .len = (unsigned short)n,
+						      .flags = flags,
+						      .owned = owned,
+						      .what = what };
+	return 0;
+}
+
+static int read_bpf_fd(struct seccomp_set *set, int fd, const char *opt)
 {
 	_cleanup_free_ char *buf = NULL;
-	struct sock_fprog prog;
 	size_t len;
 	int r = read_fd_all(fd, &buf, &len);
 
@@ -31,47 +47,77 @@ static int load_bpf_fd(int fd, const char *opt)
 	    len / sizeof(struct sock_filter) > BPF_MAXINSNS)
 		return sbx_errx("%s %d: not a compiled seccomp BPF program (%zu bytes)", opt, fd,
 				len);
-	prog.len = (unsigned short)(len / sizeof(struct sock_filter));
-	prog.filter = (struct sock_filter *)buf;
-	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
-		return sbx_err(errno, "%s %d: load", opt, fd);
+	return add_prog(set, (const struct sock_filter *)buf, len / sizeof(struct sock_filter), 0,
+			TAKE_PTR(buf), xasprintf("%s %d", opt, fd));
+}
+
+int seccomp_collect(const struct sbx_config *c, struct seccomp_set *set)
+{
+	int r = 0;
+
+	*set = (struct seccomp_set){ 0 };
+	if (c->seccomp_fd >= 0)
+		r = read_bpf_fd(set, c->seccomp_fd, "--seccomp");
+	else if (c->seccomp_profile_prog) /* instead of the default filter */
+		r = add_prog(set, c->seccomp_profile_prog->insns, c->seccomp_profile_prog->len,
+			     c->seccomp_profile_prog->flags, NULL,
+			     xasprintf("--seccomp-profile %s", c->seccomp_profile));
+	else if (!c->seccomp_disabled && c->disable_userns)
+		r = add_prog(set, default_filter_no_userns, ELEMENTSOF(default_filter_no_userns), 0,
+			     NULL, xstrdup("the default filter"));
+	else if (!c->seccomp_disabled)
+		r = add_prog(set, default_filter, ELEMENTSOF(default_filter), 0, NULL,
+			     xstrdup("the default filter"));
+	for (size_t i = 0; r == 0 && i < c->n_add_seccomp_fds; i++)
+		r = read_bpf_fd(set, c->add_seccomp_fds[i], "--add-seccomp-fd");
+	if (r < 0)
+		seccomp_set_free(set);
+	return r;
+}
+
+int seccomp_set_add_copy(struct seccomp_set *set, const void *insns, size_t n, unsigned flags,
+			 const char *what)
+{
+	char *copy;
+
+	if (n == 0 || n > BPF_MAXINSNS)
+		return sbx_errx("seccomp: %s: a program of %zu instructions", what, n);
+	copy = xmalloc(n * sizeof(struct sock_filter));
+	memcpy(copy, insns, n * sizeof(struct sock_filter));
+	return add_prog(set, (const struct sock_filter *)copy, n, flags, copy, xstrdup(what));
+}
+
+int seccomp_load_set(const struct seccomp_set *set)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		const struct seccomp_prog *p = &set->progs[i];
+		struct sock_fprog prog = { .len = p->len,
+					   .filter = (struct sock_filter *)p->insns };
+		/* seccomp(2), not prctl: a profile's flags (LOG, SPEC_ALLOW) have no prctl form */
+		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->flags, &prog) < 0)
+			return sbx_err(errno, "seccomp: load %s", p->what);
+	}
 	return 0;
 }
 
-static int load_program(const struct sock_filter *insns, size_t n, const char *what)
+void seccomp_set_free(struct seccomp_set *set)
 {
-	struct sock_fprog prog = { .len = (unsigned short)n,
-				   .filter = (struct sock_filter *)insns };
-
-	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
-		return sbx_err(errno, "seccomp: load %s", what);
-	return 0;
+	for (size_t i = 0; i < set->n; i++) {
+		free(set->progs[i].owned);
+		free(set->progs[i].what);
+	}
+	*set = (struct seccomp_set){ 0 };
 }
 
 int seccomp_apply(const struct sbx_config *c)
 {
-	int r;
+	struct seccomp_set set;
+	int r = seccomp_collect(c, &set);
 
-	if (c->seccomp_fd >= 0) {
-		if ((r = load_bpf_fd(c->seccomp_fd, "--seccomp")) < 0)
-			return r;
-	} else if (c->seccomp_profile_prog) {
-		/* instead of the default filter */
-		if ((r = seccomp_oci_load(c->seccomp_profile_prog, c->seccomp_profile)) < 0)
-			return r;
-	} else if (!c->seccomp_disabled) {
-		r = c->disable_userns ? load_program(default_filter_no_userns,
-						     ELEMENTSOF(default_filter_no_userns),
-						     "the default filter")
-				      : load_program(default_filter, ELEMENTSOF(default_filter),
-						     "the default filter");
-		if (r < 0)
-			return r;
-	}
-	for (size_t i = 0; i < c->n_add_seccomp_fds; i++)
-		if ((r = load_bpf_fd(c->add_seccomp_fds[i], "--add-seccomp-fd")) < 0)
-			return r;
-	return 0;
+	if (r == 0)
+		r = seccomp_load_set(&set);
+	seccomp_set_free(&set);
+	return r;
 }
 
 const char *seccomp_built_with(void)
