@@ -285,7 +285,10 @@ int enterctl_fetch(int dir_fd, const char *name, struct enter_info *info, int *r
 		return sbx_err(errno, "socket");
 	if (connect(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return errno == ENOENT || errno == ECONNREFUSED
-			       ? sbx_errx("no running sandbox named '%s' (see sbx --list)", name)
+			       ? sbx_errx("registry entry of '%s': its supervisor does not answer "
+					  "(the sandbox is starting, ending, or its entry was "
+					  "tampered with); not using it",
+					  name)
 			       : sbx_err(errno, "%s: connect to its supervisor", name);
 	if ((sup = check_server(sock, name)) < 0)
 		return sup;

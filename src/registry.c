@@ -470,7 +470,7 @@ int registry_list(FILE *f, bool json)
 		if (de->d_name[0] == '.' || registry_valid_name(de->d_name) < 0)
 			continue;
 		if (open_live(root_fd, root, de->d_name, &dir, &lock) < 0) {
-			log_debug("registry %s/%s: %s", root, de->d_name, sbx_errmsg());
+			log_debug("%s", sbx_errmsg());
 			continue;
 		}
 		if (read_listing(dir, lock, &l) < 0)
