@@ -210,11 +210,11 @@ while True:
 	command -v pasta >/dev/null || skip "pasta (package passt) is not installed"
 	[ -r /dev/net/tun ] && [ -w /dev/net/tun ] ||
 		skip "/dev/net/tun is not readable and writable by $(id -un); pasta needs it"
-	timeout -k 5 30 "$SBX" --net=pasta sleep 5 7<host 8>host/file </dev/null 3>&- &
+	"$SBX" --net=pasta sleep 5 7<host 8>host/file </dev/null 3>&- &
 	pids+=($!)
 	local sup=$! helper=
 	for _ in $(seq 100); do
-		helper=$(pgrep -P "$sup" -x pasta || pgrep -P "$sup" -x pasta.avx2 || true)
+		helper=$(pgrep -f -P "$sup" '^pasta ' || true)
 		[ -n "$helper" ] && break
 		sleep 0.05
 	done
