@@ -116,8 +116,10 @@ struct sbx_config {
 	/* filesystem, applied in order */
 	struct sbx_op *ops;
 	size_t n_ops;
-	char *chdir; /* --chdir; NULL: cwd if visible inside, else $HOME, else / */
-	char *cwd;   /* the caller's working directory */
+	char *chdir;	      /* --chdir; NULL: cwd if visible inside, else $HOME, else / */
+	char *cwd;	      /* the caller's working directory */
+	bool cwd_refused;     /* not shared by the profile (cwdrule.h): start in $HOME instead */
+	char **profiles_used; /* where each profile read came from, in order (-v, --dry-run) */
 
 	/* process */
 	char **argv;

@@ -174,8 +174,9 @@ int registry_publish(const char *dir, const struct sbx_config *c, pid_t supervis
 	fprintf(f, "supervisor=%d\ninit=%d\nstarttime=%llu\nstarted=%lld\n", supervisor, init,
 		start, (long long)time(NULL));
 	fprintf(f, "cwd=%s\ncaps=%llx\nseccomp=%s\ndisable_userns=%d\n",
-		c->chdir ? c->chdir : (c->cwd ? c->cwd : "/"), (unsigned long long)c->caps_keep,
-		c->seccomp_disabled ? "none" : "default", c->disable_userns);
+		c->chdir ? c->chdir : (c->cwd && !c->cwd_refused ? c->cwd : "/"),
+		(unsigned long long)c->caps_keep, c->seccomp_disabled ? "none" : "default",
+		c->disable_userns);
 	/* --enter compiles the same profile again (from the caller's view of the file). */
 	if (c->seccomp_profile_prog) {
 		_cleanup_free_ char *abs = realpath(c->seccomp_profile, NULL);
