@@ -897,7 +897,8 @@ static const struct option_def options[] = {
 	  "bind the host's PATH read-only at PATH, or recreate it if it is a symlink",
 	  h_ro_bind_host, 0 },
 	{ "--bind-cwd", 0, NULL, SEC_FS,
-	  "bind the current directory read-write at its own path (not /, /proc, /sys, /dev)",
+	  "bind the current directory read-write at its own path, even where the default "
+	  "profile does not (not /, /proc, /sys, /dev)",
 	  h_bind_cwd, 0 },
 	{ "--tmpfs-home", 0, NULL, SEC_FS, "an empty private tmpfs (0700) at $HOME", h_tmpfs_home,
 	  0 },
@@ -910,7 +911,7 @@ static const struct option_def options[] = {
 	{ "--sysfs", 1, "DEST", SEC_FS,
 	  "read-only /sys: a fresh sysfs and cgroup2 with a new network namespace, else the host's",
 	  h_dest_op, OP_SYSFS },
-	{ "--chdir", 1, "DIR", SEC_FS, "working directory inside (default: the current one)",
+	{ "--chdir", 1, "DIR", SEC_FS, "working directory inside (default: the current one if shared, else $HOME)",
 	  h_chdir, 0 },
 	{ "--lock-file", 1, "DEST", SEC_FS, "hold a lock on DEST while the sandbox runs",
 	  h_lock_file, 0 },
@@ -1430,7 +1431,11 @@ void cli_usage(FILE *f, bool all)
 	size_t hidden = 0;
 
 	fprintf(f, "Usage: sbx [OPTION...] [--] [COMMAND [ARG...]]\n"
-		   "Run COMMAND (default: /bin/sh) in a sandbox, as an unprivileged user.\n");
+		   "Run COMMAND (default: /bin/sh) in a sandbox, as an unprivileged user.\n"
+		   "By default: the host's system read-only, an empty $HOME, no network, and the\n"
+		   "current directory read-write when it is safe to share: one of your own, not\n"
+		   "/, $HOME or above it, ~/.*, $XDG_RUNTIME_DIR, /run, /tmp or /var/tmp itself,\n"
+		   "nor reached through a symlink (else not shared: --bind-cwd shares it).\n");
 	for (int sec = 0; sec < _SEC_MAX; sec++) {
 		bool title = false;
 		for (size_t i = 0; i < ELEMENTSOF(options); i++) {
