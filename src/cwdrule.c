@@ -137,8 +137,9 @@ enum cwd_verdict cwdrule_check(const char *cwd, char **ret_reason)
 	enum cwd_verdict v;
 	char reason[PATH_MAX * 2 + 128];
 
-	/* Unreadable: not ours to share. */
-	f.owner = stat(cwd, &st) == 0 ? st.st_uid : (uid_t)-1;
+	/* The directory sbx runs in, not its path, which may have changed since getcwd(); that
+	 * directory is what bind-cwd binds (BIND_CWD). Unreadable: not ours to share. */
+	f.owner = stat(".", &st) == 0 ? st.st_uid : (uid_t)-1;
 	/* The shell's $PWD names the path the user typed; when it leads to the cwd through a
 	 * symlink, the user may not know where they are. A stale $PWD says nothing. */
 	if (pwd && pwd[0] == '/' && !streq(pwd, cwd) && stat(pwd, &pst) == 0 &&

@@ -145,7 +145,7 @@ void profile_bind_cwd(struct sbx_config *c)
 	/* The cwd is the one writable host path; "/" would hand over the whole host. */
 	if (c->cwd && !streq(c->cwd, "/") && !path_in(c->cwd, "/proc") &&
 	    !path_in(c->cwd, "/sys") && !path_in(c->cwd, "/dev"))
-		config_add_op(c, OP_BIND, c->cwd, c->cwd);
+		config_add_op(c, OP_BIND, c->cwd, c->cwd)->flags = BIND_CWD;
 }
 
 void profile_tmpfs_home(struct sbx_config *c)

@@ -275,7 +275,8 @@ static void test_default_cwd_rule(void **state)
 	cwd_tree_make(&t);
 	/* A project below $HOME: shared read-write. */
 	assert_parses(parse_in(f, t.proj));
-	must_find_op(&f->c, OP_BIND, t.proj);
+	/* Bound from the directory sbx runs in, not from its path. */
+	assert_true(must_find_op(&f->c, OP_BIND, t.proj)->flags & BIND_CWD);
 	assert_false(f->c.cwd_refused);
 	/* $HOME, an ancestor of it, a dot-directory of it: not shared; started in $HOME. */
 	assert_parses(parse_in(f, t.home));
