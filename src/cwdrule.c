@@ -14,10 +14,26 @@
  * A subdirectory the caller owns is theirs alone, so `cd /tmp/build && sbx make` works. */
 static const char *const shared_tmp[] = { "/tmp", "/var/tmp", "/dev/shm" };
 
+/* The system's own trees: a caller who owns them (root) must not hand them to a sandbox
+ * by standing in them. Other users do not own them anyway. */
+static const char *const system_dirs[] = { "/usr",   "/etc",	"/bin",	 "/sbin", "/lib", "/lib32",
+					   "/lib64", "/libx32", "/boot", "/opt",  "/var" };
+
 static bool is_shared_tmp(const char *path)
 {
 	for (size_t i = 0; i < ELEMENTSOF(shared_tmp); i++)
 		if (streq(path, shared_tmp[i]))
+			return true;
+	return false;
+}
+
+static bool is_system(const char *path)
+{
+	/* A directory of the caller's own below /var/tmp is like one below /tmp. */
+	if (path_in(path, "/var/tmp"))
+		return false;
+	for (size_t i = 0; i < ELEMENTSOF(system_dirs); i++)
+		if (path_in(path, system_dirs[i]))
 			return true;
 	return false;
 }
@@ -50,6 +66,8 @@ enum cwd_verdict cwd_rule(const struct cwd_facts *f)
 		return CWD_RUNTIME_DIR;
 	if (path_in(c, "/run"))
 		return CWD_RUN;
+	if (is_system(c))
+		return CWD_SYSTEM;
 	if (f->owner != f->caller)
 		return CWD_NOT_OWNED;
 	/* An earlier sandbox that could write here may have planted `build -> $HOME`. */
@@ -95,6 +113,9 @@ void cwd_rule_reason(enum cwd_verdict v, const struct cwd_facts *f, char *buf, s
 	case CWD_RUN:
 		snprintf(buf, size, "it %s /run, where system services keep their sockets",
 			 streq(c, "/run") ? "is" : "lies in");
+		break;
+	case CWD_SYSTEM:
+		snprintf(buf, size, "it lies in the system's own files");
 		break;
 	case CWD_SHARED_TMP:
 		snprintf(buf, size, "it is %s itself, open to every user and program", c);

@@ -105,7 +105,7 @@ static void test_owner_and_symlink(void **state)
 
 	(void)state;
 	assert_int_equal(cwd_rule(&f), CWD_NOT_OWNED);
-	f.cwd = "/usr/share/doc";
+	f.cwd = "/srv/other/proj";
 	assert_int_equal(cwd_rule(&f), CWD_NOT_OWNED);
 	cwd_rule_reason(CWD_NOT_OWNED, &f, why, sizeof(why));
 	assert_string_equal(why, "it belongs to uid 0, not to you (uid 1000)");
@@ -117,6 +117,31 @@ static void test_owner_and_symlink(void **state)
 	cwd_rule_reason(CWD_SYMLINK, &f, why, sizeof(why));
 	assert_string_equal(why, "$PWD reaches it through the symlink /tmp/build/out -> " HOME
 				 "/other-proj");
+}
+
+static void test_system_dirs_even_for_root(void **state)
+{
+	struct cwd_facts f = { .home = "/root", .caller = 0, .owner = 0 };
+	static const char *const refused[] = {
+		"/usr",		"/usr/share/doc", "/etc",   "/var",
+		"/var/lib/app", "/boot",	  "/opt/x", "/lib64"
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ELEMENTSOF(refused); i++) {
+		f.cwd = refused[i];
+		assert_int_equal(cwd_rule(&f), CWD_SYSTEM);
+	}
+	/* root's own projects, and below /var/tmp, are shared like anyone's. */
+	f.cwd = "/root/proj";
+	assert_int_equal(cwd_rule(&f), CWD_SHARE);
+	f.cwd = "/var/tmp/build";
+	assert_int_equal(cwd_rule(&f), CWD_SHARE);
+	f.cwd = "/srv/site";
+	assert_int_equal(cwd_rule(&f), CWD_SHARE);
+	/* A prefix of a name is not the directory. */
+	f.cwd = "/usrlocal";
+	assert_int_equal(cwd_rule(&f), CWD_SHARE);
 }
 
 static void test_without_home(void **state)
@@ -196,6 +221,7 @@ int main(void)
 		cmocka_unit_test(test_sockets_and_shared_dirs_are_refused),
 		cmocka_unit_test(test_runtime_dir_elsewhere),
 		cmocka_unit_test(test_owner_and_symlink),
+		cmocka_unit_test(test_system_dirs_even_for_root),
 		cmocka_unit_test(test_without_home),
 		cmocka_unit_test(test_reasons),
 		cmocka_unit_test(test_find_symlink),
