@@ -308,7 +308,7 @@ complete -c sbx -n __sbx_in_options -l tmpfs-home
 complete -c sbx -n __sbx_in_options -l home-persist
 complete -c sbx -n __sbx_in_options -l socket -x -a 'wayland x11 pulseaudio pipewire'
 complete -c sbx -n __sbx_in_options -l sysfs -r -F
-complete -c sbx -n __sbx_in_options -l chdir -x -a '(__fish_complete_directories)' -d 'working directory inside (default: the current one)'
+complete -c sbx -n __sbx_in_options -l chdir -x -a '(__fish_complete_directories)' -d 'working directory inside (default: the current one if shared, else $HOME)'
 complete -c sbx -n __sbx_in_options -l lock-file -r -F
 complete -c sbx -n __sbx_in_options -l exec-label -x
 complete -c sbx -n __sbx_in_options -l file-label -x

@@ -14,6 +14,7 @@
 #include "appsock.h"
 #include "caps.h"
 #include "cgroup.h"
+#include "cwdrule.h"
 #include "log.h"
 #include "netuser.h"
 #include "profile.h"
@@ -42,6 +43,8 @@ struct parse_state {
 	char **overlay_srcs; /* --overlay-src layers waiting for their overlay */
 	int args_depth;
 	int profile_depth; /* > 0 while reading a profile */
+	char *cwd_refused; /* why a profile's bind-cwd did not share the cwd (cwdrule.h) */
+	enum cwd_verdict cwd_verdict;
 	enum cli_action action;
 };
 
@@ -627,6 +630,18 @@ static int h_bind_cwd(struct parse_state *s, const struct option_def *d, char **
 {
 	(void)d;
 	(void)a;
+	/* In a profile, a wish: the cwd is shared only when that is safe. On the command line,
+	 * the user's explicit choice. */
+	if (s->profile_depth > 0 && s->c->cwd) {
+		_cleanup_free_ char *why = NULL;
+		enum cwd_verdict v = cwdrule_check(s->c->cwd, &why);
+		if (v != CWD_SHARE) {
+			free(s->cwd_refused);
+			s->cwd_refused = TAKE_PTR(why);
+			s->cwd_verdict = v;
+			return 0;
+		}
+	}
 	profile_bind_cwd(s->c);
 	return 0;
 }
@@ -729,7 +744,7 @@ static int h_grace(struct parse_state *s, const struct option_def *d, char **a)
 	return parse_duration(d->name, a[0], &s->c->stop_grace_usec);
 }
 
-static int parse_profile(struct parse_state *s, const char *name);
+static int parse_profile(struct parse_state *s, const char *name, bool user_may_shadow);
 static int h_profile(struct parse_state *s, const struct option_def *d, char **a)
 {
 	(void)d;
@@ -737,7 +752,7 @@ static int h_profile(struct parse_state *s, const struct option_def *d, char **a
 	 * inside a profile, this is an include. */
 	if (s->profile_depth == 0)
 		return 0;
-	return parse_profile(s, a[0]);
+	return parse_profile(s, a[0], false);
 }
 
 static int parse_args_fd(struct parse_state *s, const char *fdstr);
@@ -882,7 +897,8 @@ static const struct option_def options[] = {
 	  "bind the host's PATH read-only at PATH, or recreate it if it is a symlink",
 	  h_ro_bind_host, 0 },
 	{ "--bind-cwd", 0, NULL, SEC_FS,
-	  "bind the current directory read-write at its own path (not /, /proc, /sys, /dev)",
+	  "bind the current directory read-write at its own path, even where the default "
+	  "profile does not (not /, /proc, /sys, /dev)",
 	  h_bind_cwd, 0 },
 	{ "--tmpfs-home", 0, NULL, SEC_FS, "an empty private tmpfs (0700) at $HOME", h_tmpfs_home,
 	  0 },
@@ -895,8 +911,8 @@ static const struct option_def options[] = {
 	{ "--sysfs", 1, "DEST", SEC_FS,
 	  "read-only /sys: a fresh sysfs and cgroup2 with a new network namespace, else the host's",
 	  h_dest_op, OP_SYSFS },
-	{ "--chdir", 1, "DIR", SEC_FS, "working directory inside (default: the current one)",
-	  h_chdir, 0 },
+	{ "--chdir", 1, "DIR", SEC_FS,
+	  "working directory inside (default: the current one if shared, else $HOME)", h_chdir, 0 },
 	{ "--lock-file", 1, "DEST", SEC_FS, "hold a lock on DEST while the sandbox runs",
 	  h_lock_file, 0 },
 	{ "--exec-label", 1, "LABEL", SEC_FS, "SELinux label of the command", h_selinux, 0 },
@@ -1122,7 +1138,7 @@ static int parse_profile_line(struct parse_state *s, char **words)
 	if (streq(words[0], "include")) {
 		if (n != 2)
 			return sbx_errx("include needs exactly one profile name");
-		return parse_profile(s, words[1]);
+		return parse_profile(s, words[1], false);
 	}
 	if (words[0][0] == '-')
 		return sbx_errx("'%s': write options without the leading dashes", words[0]);
@@ -1146,7 +1162,7 @@ static int parse_profile_line(struct parse_state *s, char **words)
 	return r < 0 ? r : 0;
 }
 
-static int parse_profile(struct parse_state *s, const char *name)
+static int parse_profile(struct parse_state *s, const char *name, bool user_may_shadow)
 {
 	_cleanup_free_ char *text = NULL, *origin = NULL;
 	char *line, *save = NULL;
@@ -1155,8 +1171,9 @@ static int parse_profile(struct parse_state *s, const char *name)
 
 	if (s->profile_depth >= 16)
 		return sbx_errx("profile %s: includes nested too deeply (an include loop?)", name);
-	if ((r = profile_find(name, &text, &origin)) < 0)
+	if ((r = profile_find(name, user_may_shadow, &text, &origin)) < 0)
 		return r;
+	strv_push(&s->c->profiles_used, xstrdup(origin));
 	s->profile_depth++;
 	/* strtok_r would merge empty lines and break the line count; split by hand. */
 	for (line = text; line; line = save) {
@@ -1206,6 +1223,61 @@ static void prescan(int argc, char **argv, bool *bare, char ***profiles)
 	}
 }
 
+/* A relative bind source or a --chdir target that a symlink redirects may not be what the
+ * user meant: an earlier sandbox that could write there may have planted `build -> $HOME`. */
+static void warn_symlink(const char *what, const char *path, const char *host_path)
+{
+	_cleanup_free_ char *link = NULL, *target = NULL;
+
+	if (path_find_symlink(host_path, &link, &target) > 0)
+		log_warn("%s %s passes through the symlink %s -> %s", what, path, link, target);
+}
+
+static void warn_symlinks(const struct sbx_config *c)
+{
+	for (size_t i = 0; i < c->n_ops; i++) {
+		const struct sbx_op *op = &c->ops[i];
+		if (op->type == OP_BIND && op->src && op->src[0] != '/')
+			warn_symlink("the bind source", op->src, op->src);
+	}
+	/* Seen from the host, where the paths a sandbox can write come from; a relative
+	 * --chdir starts at the new root. */
+	if (c->chdir) {
+		_cleanup_free_ char *abs =
+			c->chdir[0] == '/' ? xstrdup(c->chdir) : xasprintf("/%s", c->chdir);
+		warn_symlink("--chdir", c->chdir, abs);
+	}
+}
+
+/* The one line about a cwd the profile did not share, unless a bind shows it after all:
+ * the command line's (--bind-cwd, --bind $PWD $PWD) or a read-only one of the profile's
+ * around it (`cd /usr/share/doc && sbx less README`). */
+static void report_cwd(struct parse_state *s)
+{
+	struct sbx_config *c = s->c;
+	const char *home = getenv("HOME");
+	bool visible = false;
+	_cleanup_free_ char *hint = NULL;
+
+	if (!s->cwd_refused)
+		return;
+	for (size_t i = 0; i < c->n_ops; i++)
+		if (c->ops[i].type == OP_BIND && c->ops[i].dest && path_in(c->cwd, c->ops[i].dest))
+			visible = true;
+	if (visible)
+		return;
+	c->cwd_refused = true;
+	/* A shell inside trusts $PWD when it names its cwd: make it name the home it starts in. */
+	if (!c->chdir && home && home[0] == '/' && env_find(c->env, "PWD") >= 0)
+		env_set(&c->env, "PWD", home);
+	/* --bind-cwd never shares / or the kernel's file systems. */
+	hint = s->cwd_verdict == CWD_ROOT || s->cwd_verdict == CWD_KERNEL_FS
+		       ? xasprintf("--bind %s %s", c->cwd, c->cwd)
+		       : xstrdup("--bind-cwd");
+	log_warn("the current directory %s is not shared: %s.%s %s shares it anyway.", c->cwd,
+		 s->cwd_refused, c->chdir ? "" : " The sandbox starts in $HOME;", hint);
+}
+
 static int finalize(struct parse_state *s)
 {
 	struct sbx_config *c = s->c;
@@ -1249,6 +1321,13 @@ static int finalize(struct parse_state *s)
 	    c->net != NET_SLIRP4NETNS && c->net != NET_AUTO)
 		return sbx_errx("%s needs --net=pasta, slirp4netns or auto",
 				c->n_publish ? "--publish" : "--net-host-loopback");
+	if (s->action == CLI_RUN || s->action == CLI_DRY_RUN) {
+		for (size_t i = 0; c->profiles_used && c->profiles_used[i]; i++)
+			log_debug("profile: %s", c->profiles_used[i]);
+		report_cwd(s);
+		if (!c->bare)
+			warn_symlinks(c);
+	}
 	/* Only a run looks for the helper: --dry-run works where it is not installed. */
 	if (s->action == CLI_RUN) {
 		int r = netuser_prepare(c);
@@ -1278,12 +1357,14 @@ static void parse_state_done(struct parse_state *s)
 {
 	strv_free(s->overlay_srcs);
 	s->overlay_srcs = NULL;
+	free(TAKE_PTR(s->cwd_refused));
 }
 
 int cli_parse(int argc, char **argv, struct sbx_config *c, enum cli_action *action)
 {
 	_cleanup_(parse_state_done) struct parse_state s = { .c = c, .action = CLI_RUN };
 	size_t consumed = 0;
+	bool explicit_profiles;
 	int r;
 
 	_cleanup_strv_free_ char **profiles = NULL;
@@ -1293,11 +1374,13 @@ int cli_parse(int argc, char **argv, struct sbx_config *c, enum cli_action *acti
 	c->env = strv_copy(environ);
 	if (!c->bare)
 		env_set(&c->env, "container", "sbx");
+	/* Only a profile named on the command line may be the user's own "default". */
+	explicit_profiles = profiles != NULL;
 	if (!profiles && !c->bare)
 		strv_push(&profiles, xstrdup("default"));
 	for (size_t i = 0; profiles && profiles[i]; i++) {
 		s.profile_depth = 0;
-		r = parse_profile(&s, profiles[i]);
+		r = parse_profile(&s, profiles[i], explicit_profiles);
 		if (r < 0)
 			return r;
 		if (s.has_perms || s.has_size || s.overlay_srcs)
@@ -1348,7 +1431,11 @@ void cli_usage(FILE *f, bool all)
 	size_t hidden = 0;
 
 	fprintf(f, "Usage: sbx [OPTION...] [--] [COMMAND [ARG...]]\n"
-		   "Run COMMAND (default: /bin/sh) in a sandbox, as an unprivileged user.\n");
+		   "Run COMMAND (default: /bin/sh) in a sandbox, as an unprivileged user.\n"
+		   "By default: the host's system read-only, an empty $HOME, no network, and the\n"
+		   "current directory read-write when it is safe to share: one of your own, not\n"
+		   "/, $HOME or above it, ~/.*, $XDG_RUNTIME_DIR, /run, /tmp or /var/tmp itself,\n"
+		   "nor reached through a symlink (else not shared: --bind-cwd shares it).\n");
 	for (int sec = 0; sec < _SEC_MAX; sec++) {
 		bool title = false;
 		for (size_t i = 0; i < ELEMENTSOF(options); i++) {

@@ -42,6 +42,7 @@ void config_free(struct sbx_config *c)
 	free(c->hostname);
 	free(c->chdir);
 	free(c->cwd);
+	strv_free(c->profiles_used);
 	strv_free(c->argv);
 	free(c->argv0);
 	strv_free(c->env);

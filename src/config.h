@@ -38,6 +38,9 @@ enum {
 	BIND_TRY = 1 << 2, /* missing source is not an error */
 	/* --home-persist: src (and fd) filled in by apphome_resolve; --dry-run prints the option */
 	BIND_HOME_PERSIST = 1 << 3,
+	/* bind-cwd: the source is the working directory sbx runs in, opened as ".", so that
+	 * renaming its path after the cwd rule looked at it binds nothing else */
+	BIND_CWD = 1 << 4,
 };
 
 struct sbx_op {
@@ -116,8 +119,10 @@ struct sbx_config {
 	/* filesystem, applied in order */
 	struct sbx_op *ops;
 	size_t n_ops;
-	char *chdir; /* --chdir; NULL: cwd if visible inside, else $HOME, else / */
-	char *cwd;   /* the caller's working directory */
+	char *chdir;	      /* --chdir; NULL: cwd if visible inside, else $HOME, else / */
+	char *cwd;	      /* the caller's working directory */
+	bool cwd_refused;     /* not shared by the profile (cwdrule.h): start in $HOME instead */
+	char **profiles_used; /* where each profile read came from, in order (-v, --dry-run) */
 
 	/* process */
 	char **argv;

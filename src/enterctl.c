@@ -52,7 +52,8 @@ void enterctl_info(const struct sbx_config *c, pid_t init, const struct seccomp_
 		.init = init,
 		.nsflags = (c->clone_flags | (c->unshare_cgroup ? CLONE_NEWCGROUP : 0)) & NS_FLAGS,
 		.caps = c->caps_keep,
-		.cwd = xstrdup(c->chdir ? c->chdir : (c->cwd ? c->cwd : "/")),
+		/* "": the cwd was not shared (cwdrule.c); --enter starts in $HOME then */
+		.cwd = xstrdup(c->chdir ? c->chdir : (c->cwd && !c->cwd_refused ? c->cwd : "")),
 	};
 	/* The programs themselves stay the caller's: copied into the message when sent. */
 	info->filters.n = filters->n;

@@ -85,8 +85,9 @@ static int do_chdir(const struct sbx_config *c)
 			return sbx_err(errno, "--chdir %s", c->chdir);
 		return 0;
 	}
-	/* Like bubblewrap: stay where the caller was if that exists inside, else go home. */
-	if (c->cwd && chdir(c->cwd) == 0)
+	/* Like bubblewrap: stay where the caller was if that exists inside, else go home; a cwd
+	 * the profile refused to share exists only as an empty directory, if at all. */
+	if (c->cwd && !c->cwd_refused && chdir(c->cwd) == 0)
 		return 0;
 	if (home && chdir(home) == 0)
 		return 0;

@@ -49,10 +49,18 @@ static bool valid_name(const char *name)
 	return name[0] && name[0] != '.' && !strchr(name, '/');
 }
 
-int profile_find(const char *name, char **ret_text, char **ret_origin)
+static bool is_builtin(const char *name)
+{
+	for (size_t i = 0; i < ELEMENTSOF(builtin); i++)
+		if (streq(builtin[i].name, name))
+			return true;
+	return false;
+}
+
+int profile_find(const char *name, bool user_may_shadow, char **ret_text, char **ret_origin)
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	_cleanup_free_ char *user = NULL;
+	_cleanup_free_ char *user = NULL, *shadowed = NULL;
 	const char *dirs[2];
 	int r;
 
@@ -81,6 +89,13 @@ int profile_find(const char *name, char **ret_text, char **ret_origin)
 		 * nothing for us; a profile that is there but unreadable is an error. */
 		if (stat(path, &st) < 0)
 			continue;
+		/* Whatever a sandbox may write (a cwd under ~/.config, --bind $HOME) must not
+		 * change what a plain `sbx` or an include of a built-in profile gives; only
+		 * root writes /etc/sbx/profiles. */
+		if (dirs[i] == user && !user_may_shadow && is_builtin(name)) {
+			shadowed = TAKE_PTR(path);
+			continue;
+		}
 		r = read_file(path, ret_text);
 		if (r < 0)
 			return sbx_err(-r, "profile %s", path);
@@ -90,7 +105,13 @@ int profile_find(const char *name, char **ret_text, char **ret_origin)
 	for (size_t i = 0; i < ELEMENTSOF(builtin); i++)
 		if (streq(builtin[i].name, name)) {
 			*ret_text = xstrdup(builtin[i].text);
-			*ret_origin = xasprintf("built-in profile %s", name);
+			if (shadowed)
+				*ret_origin =
+					xasprintf("built-in profile %s (not %s: read only with "
+						  "--profile %s)",
+						  name, shadowed, name);
+			else
+				*ret_origin = xasprintf("built-in profile %s", name);
 			return 0;
 		}
 	return sbx_errx("profile '%s' not found (searched %s%s/etc/sbx/profiles and the built-in "
@@ -119,19 +140,12 @@ void profile_ro_bind_host(struct sbx_config *c, const char *path)
 	}
 }
 
-static bool path_is_under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
-}
-
 void profile_bind_cwd(struct sbx_config *c)
 {
 	/* The cwd is the one writable host path; "/" would hand over the whole host. */
-	if (c->cwd && !streq(c->cwd, "/") && !path_is_under(c->cwd, "/proc") &&
-	    !path_is_under(c->cwd, "/sys") && !path_is_under(c->cwd, "/dev"))
-		config_add_op(c, OP_BIND, c->cwd, c->cwd);
+	if (c->cwd && !streq(c->cwd, "/") && !path_in(c->cwd, "/proc") &&
+	    !path_in(c->cwd, "/sys") && !path_in(c->cwd, "/dev"))
+		config_add_op(c, OP_BIND, c->cwd, c->cwd)->flags = BIND_CWD;
 }
 
 void profile_tmpfs_home(struct sbx_config *c)
@@ -288,6 +302,8 @@ void profile_print(FILE *f, const struct sbx_config *c)
 	for (size_t i = 0; c->argv && c->argv[i]; i++)
 		fprintf(f, " %s", c->argv[i]);
 	fputc('\n', f);
+	for (size_t i = 0; c->profiles_used && c->profiles_used[i]; i++)
+		fprintf(f, "# profile: %s\n", c->profiles_used[i]);
 	if (c->bare) {
 		static const struct {
 			unsigned long flag;

@@ -5,9 +5,10 @@
 #include "config.h"
 
 /* Finds profile NAME: a path (contains '/'), else $XDG_CONFIG_HOME/sbx/profiles/NAME.profile,
- * /etc/sbx/profiles/NAME.profile, then the built-in ones. *ret_origin names where it came
- * from (for messages). */
-int profile_find(const char *name, char **ret_text, char **ret_origin);
+ * /etc/sbx/profiles/NAME.profile, then the built-in ones. A user profile named like a
+ * built-in one (default, build, shell, app) is read only when user_may_shadow (--profile
+ * NAME on the command line). *ret_origin names where it came from (messages, -v, --dry-run). */
+int profile_find(const char *name, bool user_may_shadow, char **ret_text, char **ret_origin);
 
 /* Names of the built-in profiles, NULL-terminated. */
 const char *const *profile_builtin_names(void);

@@ -835,7 +835,8 @@ static int open_sources(struct ctx *x)
 		}
 		if (op->type != OP_BIND)
 			continue;
-		x->src_fd[i] = clone_tree(AT_FDCWD, op->src, op->flags);
+		x->src_fd[i] =
+			clone_tree(AT_FDCWD, (op->flags & BIND_CWD) ? "." : op->src, op->flags);
 		if (x->src_fd[i] < 0 && !(x->src_fd[i] == -ENOENT && (op->flags & BIND_TRY)))
 			return sbx_err(-x->src_fd[i], "bind %s on %s: source %s", op->src, op->dest,
 				       op->src);

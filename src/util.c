@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "log.h"
 
@@ -408,4 +409,47 @@ int read_fd_all(int fd, char **ret, size_t *ret_len)
 		*ret_len = len;
 	*ret = TAKE_PTR(buf);
 	return 0;
+}
+
+bool path_in(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (streq(dir, "/"))
+		return path[0] == '/';
+	return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+int path_find_symlink(const char *path, char **ret_link, char **ret_target)
+{
+	_cleanup_free_ char *prefix = xstrdup(path);
+	uid_t caller = getuid();
+
+	if (!path[0])
+		return 0;
+	for (size_t i = 1;; i++) {
+		char target[PATH_MAX];
+		struct stat st;
+		ssize_t n;
+		char saved = path[i];
+
+		if (saved != '/' && saved != '\0')
+			continue;
+		prefix[i] = '\0';
+		/* A missing component ends the walk: nothing behind it can redirect. */
+		if (lstat(prefix, &st) < 0)
+			return 0;
+		if (S_ISLNK(st.st_mode) && (st.st_uid != 0 || caller == 0)) {
+			n = readlink(prefix, target, sizeof(target) - 1);
+			if (n < 0)
+				return 0;
+			target[n] = '\0';
+			*ret_link = TAKE_PTR(prefix);
+			*ret_target = xstrdup(target);
+			return 1;
+		}
+		if (saved == '\0')
+			return 0;
+		prefix[i] = saved;
+	}
 }

@@ -88,3 +88,11 @@ ssize_t read_all(int fd, void *buf, size_t n);
 int write_file_at(int dirfd, const char *path, const char *content);
 /* Reads all of fd into a malloc'd NUL-terminated buffer. */
 int read_fd_all(int fd, char **ret, size_t *ret_len);
+
+/* Paths. path_in: PATH is DIR or lies below it (both absolute and normalized). */
+bool path_in(const char *path, const char *dir);
+/* The first symlink on the way to PATH (absolute, or relative to the cwd) that a sandbox
+ * could have planted: any, except those owned by root when the caller is not root (the
+ * system's own layout, /bin -> usr/bin, which no rootless sandbox can create). Returns 1
+ * with *ret_link (PATH up to the link) and *ret_target (what it holds), else 0. */
+int path_find_symlink(const char *path, char **ret_link, char **ret_target);

@@ -9,7 +9,8 @@ setup() {
 	# A working directory of our own, outside $HOME (bats keeps it under $TMPDIR).
 	cd "$BATS_TEST_TMPDIR" || return 1
 	secret=$HOME/.sbx-secret-$$-$BATS_TEST_NUMBER
-	homework=$HOME/.sbx-work-$$-$BATS_TEST_NUMBER
+	# Not a dot-directory: those are never shared by default (the cwd rule).
+	homework=$HOME/sbx-work-$$-$BATS_TEST_NUMBER
 }
 
 teardown() {
@@ -171,8 +172,9 @@ hello"
 }
 
 @test "/tmp is an empty tmpfs of mode 1777" {
-	# From / : a cwd under /tmp would be bound in and show up there.
-	cd /
+	# From a directory outside /tmp: a cwd under /tmp would be bound in and show up there.
+	mkdir -p "$homework"
+	cd "$homework"
 	local probe
 	probe=$(mktemp /tmp/sbx-host-probe.XXXXXX)
 	run sbx_t sh -c 'ls -A /tmp | wc -l; stat -c %a /tmp; stat -f -c %T /tmp'

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -30,6 +31,7 @@ struct fixture {
 	struct sbx_config c;
 	enum cli_action action;
 	char cwd[4096];
+	char back[4096];
 };
 
 static int setup(void **state)
@@ -43,7 +45,11 @@ static int setup(void **state)
 	setenv("XDG_CONFIG_HOME", "/nonexistent/sbx-unit-test", 1);
 	setenv("SHELL", "/bin/unit-test-shell", 1);
 	unsetenv("container");
-	if (!getcwd(f->cwd, sizeof(f->cwd)))
+	/* The cwd: a directory of the caller's own, which the default profile shares. */
+	if (!getcwd(f->back, sizeof(f->back)))
+		return -1;
+	snprintf(f->cwd, sizeof(f->cwd), "/tmp/sbx-unit-cli.XXXXXX");
+	if (!mkdtemp(f->cwd) || chdir(f->cwd) < 0)
 		return -1;
 	setenv("PWD", f->cwd, 1);
 	config_init(&f->c);
@@ -57,6 +63,8 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	config_free(&f->c);
+	if (chdir(f->back) < 0 || rmdir(f->cwd) < 0)
+		return -1;
 	free(f);
 	return 0;
 }
@@ -213,6 +221,129 @@ static void test_default_profile_ops(void **state)
 	assert_string_equal(f->c.cwd, f->cwd);
 	assert_int_equal(count_ops(&f->c, OP_PROC, "/proc"), 1);
 	assert_int_equal(count_ops(&f->c, OP_BIND, f->cwd), 1);
+}
+
+/* A fresh directory of the caller's own, under a fresh $HOME: TMP/home and TMP/home/proj. */
+struct cwd_tree {
+	char top[40];
+	char home[64];
+	char proj[80];
+	char dotdir[80];
+};
+
+static void cwd_tree_make(struct cwd_tree *t)
+{
+	snprintf(t->top, sizeof(t->top), "/tmp/sbx-unit-cwd.XXXXXX");
+	assert_non_null(mkdtemp(t->top));
+	snprintf(t->home, sizeof(t->home), "%s/home", t->top);
+	snprintf(t->proj, sizeof(t->proj), "%s/proj", t->home);
+	snprintf(t->dotdir, sizeof(t->dotdir), "%s/.config", t->home);
+	assert_int_equal(mkdir(t->home, 0700), 0);
+	assert_int_equal(mkdir(t->proj, 0700), 0);
+	assert_int_equal(mkdir(t->dotdir, 0700), 0);
+	setenv("HOME", t->home, 1);
+}
+
+static void cwd_tree_remove(struct cwd_tree *t, const char *back)
+{
+	assert_int_equal(chdir(back), 0);
+	setenv("PWD", back, 1);
+	setenv("HOME", TEST_HOME, 1);
+	rmdir(t->proj);
+	rmdir(t->dotdir);
+	rmdir(t->home);
+	rmdir(t->top);
+}
+
+/* parse_in(f, DIR, ARGS...): parse with DIR as the cwd (and $PWD). */
+#define parse_in(f, dir, ...)                         \
+	({                                            \
+		int _r;                               \
+		assert_int_equal(chdir(dir), 0);      \
+		setenv("PWD", (dir), 1);              \
+		_r = parse(f, ##__VA_ARGS__);         \
+		assert_int_equal(chdir((f)->cwd), 0); \
+		setenv("PWD", (f)->cwd, 1);           \
+		_r;                                   \
+	})
+
+static void test_default_cwd_rule(void **state)
+{
+	struct fixture *f = *state;
+	struct cwd_tree t;
+
+	cwd_tree_make(&t);
+	/* A project below $HOME: shared read-write. */
+	assert_parses(parse_in(f, t.proj));
+	/* Bound from the directory sbx runs in, not from its path. */
+	assert_true(must_find_op(&f->c, OP_BIND, t.proj)->flags & BIND_CWD);
+	assert_false(f->c.cwd_refused);
+	/* $HOME, an ancestor of it, a dot-directory of it: not shared; started in $HOME. */
+	assert_parses(parse_in(f, t.home));
+	assert_true(find_op(&f->c, OP_BIND, t.home) < 0);
+	assert_true(f->c.cwd_refused);
+	assert_parses(parse_in(f, t.top));
+	assert_true(find_op(&f->c, OP_BIND, t.top) < 0);
+	assert_true(f->c.cwd_refused);
+	assert_parses(parse_in(f, t.dotdir));
+	assert_true(find_op(&f->c, OP_BIND, t.dotdir) < 0);
+	assert_true(f->c.cwd_refused);
+	/* --bind-cwd on the command line shares it anyway, once. */
+	assert_parses(parse_in(f, t.home, "--bind-cwd"));
+	assert_int_equal(count_ops(&f->c, OP_BIND, t.home), 1);
+	assert_false(f->c.cwd_refused);
+	/* So does a bind of it by hand; --bare binds nothing by itself. */
+	assert_parses(parse_in(f, t.home, "--bind", t.home, t.home));
+	assert_false(f->c.cwd_refused);
+	assert_parses(parse_in(f, t.proj, "--bare", "true"));
+	assert_true(find_op(&f->c, OP_BIND, t.proj) < 0);
+	assert_false(f->c.cwd_refused);
+	/* /tmp itself: refused. */
+	assert_parses(parse_in(f, "/tmp"));
+	assert_true(find_op(&f->c, OP_BIND, "/tmp") < 0);
+	assert_true(f->c.cwd_refused);
+	cwd_tree_remove(&t, f->cwd);
+}
+
+/* A profile planted in the user's directory under a built-in name is read only when asked
+ * for with --profile NAME; -v and --dry-run name the file read. */
+static void test_user_profile_shadowing_builtin(void **state)
+{
+	struct fixture *f = *state;
+	struct cwd_tree t;
+	char dir[128], path[160];
+	FILE *pf;
+
+	cwd_tree_make(&t);
+	snprintf(dir, sizeof(dir), "%s/sbx", t.dotdir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(dir, sizeof(dir), "%s/sbx/profiles", t.dotdir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(path, sizeof(path), "%s/default.profile", dir);
+	assert_non_null(pf = fopen(path, "w"));
+	fprintf(pf, "seccomp none\nbind %s %s\n", t.home, t.home);
+	fclose(pf);
+	setenv("XDG_CONFIG_HOME", t.dotdir, 1);
+
+	/* Plain sbx, and the built-in profiles that include default: the built-in one. */
+	assert_parses(parse_in(f, t.proj));
+	assert_false(f->c.seccomp_disabled);
+	assert_true(find_op(&f->c, OP_BIND, t.home) < 0);
+	assert_non_null(f->c.profiles_used);
+	assert_non_null(strstr(f->c.profiles_used[0], "built-in profile default (not "));
+	assert_parses(parse_in(f, t.proj, "--profile", "build"));
+	assert_false(f->c.seccomp_disabled);
+	/* Asked for by name: the user's. */
+	assert_parses(parse_in(f, t.proj, "--profile", "default"));
+	assert_true(f->c.seccomp_disabled);
+	assert_string_equal(f->c.profiles_used[0], path);
+
+	setenv("XDG_CONFIG_HOME", "/nonexistent/sbx-unit-test", 1);
+	unlink(path);
+	rmdir(dir);
+	snprintf(dir, sizeof(dir), "%s/sbx", t.dotdir);
+	rmdir(dir);
+	cwd_tree_remove(&t, f->cwd);
 }
 
 static void test_default_root_cwd_not_bound(void **state)
@@ -1107,6 +1238,8 @@ int main(void)
 		T(test_default_environment),
 		T(test_default_profile_ops),
 		T(test_default_root_cwd_not_bound),
+		T(test_default_cwd_rule),
+		T(test_user_profile_shadowing_builtin),
 		T(test_user_ops_follow_profile_in_order),
 		T(test_bind_flags),
 		T(test_dest_ops),
