@@ -162,3 +162,29 @@ entry() { echo "$XDG_RUNTIME_DIR/sbx/$1"; }
 	assert_status 125
 	assert_output_contains "invalid sandbox name"
 }
+
+@test "without XDG_RUNTIME_DIR the registry is a private directory in ~/.local/state, not /tmp" {
+	local home=$BATS_TEST_TMPDIR/home
+	mkdir -p "$home"
+	HOME=$home XDG_RUNTIME_DIR= timeout -k 5 60 "$SBX" --name nort sleep 30 </dev/null >/dev/null 2>&1 3>&- &
+	pids+=($!)
+	for _ in $(seq 100); do
+		HOME=$home XDG_RUNTIME_DIR= "$SBX" --list 2>/dev/null | grep -q '^nort ' && break
+		sleep 0.05
+	done
+	[ "$(stat -c '%a %u' "$home/.local/state/sbx/run/nort")" = "700 $(id -u)" ]
+	[ ! -e "/tmp/sbx-$(id -u)/sbx/nort" ]
+	run env HOME="$home" XDG_RUNTIME_DIR= timeout 20 "$SBX" --enter nort echo entered
+	assert_status 0
+	assert_output_contains entered
+	HOME=$home XDG_RUNTIME_DIR= timeout 20 "$SBX" --stop nort
+}
+
+@test "an XDG_RUNTIME_DIR that others can write is refused for named sandboxes" {
+	local rt=$BATS_TEST_TMPDIR/open-rt
+	mkdir -p "$rt"
+	chmod 0777 "$rt"
+	run env XDG_RUNTIME_DIR="$rt" timeout 20 "$SBX" --name open true
+	assert_status 125
+	assert_output_contains "not a directory of yours that only you can write"
+}

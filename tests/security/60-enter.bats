@@ -17,7 +17,9 @@ setup_file() {
 setup() {
 	export XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR/run
 	mkdir -p -m 0700 "$XDG_RUNTIME_DIR"
-	cd "$BATS_TEST_TMPDIR" || return 1
+	# Next to the runtime dir, not above it: a cwd that holds $XDG_RUNTIME_DIR is not shared.
+	mkdir -p "$BATS_TEST_TMPDIR/work"
+	cd "$BATS_TEST_TMPDIR/work" || return 1
 	cp "$ATTACK" ./enter-attack
 	mkdir host
 	pids=()
