@@ -188,3 +188,12 @@ entry() { echo "$XDG_RUNTIME_DIR/sbx/$1"; }
 	assert_status 125
 	assert_output_contains "not a directory of yours that only you can write"
 }
+
+@test "--list reports a write error (exit 125) instead of losing the listing" {
+	[ -w /dev/full ] || skip "/dev/full is not writable here"
+	start full sleep 30
+	run "$SBX" --list >/dev/full
+	run sh -c '"$SBX" --list >/dev/full'
+	assert_status 125
+	assert_output_contains "--list: write"
+}
