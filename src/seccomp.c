@@ -37,6 +37,7 @@ static int add_prog(struct seccomp_set *set, const struct sock_filter *insns, si
 static int read_bpf_fd(struct seccomp_set *set, int fd, const char *opt)
 {
 	_cleanup_free_ char *buf = NULL;
+	char *insns;
 	size_t len;
 	int r = read_fd_all(fd, &buf, &len);
 
@@ -47,8 +48,9 @@ static int read_bpf_fd(struct seccomp_set *set, int fd, const char *opt)
 	    len / sizeof(struct sock_filter) > BPF_MAXINSNS)
 		return sbx_errx("%s %d: not a compiled seccomp BPF program (%zu bytes)", opt, fd,
 				len);
-	return add_prog(set, (const struct sock_filter *)buf, len / sizeof(struct sock_filter), 0,
-			TAKE_PTR(buf), xasprintf("%s %d", opt, fd));
+	insns = TAKE_PTR(buf); /* not in the call: argument order is unspecified */
+	return add_prog(set, (const struct sock_filter *)insns, len / sizeof(struct sock_filter), 0,
+			insns, xasprintf("%s %d", opt, fd));
 }
 
 int seccomp_collect(const struct sbx_config *c, struct seccomp_set *set)
@@ -95,7 +97,7 @@ int seccomp_load_set(const struct seccomp_set *set)
 					   .filter = (struct sock_filter *)p->insns };
 		/* seccomp(2), not prctl: a profile's flags (LOG, SPEC_ALLOW) have no prctl form */
 		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->flags, &prog) < 0)
-			return sbx_err(errno, "seccomp: load %s", p->what);
+			return sbx_err(errno, "load %s", p->what);
 	}
 	return 0;
 }
