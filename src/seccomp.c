@@ -13,8 +13,9 @@
 #include "log.h"
 #include "seccomp_oci.h"
 
-/* default_filter, default_filter_no_userns: the rules of tools/seccomp-gen.c, compiled
- * by libseccomp when sbx was built, behind a hand-written personality(2) check. */
+/* default_filter, default_filter_no_userns: the allowlist of tools/seccomp-gen.c, compiled
+ * by libseccomp when sbx was built, behind a hand-written personality(2) check; tty_filter:
+ * sbx's terminal rules. */
 #include "seccomp-filters.inc"
 
 static int load_bpf_fd(int fd, const char *opt)
@@ -48,10 +49,37 @@ static int load_program(const struct sock_filter *insns, size_t n, const char *w
 	return 0;
 }
 
+/* The default filter for c: nested user namespaces are refused unless --allow-userns, or
+ * in bwrap mode, where bubblewrap's default (allowed unless --disable-userns) holds. */
+static const struct sock_filter *default_program(const struct sbx_config *c, size_t *n)
+{
+	bool deny_userns = c->disable_userns || (!c->bare && !c->allow_userns);
+
+	*n = deny_userns ? ELEMENTSOF(default_filter_no_userns) : ELEMENTSOF(default_filter);
+	return deny_userns ? default_filter_no_userns : default_filter;
+}
+
+/* sbx's terminal rules (TIOCSTI, TIOCLINUX), a program of their own stacked on whatever
+ * filter the sandbox gets: in sbx's own mode also on the caller's (--seccomp FD,
+ * --seccomp-profile, --add-seccomp-fd, --seccomp none), unless --allow-tiocsti; in bwrap
+ * mode, as bubblewrap, only with the default filter. Loaded first: a caller's filter may
+ * refuse the seccomp(2) and prctl(2) that would load it after. */
+static int load_tty_rules(const struct sbx_config *c)
+{
+	bool default_filter_used =
+		c->seccomp_fd < 0 && !c->seccomp_profile_prog && !c->seccomp_disabled;
+
+	if (c->allow_tiocsti || (c->bare && !default_filter_used))
+		return 0;
+	return load_program(tty_filter, ELEMENTSOF(tty_filter), "the terminal rules");
+}
+
 int seccomp_apply(const struct sbx_config *c)
 {
 	int r;
 
+	if ((r = load_tty_rules(c)) < 0)
+		return r;
 	if (c->seccomp_fd >= 0) {
 		if ((r = load_bpf_fd(c->seccomp_fd, "--seccomp")) < 0)
 			return r;
@@ -60,12 +88,10 @@ int seccomp_apply(const struct sbx_config *c)
 		if ((r = seccomp_oci_load(c->seccomp_profile_prog, c->seccomp_profile)) < 0)
 			return r;
 	} else if (!c->seccomp_disabled) {
-		r = c->disable_userns ? load_program(default_filter_no_userns,
-						     ELEMENTSOF(default_filter_no_userns),
-						     "the default filter")
-				      : load_program(default_filter, ELEMENTSOF(default_filter),
-						     "the default filter");
-		if (r < 0)
+		size_t n;
+		const struct sock_filter *p = default_program(c, &n);
+
+		if ((r = load_program(p, n, "the default filter")) < 0)
 			return r;
 	}
 	for (size_t i = 0; i < c->n_add_seccomp_fds; i++)
@@ -81,16 +107,16 @@ const char *seccomp_built_with(void)
 
 int seccomp_export(const struct sbx_config *c, int fd)
 {
-	const struct sock_filter *p = c->disable_userns ? default_filter_no_userns : default_filter;
-	size_t n = c->disable_userns ? sizeof(default_filter_no_userns) : sizeof(default_filter);
+	size_t n;
+	const struct sock_filter *p = default_program(c, &n);
 	int r;
 
 	/* With --seccomp-profile, the profile compiled: a BPF file for bwrap --seccomp. */
 	if (c->seccomp_profile_prog) {
 		p = c->seccomp_profile_prog->insns;
-		n = c->seccomp_profile_prog->len * sizeof(*p);
+		n = c->seccomp_profile_prog->len;
 	}
-	r = write_all(fd, p, n);
+	r = write_all(fd, p, n * sizeof(*p));
 
 	if (r < 0)
 		return sbx_err(-r, "seccomp: export");
