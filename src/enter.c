@@ -83,6 +83,8 @@ __attribute__((noreturn)) static void run_command(const struct sbx_config *c,
 	struct sbx_config filt = { .seccomp_fd = -1,
 				   .seccomp_disabled = e->seccomp_disabled,
 				   .disable_userns = e->disable_userns,
+				   .allow_userns = e->allow_userns,
+				   .allow_tiocsti = e->allow_tiocsti,
 				   .seccomp_profile = e->seccomp_profile,
 				   .seccomp_profile_prog = profile };
 	const char *file = c->argv[0];

@@ -176,6 +176,7 @@ int registry_publish(const char *dir, const struct sbx_config *c, pid_t supervis
 	fprintf(f, "cwd=%s\ncaps=%llx\nseccomp=%s\ndisable_userns=%d\n",
 		c->chdir ? c->chdir : (c->cwd ? c->cwd : "/"), (unsigned long long)c->caps_keep,
 		c->seccomp_disabled ? "none" : "default", c->disable_userns);
+	fprintf(f, "allow_userns=%d\nallow_tiocsti=%d\n", c->allow_userns, c->allow_tiocsti);
 	/* --enter compiles the same profile again (from the caller's view of the file). */
 	if (c->seccomp_profile_prog) {
 		_cleanup_free_ char *abs = realpath(c->seccomp_profile, NULL);
@@ -247,6 +248,10 @@ static void parse_info(char *text, struct registry_entry *e)
 			e->seccomp_profile = xstrdup(eq);
 		else if (streq(line, "disable_userns"))
 			e->disable_userns = atoi(eq) != 0;
+		else if (streq(line, "allow_userns"))
+			e->allow_userns = atoi(eq) != 0;
+		else if (streq(line, "allow_tiocsti"))
+			e->allow_tiocsti = atoi(eq) != 0;
 	}
 }
 

@@ -22,6 +22,8 @@ struct registry_entry {
 	bool seccomp_disabled;
 	char *seccomp_profile; /* --seccomp-profile FILE, absolute */
 	bool disable_userns;
+	bool allow_userns;
+	bool allow_tiocsti;
 };
 
 int registry_valid_name(const char *name);
