@@ -76,7 +76,7 @@ tiocsti_attack() {
 # assert_not_injected: after tiocsti_attack, the probe was refused with EPERM and the
 # caller's shell read nothing.
 assert_not_injected() {
-	[ "${lines[0]}" != "notty"* ] || skip "script(1) gave the sandbox no terminal"
+	[[ "${lines[0]}" != notty* ]] || skip "script(1) gave the sandbox no terminal"
 	assert_blocked EPERM
 	if [ -n "$injected" ]; then
 		echo "the caller's shell read: $injected" >&2
@@ -86,7 +86,7 @@ assert_not_injected() {
 
 # assert_injected: after tiocsti_attack, the attempt worked: the caller's shell read it.
 assert_injected() {
-	assert_allowed
+	assert_verdict allowed
 	if [ "$injected" != "echo INJECTED" ]; then
 		{
 			echo "expected the caller's shell to read: echo INJECTED"
