@@ -163,8 +163,10 @@ static int add_by_name(seccomp_ctx ctx, const char *const *names, size_t n, uint
 		int nr = seccomp_syscall_resolve_name(names[i]);
 		int r;
 
-		if (nr == __NR_SCMP_ERROR || nr < 0)
-			continue; /* unknown to libseccomp, or not on this architecture */
+		/* __NR_SCMP_ERROR: unknown to libseccomp; other negative numbers: not a
+		 * system call of this architecture (libseccomp's pseudo-numbers) */
+		if (nr < 0)
+			continue;
 		r = seccomp_rule_add(ctx, action, nr, 0);
 		if (r < 0 && r != -EEXIST)
 			fail(r, names[i]);
@@ -281,7 +283,6 @@ static scmp_filter_ctx build_tty(void)
 #endif
 	};
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-
 	int r;
 
 	if (!ctx)
@@ -312,10 +313,11 @@ static scmp_filter_ctx build_tty(void)
 #endif
 
 /* personality(2) can turn on READ_IMPLIES_EXEC or ADDR_NO_RANDOMIZE. libseccomp takes one
- * comparison per argument and rule, so "only these values" is not one rule: this hand-written check
- * goes in front of its program: "allow" here means "go on to libseccomp's part" (a jump to just
- * after the check), so the sandbox loads one program, not two. */
-#define ON_TO_MAIN(at) BPF_JUMP(BPF_JMP | BPF_JA, PERSONALITY_LEN - (at)-1, 0, 0)
+ * comparison per argument and rule, so "only these values" is not one rule: this
+ * hand-written check goes in front of its program. "Allow" here means "go on to
+ * libseccomp's part" (a jump to just after the check), so the sandbox loads one program,
+ * not two. */
+#define ON_TO_MAIN(at) BPF_JUMP(BPF_JMP | BPF_JA, PERSONALITY_LEN - (at) - 1, 0, 0)
 #define PERSONALITY_LEN 14
 static const struct sock_filter personality_check[PERSONALITY_LEN] = {
 #ifdef NATIVE_AUDIT_ARCH
