@@ -2,9 +2,10 @@
 #pragma once
 #include "config.h"
 
-/* In the child, after capabilities are gone and no_new_privs is set: loads the default
- * filter (or the caller's BPF from --seccomp FD, or the --seccomp-profile compiled by
- * cli_parse) plus every --add-seccomp-fd program. */
+/* In the child, after capabilities are gone and no_new_privs is set: loads sbx's terminal
+ * rules (unless --allow-tiocsti, or in bwrap mode with a filter of the caller's), then the
+ * default filter (or the caller's BPF from --seccomp FD, or the --seccomp-profile compiled
+ * by cli_parse) plus every --add-seccomp-fd program. */
 int seccomp_apply(const struct sbx_config *c);
 
 /* The libseccomp version that compiled the default filter at build time. */
