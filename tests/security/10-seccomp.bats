@@ -306,7 +306,14 @@ setup() {
 	assert_allowed
 }
 
-# --- the allowlist: what ordinary programs never need -----------------------------------
+# --- the allowlist: what debuggers need stays, what ordinary programs never need goes ----
+
+@test "debuggers' system calls stay allowed: ptrace and process_vm_readv of a child" {
+	sandbox_probe -- ptrace-child
+	assert_allowed
+	sandbox_probe -- process-vm-child
+	assert_allowed
+}
 
 @test "io_uring is refused" {
 	sandbox_probe -- io_uring

@@ -46,6 +46,7 @@
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -688,6 +689,30 @@ static int p_ptrace_init(int argc, char **argv)
 }
 
 /* The same attempt on a child of ours: proves the probe can ptrace at all. */
+/* process_vm_readv of a child's copy of a variable, as debuggers read memory. */
+static int p_process_vm_child(int argc, char **argv)
+{
+	static char secret[8] = "child";
+	char buf[8] = "";
+	struct iovec local = { buf, sizeof(buf) }, remote = { secret, sizeof(secret) };
+	pid_t p = fork();
+	long r;
+	int e;
+	(void)argc, (void)argv;
+
+	if (p == 0) {
+		pause();
+		_exit(0);
+	}
+	r = process_vm_readv(p, &local, 1, &remote, 1, 0);
+	e = errno;
+	kill(p, SIGKILL);
+	waitpid(p, NULL, 0);
+	if (r >= 0 && strcmp(buf, "child") != 0)
+		return printf("blocked wrong-data\n"), 0;
+	return verdict(r, e);
+}
+
 static int p_ptrace_child(int argc, char **argv)
 {
 	char buf[16];
@@ -1053,6 +1078,7 @@ static const struct cmd cmds[] = {
 	{ "i386", p_i386 },
 	{ "ptrace-init", p_ptrace_init },
 	{ "ptrace-child", p_ptrace_child },
+	{ "process-vm-child", p_process_vm_child },
 	{ "ptrace", p_ptrace },
 	{ "exe-write", p_exe_write },
 	{ "exe-read", p_exe_read },
