@@ -271,6 +271,7 @@ complete -c sbx -n __sbx_in_options -l userns -x
 complete -c sbx -n __sbx_in_options -l userns2 -x
 complete -c sbx -n __sbx_in_options -l pidns -x
 complete -c sbx -n __sbx_in_options -l disable-userns
+complete -c sbx -n __sbx_in_options -l allow-userns
 complete -c sbx -n __sbx_in_options -l assert-userns-disabled
 complete -c sbx -n __sbx_in_options -l uid -x
 complete -c sbx -n __sbx_in_options -l gid -x
@@ -327,6 +328,7 @@ complete -c sbx -n __sbx_in_options -l seccomp -x -a 'none'
 complete -c sbx -n __sbx_in_options -l add-seccomp-fd -x
 complete -c sbx -n __sbx_in_options -l seccomp-profile -r -F -d 'replace the default seccomp filter by an OCI/Docker JSON seccomp profile'
 complete -c sbx -n __sbx_in_options -l seccomp-export -r -F
+complete -c sbx -n __sbx_in_options -l allow-tiocsti
 complete -c sbx -n __sbx_in_options -l memory -x -d 'memory limit (e.g. 512M); the command is killed beyond it'
 complete -c sbx -n __sbx_in_options -l memory-swap -x
 complete -c sbx -n __sbx_in_options -l cpus -x -d 'CPU time limit in CPUs (e.g. 1.5)'

@@ -3,6 +3,8 @@
 # empty one, so a current directory under $HOME is hidden too. Desktop sockets only when
 # asked: --socket wayland|x11|pulseaudio|pipewire.
 include default
+# browsers (Chromium, Firefox) build their own sandbox from a user namespace
+allow-userns
 home-persist
 new-session
 die-with-parent

@@ -8,7 +8,8 @@ set -euo pipefail
 DEBIAN_PKGS="gcc libc6-dev make pkg-config libcap-ng-dev libseccomp-dev libsystemd-dev
 libjson-c-dev libjson-c5 libseccomp2
 libcmocka-dev bats busybox-static tmux util-linux iproute2 procps uidmap bubblewrap mandoc
-dbus-daemon dbus-bin python3-dbusmock passt slirp4netns"
+dbus-daemon dbus-bin python3-dbusmock passt slirp4netns
+python3 git gdb strace curl"
 
 # pkg-config modules checked when the caller names none (the Makefile passes DEPS_PKGS cmocka).
 DEFAULT_MODULES="libcap-ng libseccomp libsystemd json-c cmocka"
@@ -33,7 +34,12 @@ cmd dbus-daemon dbus-daemon dbus-daemon dbus
 cmd dbus-send dbus-bin dbus-tools dbus
 cmd pasta passt passt passt
 cmd slirp4netns slirp4netns slirp4netns slirp4netns
-py dbusmock python3-dbusmock python3-dbusmock python-dbusmock"
+py dbusmock python3-dbusmock python3-dbusmock python-dbusmock
+cmd python3 python3 python3 python
+cmd git git git git
+cmd gdb gdb gdb gdb
+cmd strace strace strace strace
+cmd curl curl curl curl"
 
 # pkg-config module -> Debian, Fedora, Arch package
 module_pkgs() {

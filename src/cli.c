@@ -836,6 +836,9 @@ static const struct option_def options[] = {
 	  CFG(pidns_fd) },
 	{ "--disable-userns", 0, NULL, SEC_NS, "forbid creating further user namespaces inside",
 	  h_bool, CFG(disable_userns) },
+	{ "--allow-userns", 0, NULL, SEC_NS,
+	  "let the sandbox create user namespaces (for programs with a sandbox of their own)",
+	  h_bool, CFG(allow_userns) },
 	{ "--assert-userns-disabled", 0, NULL, SEC_NS,
 	  "fail unless creating user namespaces is impossible inside", h_bool,
 	  CFG(assert_userns_disabled) },
@@ -949,6 +952,9 @@ static const struct option_def options[] = {
 	  h_seccomp_profile, 0 },
 	{ "--seccomp-export", 1, "FILE", SEC_PROC,
 	  "write the default seccomp filter as BPF to FILE and exit", h_seccomp_export, 0 },
+	{ "--allow-tiocsti", 0, NULL, SEC_PROC,
+	  "do not refuse TIOCSTI and TIOCLINUX (terminal input injection) whatever the filter",
+	  h_bool, CFG(allow_tiocsti) },
 
 	/* Resource limits */
 	{ "--memory", 1, "SIZE", SEC_LIMITS,

@@ -173,6 +173,8 @@ struct sbx_config {
 
 	bool disable_userns;
 	bool assert_userns_disabled;
+	bool allow_userns;  /* the default filter lets the sandbox make user namespaces */
+	bool allow_tiocsti; /* sbx's terminal rules (tty_filter) are not stacked */
 	int verbose;
 };
 

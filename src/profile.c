@@ -388,7 +388,9 @@ void profile_print(FILE *f, const struct sbx_config *c)
 	print_flag(f, "seccomp none", c->seccomp_disabled);
 	if (c->seccomp_profile)
 		line(f, "seccomp-profile", c->seccomp_profile, NULL);
+	print_flag(f, "allow-tiocsti", c->allow_tiocsti);
 	print_flag(f, "disable-userns", c->disable_userns);
+	print_flag(f, "allow-userns", c->allow_userns);
 	print_flag(f, "assert-userns-disabled", c->assert_userns_disabled);
 
 	print_u64(f, "memory", l->memory);

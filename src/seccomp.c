@@ -14,8 +14,9 @@
 #include "log.h"
 #include "seccomp_oci.h"
 
-/* default_filter, default_filter_no_userns: the rules of tools/seccomp-gen.c, compiled
- * by libseccomp when sbx was built, behind a hand-written personality(2) check. */
+/* default_filter, default_filter_no_userns: the allowlist of tools/seccomp-gen.c, compiled
+ * by libseccomp when sbx was built, behind a hand-written personality(2) check; tty_filter:
+ * sbx's terminal rules. */
 #include "seccomp-filters.inc"
 
 static int add_prog(struct seccomp_set *set, const struct sock_filter *insns, size_t n,
@@ -53,23 +54,48 @@ static int read_bpf_fd(struct seccomp_set *set, int fd, const char *opt)
 			insns, xasprintf("%s %d", opt, fd));
 }
 
+/* The default filter for c: nested user namespaces are refused unless --allow-userns, or
+ * in bwrap mode, where bubblewrap's default (allowed unless --disable-userns) holds. */
+static const struct sock_filter *default_program(const struct sbx_config *c, size_t *n)
+{
+	bool deny_userns = c->disable_userns || (!c->bare && !c->allow_userns);
+
+	*n = deny_userns ? ELEMENTSOF(default_filter_no_userns) : ELEMENTSOF(default_filter);
+	return deny_userns ? default_filter_no_userns : default_filter;
+}
+
+/* sbx's terminal rules (TIOCSTI, TIOCLINUX), a program of their own stacked on whatever
+ * filter the sandbox gets: in sbx's own mode also on the caller's (--seccomp FD,
+ * --seccomp-profile, --add-seccomp-fd, --seccomp none), unless --allow-tiocsti; in bwrap
+ * mode, as bubblewrap, only with the default filter. First in the set: a caller's filter
+ * may refuse the seccomp(2) that would load it after. */
+static bool tty_rules_wanted(const struct sbx_config *c)
+{
+	bool default_filter_used =
+		c->seccomp_fd < 0 && !c->seccomp_profile_prog && !c->seccomp_disabled;
+
+	return !c->allow_tiocsti && (!c->bare || default_filter_used);
+}
+
 int seccomp_collect(const struct sbx_config *c, struct seccomp_set *set)
 {
 	int r = 0;
 
 	*set = (struct seccomp_set){ 0 };
-	if (c->seccomp_fd >= 0)
+	if (tty_rules_wanted(c)) /* the first of an empty set: cannot fail */
+		(void)add_prog(set, tty_filter, ELEMENTSOF(tty_filter), 0, NULL,
+			       xstrdup("the terminal rules"));
+	if (c->seccomp_fd >= 0) {
 		r = read_bpf_fd(set, c->seccomp_fd, "--seccomp");
-	else if (c->seccomp_profile_prog) /* instead of the default filter */
+	} else if (c->seccomp_profile_prog) { /* instead of the default filter */
 		r = add_prog(set, c->seccomp_profile_prog->insns, c->seccomp_profile_prog->len,
 			     c->seccomp_profile_prog->flags, NULL,
 			     xasprintf("--seccomp-profile %s", c->seccomp_profile));
-	else if (!c->seccomp_disabled && c->disable_userns)
-		r = add_prog(set, default_filter_no_userns, ELEMENTSOF(default_filter_no_userns), 0,
-			     NULL, xstrdup("the default filter"));
-	else if (!c->seccomp_disabled)
-		r = add_prog(set, default_filter, ELEMENTSOF(default_filter), 0, NULL,
-			     xstrdup("the default filter"));
+	} else if (!c->seccomp_disabled) {
+		size_t n;
+		const struct sock_filter *p = default_program(c, &n);
+		r = add_prog(set, p, n, 0, NULL, xstrdup("the default filter"));
+	}
 	for (size_t i = 0; r == 0 && i < c->n_add_seccomp_fds; i++)
 		r = read_bpf_fd(set, c->add_seccomp_fds[i], "--add-seccomp-fd");
 	if (r < 0)
@@ -129,16 +155,16 @@ const char *seccomp_built_with(void)
 
 int seccomp_export(const struct sbx_config *c, int fd)
 {
-	const struct sock_filter *p = c->disable_userns ? default_filter_no_userns : default_filter;
-	size_t n = c->disable_userns ? sizeof(default_filter_no_userns) : sizeof(default_filter);
+	size_t n;
+	const struct sock_filter *p = default_program(c, &n);
 	int r;
 
 	/* With --seccomp-profile, the profile compiled: a BPF file for bwrap --seccomp. */
 	if (c->seccomp_profile_prog) {
 		p = c->seccomp_profile_prog->insns;
-		n = c->seccomp_profile_prog->len * sizeof(*p);
+		n = c->seccomp_profile_prog->len;
 	}
-	r = write_all(fd, p, n);
+	r = write_all(fd, p, n * sizeof(*p));
 
 	if (r < 0)
 		return sbx_err(-r, "seccomp: export");

@@ -5,9 +5,10 @@
 
 #include "config.h"
 
-/* Every filter program a sandbox's command runs under, in load order: the default filter
- * (or the caller's BPF from --seccomp FD, or the --seccomp-profile compiled by cli_parse)
- * plus every --add-seccomp-fd program. Collected once, so that sbx --enter can be given
+/* Every filter program a sandbox's command runs under, in load order: sbx's terminal rules
+ * (unless --allow-tiocsti, or in bwrap mode with a filter of the caller's), the default
+ * filter (or the caller's BPF from --seccomp FD, or the --seccomp-profile compiled by
+ * cli_parse), then every --add-seccomp-fd program. Collected once, so that sbx --enter can be given
  * the very same bytes by the supervisor (enterctl.c). */
 #define SECCOMP_SET_MAX 64
 struct seccomp_prog {

@@ -404,8 +404,13 @@ got TERM" ]
 64"
 }
 
-@test "user namespaces can be created inside by default" {
+@test "nested user namespaces are refused by default" {
 	run sbx_t unshare -U true
+	[ "$status" -ne 0 ] && [ "$status" -lt 125 ] || { _sbx_show_output >&2; false; }
+}
+
+@test "--allow-userns lets unshare -U work inside" {
+	run sbx_t --allow-userns unshare -U true
 	assert_status 0
 }
 

@@ -76,6 +76,15 @@ entry() { echo "$XDG_RUNTIME_DIR/sbx/$1"; }
 	assert_output_contains "Seccomp:	2"
 }
 
+@test "--enter keeps the sandbox's filter choices: nested user namespaces as --allow-userns said" {
+	start userns-on --allow-userns sleep 30
+	start userns-off sleep 30
+	run timeout 20 "$SBX" --enter userns-on unshare -U true
+	assert_status 0
+	run timeout 20 "$SBX" --enter userns-off unshare -U true
+	[ "$status" -ne 0 ] && [ "$status" -lt 125 ] || { _sbx_show_output >&2; false; }
+}
+
 @test "--enter passes the command's exit status" {
 	start status sleep 30
 	run timeout 20 "$SBX" --enter status sh -c 'exit 7'

@@ -235,6 +235,33 @@ assert_gone() {
 	assert_output_eq "hello-from-host"
 }
 
+@test "curl through --net=pasta fetches a page from a web server on the host's loopback" {
+	need_pasta
+	command -v curl >/dev/null || skip "curl is not installed"
+	local port
+	echo hello-http >page.txt
+	port=$(free_port)
+	python3 -m http.server --bind 127.0.0.1 "$port" >/dev/null 2>&1 3>&- &
+	echo $! >http.pid
+	for _ in $(seq 100); do
+		curl -sf "http://127.0.0.1:$port/page.txt" >/dev/null && break
+		sleep 0.05
+	done
+	# at the gateway address, which pasta maps to the host's loopback
+	cat >gw.py <<'EOF'
+import socket
+for line in open("/proc/net/route").read().splitlines()[1:]:
+    f = line.split()
+    if f[1] == "00000000":
+        print(socket.inet_ntoa(bytes.fromhex(f[2])[::-1]))
+        break
+EOF
+	run sbx_t --net=pasta --net-host-loopback sh -c \
+		'curl -sS --max-time 10 "http://$(python3 gw.py):$1/page.txt"' sh "$port"
+	assert_status 0
+	assert_output_eq "hello-http"
+}
+
 @test "--net=pasta without --net-host-loopback: the host's loopback server is out of reach" {
 	need_pasta
 	start_host_server

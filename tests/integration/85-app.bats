@@ -336,3 +336,10 @@ hello from the host"
 	assert_status 125
 	assert_output_contains "wayland, x11, pulseaudio or pipewire"
 }
+
+@test "the app profile allows nested user namespaces (browsers build their own sandbox)" {
+	run sbx_t --profile app --name browser unshare -U true
+	assert_status 0
+	run sbx_t unshare -U true
+	[ "$status" -ne 0 ] || { _sbx_show_output >&2; false; }
+}

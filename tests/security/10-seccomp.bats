@@ -22,7 +22,7 @@ setup() {
 	pty_probe -- tiocsti
 	[ "${lines[0]}" != notty ] || skip "script(1) gave the sandbox no terminal"
 	assert_blocked EPERM
-	pty_probe "${NO_FILTER[@]}" -- tiocsti
+	pty_probe "${NO_TTY_RULES[@]}" -- tiocsti
 	[ "${lines[0]}" != "blocked EPERM" ]
 	[ "$status" = 0 ]
 }
@@ -31,7 +31,7 @@ setup() {
 	pty_probe -- tiocsti-highbits
 	[ "${lines[0]}" != notty ] || skip "script(1) gave the sandbox no terminal"
 	assert_blocked EPERM
-	pty_probe "${NO_FILTER[@]}" -- tiocsti-highbits
+	pty_probe "${NO_TTY_RULES[@]}" -- tiocsti-highbits
 	[ "${lines[0]}" != "blocked EPERM" ]
 	[ "$status" = 0 ]
 }
@@ -41,9 +41,58 @@ setup() {
 	[ "${lines[0]}" != notty ] || skip "script(1) gave the sandbox no terminal"
 	assert_blocked EPERM
 	# On a pseudo-terminal the kernel answers ENOTTY: the filter's EPERM is told apart.
-	pty_probe "${NO_FILTER[@]}" -- tioclinux
+	pty_probe "${NO_TTY_RULES[@]}" -- tioclinux
 	[ "${lines[0]}" != "blocked EPERM" ]
 	[ "$status" = 0 ]
+}
+
+# The attack of CVE-2017-5226, judged on the caller's side: does the caller's shell read
+# the line that the sandbox pushed? sbx stacks its terminal rules on any filter.
+
+@test "TIOCSTI injects nothing under --seccomp-profile with a Docker-like profile that allows ioctl" {
+	tiocsti_attack --seccomp-profile "$SBX_TESTS_DIR/security/profiles/docker-like.json"
+	assert_not_injected
+	tiocsti_attack --seccomp-profile "$SBX_TESTS_DIR/security/profiles/docker-like.json" \
+		--allow-tiocsti
+	assert_injected
+}
+
+@test "TIOCSTI injects nothing under --seccomp FD with an allow-everything program" {
+	# one instruction: return SECCOMP_RET_ALLOW (fd 3 is bats' own)
+	printf '\x06\x00\x00\x00\x00\x00\xff\x7f' >allow-all.bpf
+	exec 7<allow-all.bpf
+	tiocsti_attack --seccomp 7
+	exec 7<&-
+	assert_not_injected
+	exec 7<allow-all.bpf
+	tiocsti_attack --seccomp 7 --allow-tiocsti
+	exec 7<&-
+	assert_injected
+}
+
+@test "TIOCSTI injects nothing with --seccomp none, only with --allow-tiocsti" {
+	tiocsti_attack "${NO_FILTER[@]}"
+	assert_not_injected
+	tiocsti_attack "${NO_TTY_RULES[@]}"
+	assert_injected
+}
+
+@test "TIOCSTI injects nothing with the default filter, nor with --add-seccomp-fd" {
+	printf '\x06\x00\x00\x00\x00\x00\xff\x7f' >allow-all.bpf
+	tiocsti_attack
+	assert_not_injected
+	exec 7<allow-all.bpf
+	tiocsti_attack --add-seccomp-fd 7
+	exec 7<&-
+	assert_not_injected
+}
+
+@test "bwrap mode adds no terminal rules to a filter of the caller's (as bubblewrap)" {
+	bare_opts
+	tiocsti_attack "${BARE[@]}" --seccomp none
+	assert_injected
+	tiocsti_attack "${BARE[@]}"
+	assert_not_injected
 }
 
 # --- kernel interfaces ---------------------------------------------------------------
@@ -215,10 +264,154 @@ setup() {
 
 # --- nested user namespaces ------------------------------------------------------------
 
-@test "--disable-userns forbids nested user namespaces" {
-	sandbox_probe --disable-userns -- unshare-user
-	assert_blocked
-	# The default allows them (like bubblewrap): the probe can tell.
-	assert_changes_without -- unshare-user
+@test "nested user namespaces are refused by default: unshare(CLONE_NEWUSER)" {
+	sandbox_probe -- unshare-user
+	assert_blocked EPERM
+	assert_changes_without --allow-userns -- unshare-user
 	assert_allowed
+}
+
+@test "nested user namespaces are refused by default: clone(CLONE_NEWUSER)" {
+	sandbox_probe -- clone-user
+	assert_blocked EPERM
+	assert_changes_without --allow-userns -- clone-user
+	assert_allowed
+}
+
+@test "clone3 stays ENOSYS with --allow-userns: its flags cannot be read" {
+	sandbox_probe --allow-userns -- clone3
+	assert_blocked ENOSYS
+}
+
+@test "setns is refused by default" {
+	sandbox_probe -- setns-user
+	assert_blocked EPERM
+	# into the user namespace it is in: the kernel itself says EINVAL
+	assert_changes_without --allow-userns -- setns-user
+	assert_blocked EINVAL
+}
+
+@test "--disable-userns forbids nested user namespaces, also with --allow-userns" {
+	sandbox_probe --allow-userns --disable-userns -- unshare-user
+	assert_blocked
+	assert_changes_without --allow-userns -- unshare-user
+	assert_allowed
+}
+
+@test "bwrap mode allows nested user namespaces unless --disable-userns (as bubblewrap)" {
+	bare_opts
+	sandbox_probe "${BARE[@]}" --disable-userns -- unshare-user
+	assert_blocked
+	assert_changes_without "${BARE[@]}" -- unshare-user
+	assert_allowed
+}
+
+# --- the allowlist: what debuggers need stays, what ordinary programs never need goes ----
+
+@test "debuggers' system calls stay allowed: ptrace and process_vm_readv of a child" {
+	sandbox_probe -- ptrace-child
+	assert_allowed
+	sandbox_probe -- process-vm-child
+	assert_allowed
+}
+
+@test "io_uring is refused" {
+	sandbox_probe -- io_uring
+	assert_blocked EPERM
+	changes_without_or_skip "kernel.io_uring_disabled refuses it anyway" "${NO_FILTER[@]}" -- io_uring
+}
+
+@test "pidfd_getfd is refused" {
+	sandbox_probe -- pidfd_getfd
+	assert_blocked EPERM
+	assert_changes_without "${NO_FILTER[@]}" -- pidfd_getfd
+	assert_allowed
+}
+
+@test "kcmp is refused" {
+	sandbox_probe -- kcmp
+	assert_blocked EPERM
+	changes_without_or_skip "this kernel has no kcmp (CONFIG_KCMP)" "${NO_FILTER[@]}" -- kcmp
+}
+
+@test "fanotify_init is refused" {
+	sandbox_probe -- fanotify_init
+	assert_blocked EPERM
+	changes_without_or_skip "this kernel refuses unprivileged fanotify anyway" \
+		"${NO_FILTER[@]}" -- fanotify_init
+}
+
+@test "modify_ldt is refused" {
+	sandbox_probe -- modify_ldt
+	[ "${lines[0]}" != "unsupported not-x86" ] || skip "not an x86 host"
+	assert_blocked EPERM
+	changes_without_or_skip "this kernel has no modify_ldt (CONFIG_MODIFY_LDT_SYSCALL)" \
+		"${NO_FILTER[@]}" -- modify_ldt
+}
+
+@test "memfd_secret is refused" {
+	sandbox_probe -- memfd_secret
+	assert_blocked EPERM
+	changes_without_or_skip "secret memory is off on this kernel" "${NO_FILTER[@]}" -- memfd_secret
+}
+
+@test "the NUMA calls are refused (mbind, set_mempolicy, move_pages, migrate_pages)" {
+	local sub
+	for sub in mbind set_mempolicy move_pages migrate_pages; do
+		sandbox_probe -- "$sub"
+		assert_blocked EPERM
+		changes_without_or_skip "this kernel has no NUMA support ($sub)" \
+			"${NO_FILTER[@]}" -- "$sub"
+	done
+}
+
+@test "system calls newer than libseccomp's tables do not reach the kernel (open_tree_attr, listmount, statmount)" {
+	local nr
+	# the same numbers on every architecture since Linux 5.1 (424 and up)
+	for nr in 467 458 457; do
+		sandbox_probe -- nr "$nr"
+		[[ "${lines[0]}" == "blocked ENOSYS" || "${lines[0]}" == "blocked EPERM" ]] ||
+			{ _probe_show >&2; false; }
+		changes_without_or_skip "this kernel does not have system call $nr" \
+			"${NO_FILTER[@]}" -- nr "$nr"
+	done
+}
+
+@test "a system call number above any known one says ENOSYS" {
+	sandbox_probe -- nr 1023
+	assert_blocked ENOSYS
+}
+
+# --- socket families ---------------------------------------------------------------------
+
+@test "socket(AF_VSOCK) is refused: vsock is not confined by the network namespace" {
+	sandbox_probe -- socket 40 1
+	assert_blocked EAFNOSUPPORT
+	changes_without_or_skip "this kernel has no vsock" "${NO_FILTER[@]}" -- socket 40 1
+}
+
+@test "socket(AF_PACKET) is refused, also with CAP_NET_RAW kept" {
+	sandbox_probe --cap-add NET_RAW -- socket 17 3
+	assert_blocked EAFNOSUPPORT
+	assert_changes_without "${NO_FILTER[@]}" --cap-add NET_RAW -- socket 17 3
+	assert_allowed
+}
+
+@test "socket works for AF_UNIX, AF_INET, AF_INET6 and AF_NETLINK" {
+	local fam
+	for fam in "1 1" "2 1" "10 2" "16 2"; do
+		# shellcheck disable=SC2086 # family and type
+		sandbox_probe -- socket $fam
+		assert_allowed
+	done
+}
+
+@test "socketpair works for AF_UNIX only" {
+	sandbox_probe -- socketpair 1
+	assert_allowed
+	sandbox_probe -- socketpair 2
+	assert_blocked EAFNOSUPPORT
+	# the kernel's own answer for AF_INET
+	assert_changes_without "${NO_FILTER[@]}" -- socketpair 2
+	assert_blocked EOPNOTSUPP
 }

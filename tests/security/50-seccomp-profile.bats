@@ -83,9 +83,9 @@ assert_stderr_eq() {
 	assert_allowed
 	sandbox_probe --seccomp-profile "$PROFILES/docker-like.json" -- personality-bad
 	assert_blocked EPERM
-	# a new user namespace: allowed by the default filter, by this profile only with
-	# CAP_SYS_ADMIN (includes), as in Docker's
-	sandbox_probe -- unshare-user
+	# a new user namespace: allowed by the default filter with --allow-userns, by this
+	# profile only with CAP_SYS_ADMIN (includes), as in Docker's
+	sandbox_probe --allow-userns -- unshare-user
 	[ "$(verdict_of_last)" = allowed ] || skip "nested user namespaces refused here: $(verdict_of_last)"
 	sandbox_probe --seccomp-profile "$PROFILES/docker-like.json" -- unshare-user
 	assert_blocked EPERM

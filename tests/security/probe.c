@@ -46,6 +46,7 @@
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -139,13 +140,18 @@ static int need_tty(void)
 	return 0;
 }
 
+/* probe tiocsti [TEXT]: pushes TEXT (default: a newline) into the terminal's input, to be
+ * read by whoever reads the terminal next: the caller's shell once the sandbox ends. */
 static int p_tiocsti(int argc, char **argv)
 {
-	char c = '\n';
+	const char *text = arg(argc, argv, 2, "\n");
 	(void)argc, (void)argv;
 	if (need_tty() < 0)
 		return 0;
-	TRY(ioctl(0, TIOCSTI, &c));
+	for (const char *p = text; *p; p++)
+		if (ioctl(0, TIOCSTI, p) < 0)
+			return verdict(-1, errno);
+	return verdict(0, 0);
 }
 
 /* The kernel takes the request as an unsigned int: a filter that compares all 64 bits
@@ -450,6 +456,16 @@ static int p_personality_ok(int argc, char **argv)
 	return verdict(r, errno);
 }
 
+/* After a raw clone: the child leaves at once, the parent reaps it and says what happened. */
+static int clone_verdict(long r, int e)
+{
+	if (r == 0)
+		_exit(0);
+	if (r > 0)
+		waitpid((pid_t)r, NULL, 0);
+	return verdict(r, e);
+}
+
 static int p_clone3(int argc, char **argv)
 {
 	struct clone_args ca;
@@ -459,17 +475,138 @@ static int p_clone3(int argc, char **argv)
 	memset(&ca, 0, sizeof(ca));
 	ca.exit_signal = SIGCHLD;
 	r = syscall(SYS_clone3, &ca, sizeof(ca));
-	if (r == 0)
-		_exit(0);
-	if (r > 0)
-		waitpid((pid_t)r, NULL, 0);
-	return verdict(r, errno);
+	return clone_verdict(r, errno);
 }
 
 static int p_unshare_user(int argc, char **argv)
 {
 	(void)argc, (void)argv;
 	TRY(unshare(CLONE_NEWUSER));
+}
+
+/* clone(2) itself (not clone3) with CLONE_NEWUSER, as libc's fallback makes it. */
+static int p_clone_user(int argc, char **argv)
+{
+	long r;
+	(void)argc, (void)argv;
+
+	r = syscall(SYS_clone, (unsigned long)(CLONE_NEWUSER | SIGCHLD), NULL, NULL, NULL, 0);
+	return clone_verdict(r, errno);
+}
+
+/* setns into the user namespace we are in: the kernel says EINVAL, the filter EPERM. */
+static int p_setns_user(int argc, char **argv)
+{
+	int fd = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+	(void)argc, (void)argv;
+
+	if (fd < 0)
+		return verdict(-1, errno);
+	TRY(setns(fd, CLONE_NEWUSER));
+}
+
+/* ---- kernel attack surface of the allowlist ---------------------------------------- */
+
+/* probe socket FAMILY [TYPE]: socket(FAMILY, TYPE (default SOCK_STREAM), 0). */
+static int p_socket(int argc, char **argv)
+{
+	int fam = atoi(arg(argc, argv, 2, "1"));
+	int type = atoi(arg(argc, argv, 3, "1"));
+	TRY(socket(fam, type | SOCK_CLOEXEC, 0));
+}
+
+/* probe socketpair FAMILY: the kernel has socketpair only for AF_UNIX (and AF_TIPC). */
+static int p_socketpair(int argc, char **argv)
+{
+	int sv[2];
+	TRY(socketpair(atoi(arg(argc, argv, 2, "1")), SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+}
+
+/* probe nr NUMBER: the system call NUMBER with zero arguments: whatever the kernel says
+ * about them (EFAULT, EINVAL, EBADF), ENOSYS says "not reached" or "no such call". */
+static int p_nr(int argc, char **argv)
+{
+	TRY(syscall(strtol(arg(argc, argv, 2, "-1"), NULL, 0), 0, 0, 0, 0, 0, 0));
+}
+
+static int p_io_uring(int argc, char **argv)
+{
+	char params[120]; /* struct io_uring_params */
+	(void)argc, (void)argv;
+	memset(params, 0, sizeof(params));
+	TRY(syscall(425 /* io_uring_setup */, 1, params));
+}
+
+/* Another process's fd: here our own stdin, through a pidfd of ourselves. */
+static int p_pidfd_getfd(int argc, char **argv)
+{
+	long pidfd = syscall(434 /* pidfd_open */, getpid(), 0);
+	(void)argc, (void)argv;
+	if (pidfd < 0)
+		return verdict(-1, errno);
+	TRY(syscall(438 /* pidfd_getfd */, pidfd, 0, 0));
+}
+
+static int p_kcmp(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	TRY(syscall(SYS_kcmp, getpid(), getpid(), 0 /* KCMP_FILE */, 0, 0));
+}
+
+/* FAN_CLASS_NOTIF | FAN_REPORT_FID: what an unprivileged caller may have since Linux 5.13. */
+static int p_fanotify_init(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	TRY(syscall(SYS_fanotify_init, 0x200, O_RDONLY));
+}
+
+static int p_modify_ldt(int argc, char **argv)
+{
+	char buf[16];
+	(void)argc, (void)argv;
+#ifdef SYS_modify_ldt
+	TRY(syscall(SYS_modify_ldt, 0 /* read */, buf, sizeof(buf)));
+#else
+	(void)buf;
+	printf("unsupported not-x86\n");
+	return 0;
+#endif
+}
+
+static int p_memfd_secret(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	TRY(syscall(447 /* memfd_secret */, 0));
+}
+
+/* The NUMA calls, each with arguments that change nothing (MPOL_DEFAULT, no pages). */
+static int p_mbind(int argc, char **argv)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	void *p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	(void)argc, (void)argv;
+	if (p == MAP_FAILED)
+		return verdict(-1, errno);
+	TRY(syscall(SYS_mbind, p, page, 0 /* MPOL_DEFAULT */, NULL, 0, 0));
+}
+
+static int p_set_mempolicy(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	TRY(syscall(SYS_set_mempolicy, 0 /* MPOL_DEFAULT */, NULL, 0));
+}
+
+static int p_move_pages(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	TRY(syscall(SYS_move_pages, 0, 0, NULL, NULL, NULL, 0));
+}
+
+static int p_migrate_pages(int argc, char **argv)
+{
+	unsigned long none = 0;
+	(void)argc, (void)argv;
+	TRY(syscall(SYS_migrate_pages, 0, 8 * sizeof(none), &none, &none));
 }
 
 static int p_x32(int argc, char **argv)
@@ -552,6 +689,30 @@ static int p_ptrace_init(int argc, char **argv)
 }
 
 /* The same attempt on a child of ours: proves the probe can ptrace at all. */
+/* process_vm_readv of a child's copy of a variable, as debuggers read memory. */
+static int p_process_vm_child(int argc, char **argv)
+{
+	static char secret[8] = "child";
+	char buf[8] = "";
+	struct iovec local = { buf, sizeof(buf) }, remote = { secret, sizeof(secret) };
+	pid_t p = fork();
+	long r;
+	int e;
+	(void)argc, (void)argv;
+
+	if (p == 0) {
+		pause();
+		_exit(0);
+	}
+	r = process_vm_readv(p, &local, 1, &remote, 1, 0);
+	e = errno;
+	kill(p, SIGKILL);
+	waitpid(p, NULL, 0);
+	if (r >= 0 && strcmp(buf, "child") != 0)
+		return printf("blocked wrong-data\n"), 0;
+	return verdict(r, e);
+}
+
 static int p_ptrace_child(int argc, char **argv)
 {
 	char buf[16];
@@ -898,10 +1059,26 @@ static const struct cmd cmds[] = {
 	{ "personality-ok", p_personality_ok },
 	{ "clone3", p_clone3 },
 	{ "unshare-user", p_unshare_user },
+	{ "clone-user", p_clone_user },
+	{ "setns-user", p_setns_user },
+	{ "socket", p_socket },
+	{ "socketpair", p_socketpair },
+	{ "nr", p_nr },
+	{ "io_uring", p_io_uring },
+	{ "pidfd_getfd", p_pidfd_getfd },
+	{ "kcmp", p_kcmp },
+	{ "fanotify_init", p_fanotify_init },
+	{ "modify_ldt", p_modify_ldt },
+	{ "memfd_secret", p_memfd_secret },
+	{ "mbind", p_mbind },
+	{ "set_mempolicy", p_set_mempolicy },
+	{ "move_pages", p_move_pages },
+	{ "migrate_pages", p_migrate_pages },
 	{ "x32", p_x32 },
 	{ "i386", p_i386 },
 	{ "ptrace-init", p_ptrace_init },
 	{ "ptrace-child", p_ptrace_child },
+	{ "process-vm-child", p_process_vm_child },
 	{ "ptrace", p_ptrace },
 	{ "exe-write", p_exe_write },
 	{ "exe-read", p_exe_read },

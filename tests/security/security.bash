@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2154 # status, output, lines, stderr come from bats' run
-# shellcheck disable=SC2034 # NO_FILTER, NO_FILTER_ALL_CAPS, BARE are for the .bats files
+# shellcheck disable=SC2034 # NO_FILTER, NO_FILTER_ALL_CAPS, NO_TTY_RULES, BARE are for the .bats files
 # Shared by tests/security/*.bats, loaded after ../lib/helpers: builds probe.c (one escape
 # attempt per run, see its header) and runs it inside sbx.
 #
@@ -53,6 +53,48 @@ pty_probe() {
 	run --separate-stderr script -qec "$cmd 2>/dev/null" /dev/null
 	output=${output//$'\r'/}
 	mapfile -t lines <<<"$output"
+}
+
+# tiocsti_attack [SBX OPTION...]: under a pseudo-terminal of script(1), the sandbox pushes
+# "echo INJECTED" and a newline into its terminal with TIOCSTI; then the caller's shell
+# reads that terminal as it would after any command. Sets $lines[0] to the probe's
+# verdict and $injected to what the caller's shell read (empty: nothing was injected).
+tiocsti_attack() {
+	local cmd
+	command -v script >/dev/null || skip "script(1) (util-linux) is not installed"
+	printf -v cmd '%q ' "$SBX" "$@" ./probe tiocsti $'echo INJECTED\n'
+	# script(1) turns the end of its stdin (/dev/null) into an end-of-file on the
+	# terminal: the first read ends there, the second gets what the sandbox pushed.
+	# -echo: the terminal's echo of that input would come first in the output.
+	run --separate-stderr script -qec "stty -echo; $cmd 2>/dev/null
+		for i in 1 2; do IFS= read -r -t 1 l && echo \"read: \$l\"; done; true" /dev/null
+	output=${output//$'\r'/}
+	mapfile -t lines <<<"$output"
+	injected=$(printf '%s\n' "${lines[@]}" | sed -n 's/^read: //p')
+}
+
+# assert_not_injected: after tiocsti_attack, the probe was refused with EPERM and the
+# caller's shell read nothing.
+assert_not_injected() {
+	[[ "${lines[0]}" != notty* ]] || skip "script(1) gave the sandbox no terminal"
+	assert_blocked EPERM
+	if [ -n "$injected" ]; then
+		echo "the caller's shell read: $injected" >&2
+		return 1
+	fi
+}
+
+# assert_injected: after tiocsti_attack, the attempt worked: the caller's shell read it.
+assert_injected() {
+	assert_verdict allowed
+	if [ "$injected" != "echo INJECTED" ]; then
+		{
+			echo "expected the caller's shell to read: echo INJECTED"
+			echo "it read: ${injected:-<nothing>}"
+			_probe_show
+		} >&2
+		return 1
+	fi
 }
 
 _probe_show() {
@@ -126,6 +168,8 @@ changes_without_or_skip() {
 
 # The ways to take a protection away.
 NO_FILTER=(--seccomp none)
+# sbx's terminal rules are stacked on any filter, none included
+NO_TTY_RULES=(--seccomp none --allow-tiocsti)
 NO_FILTER_ALL_CAPS=(--seccomp none --cap-add ALL)
 # A --bare sandbox without --unshare-pid/--unshare-ipc/...: the host's namespaces, with
 # just enough of the host's files to run the probe.

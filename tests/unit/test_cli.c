@@ -597,6 +597,21 @@ static void test_bare(void **state)
 	assert_string_equal(f->c.argv[0], "/bin/sh");
 }
 
+/* The default filter refuses nested user namespaces and sbx's terminal rules apply unless
+ * asked otherwise. */
+static void test_filter_choices(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_parses(parse(f));
+	assert_false(f->c.allow_userns);
+	assert_false(f->c.allow_tiocsti);
+	assert_parses(parse(f, "--allow-userns", "--allow-tiocsti", "--seccomp", "none"));
+	assert_true(f->c.allow_userns);
+	assert_true(f->c.allow_tiocsti);
+	assert_true(f->c.seccomp_disabled);
+}
+
 static void test_bare_ops_are_only_the_users(void **state)
 {
 	struct fixture *f = *state;
@@ -1254,6 +1269,7 @@ int main(void)
 		T(test_net_last_one_wins),
 		T(test_net_bogus_rejected),
 		T(test_bare),
+		T(test_filter_choices),
 		T(test_bare_ops_are_only_the_users),
 		T(test_invoked_as_bwrap_is_bare),
 		T(test_bare_unshare_all),
