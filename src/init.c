@@ -41,8 +41,16 @@ static void report(int err_fd, int code, const char *msg)
 void init_exec_command(const struct sbx_config *c, int err_fd, const sigset_t *orig_mask)
 {
 	const char *file = c->argv[0];
+	size_t argc = strv_length(c->argv);
+	/* A copy for --argv0: this may run in a vfork-style child that shares the caller's
+	 * memory, whose c->argv[0] config_free frees (the double free of issue 13). */
+	char *argv[argc + 1];
 	char msg[1024];
 	int e;
+
+	memcpy(argv, c->argv, (argc + 1) * sizeof(char *));
+	if (c->argv0)
+		argv[0] = c->argv0;
 
 	if (c->new_session && setsid() < 0) {
 		snprintf(msg, sizeof(msg), "new-session: setsid: %s", strerror(errno));
@@ -62,12 +70,10 @@ void init_exec_command(const struct sbx_config *c, int err_fd, const sigset_t *o
 	/* sbx installs no handlers (signals arrive through sigwaitinfo/signalfd), so exec
 	 * resets nothing of ours; only the mask is ours to restore. */
 	sigprocmask(SIG_SETMASK, orig_mask, NULL);
-	if (c->argv0)
-		c->argv[0] = c->argv0;
 	/* execvpe searches the PATH of environ: the command's, as sbx's PID 1 program does
 	 * (and bubblewrap, which execs after setting it). Nobody reads environ after this. */
 	environ = c->env;
-	execvpe(file, c->argv, c->env);
+	execvpe(file, argv, c->env);
 	e = errno;
 	if (e == ENOENT)
 		snprintf(msg, sizeof(msg), "%s: command not found", file);
