@@ -1194,7 +1194,7 @@ static int parse_profile(struct parse_state *s, const char *name, bool user_may_
 		if (r < 0) {
 			/* Keep the innermost file:line of an include chain. */
 			if (strncmp(sbx_errmsg(), "profile ", 8) != 0)
-				sbx_errx("profile %s:%u: %s", origin, lineno, sbx_errmsg());
+				r = sbx_err_wrap(r, "profile %s:%u", origin, lineno);
 			s->profile_depth--;
 			return r;
 		}

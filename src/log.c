@@ -11,8 +11,7 @@ static char last_error[1024];
 static bool level_prefix;
 static int verbose;
 
-/* Formats into a scratch buffer first: callers may wrap the previous message
- * (sbx_errx("...: %s", sbx_errmsg())). */
+/* Formats into a scratch buffer first: a message may quote the previous one. */
 int sbx_err(int errnum, const char *fmt, ...)
 {
 	char tmp[sizeof(last_error)];
@@ -40,6 +39,23 @@ int sbx_errx(const char *fmt, ...)
 	va_end(ap);
 	memcpy(last_error, tmp, sizeof(tmp));
 	return -EINVAL;
+}
+
+int sbx_err_wrap(int r, const char *fmt, ...)
+{
+	char tmp[2 * sizeof(last_error)];
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	n = strlen(tmp);
+	if (n < sizeof(last_error))
+		snprintf(tmp + n, sizeof(tmp) - n, ": %s", sbx_errmsg());
+	tmp[sizeof(last_error) - 1] = '\0';
+	memcpy(last_error, tmp, sizeof(last_error));
+	return r < 0 ? r : -EIO;
 }
 
 const char *sbx_errmsg(void)

@@ -9,6 +9,9 @@
 int sbx_err(int errnum, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A failure with no errno behind it (bad input): returns -EINVAL. */
 int sbx_errx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Context for the failure r already recorded: "CONTEXT: previous message", and r itself
+ * returned, so that the cause's errno survives the wrap (crun's crun_error_wrap). */
+int sbx_err_wrap(int r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *sbx_errmsg(void);
 
 void log_set_level_prefix(bool on);

@@ -439,6 +439,16 @@ static void test_range(void **state)
 	assert_int_equal(v, 42);
 }
 
+/* Adding context keeps the cause's errno (issue 13: a wrap through sbx_errx made every
+ * cause EINVAL). */
+static void test_err_wrap_keeps_errno(void **state)
+{
+	int r = sbx_err(ENOENT, "open %s", "x.profile");
+
+	assert_int_equal(sbx_err_wrap(r, "profile %s:%u", "p", 3u), -ENOENT);
+	assert_string_equal(sbx_errmsg(), "profile p:3: open x.profile: No such file or directory");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -465,6 +475,7 @@ int main(void)
 		cmocka_unit_test(test_rlimit_rejects),
 		cmocka_unit_test(test_cpus),
 		cmocka_unit_test(test_range),
+		cmocka_unit_test(test_err_wrap_keeps_errno),
 	};
 
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
