@@ -1,6 +1,8 @@
 #!/usr/bin/env bats
-# Behaviour under a real terminal: an interactive shell in sbx gets job control, terminal
-# signals reach the command, and the exit status comes back to the outer shell.
+# Behaviour under a real terminal: an interactive shell in sbx gets a pty of its own
+# (src/pty.c) with job control, terminal signals reach the command, the window size
+# follows the caller's, the caller's modes come back, and the exit status comes back to the
+# outer shell.
 # The terminal is a tmux pane on a private server (-L), killed in teardown.
 
 # shellcheck disable=SC2016 # the sandbox's shell expands these, not ours
@@ -57,15 +59,20 @@ wait_prompt() {
 	return 1
 }
 
-# wait_fg NAME: polls (up to 5 s) until the terminal's foreground process is NAME.
+# wait_fg NAME: polls (up to 5 s) until the newest process NAME of ours is in the
+# foreground of its terminal: the sandbox's pty (the caller's terminal only ever has sbx
+# in its foreground). /proc/PID/stat: field 5 the process group, 8 the terminal's
+# foreground group, both as the host sees them.
 wait_fg() {
-	local _
+	local _ pid stat
 	for _ in $(seq 100); do
-		[ "$(tmux_ display-message -p '#{pane_current_command}')" = "$1" ] && return 0
+		pid=$(pgrep -n -u "$(id -u)" -x "$1") &&
+			stat=$(cut -d')' -f2- "/proc/$pid/stat") &&
+			[ "$(echo "$stat" | awk '{ print $3 }')" = "$(echo "$stat" | awk '{ print $6 }')" ] &&
+			return 0
 		sleep 0.05
 	done
-	echo "timed out waiting for $1 in the foreground; it is:" \
-		"$(tmux_ display-message -p '#{pane_current_command}')" >&2
+	echo "timed out waiting for $1 in the foreground of its terminal" >&2
 	return 1
 }
 
@@ -133,4 +140,146 @@ start_inner_shell() {
 	wait_prompt 'OUT$'
 	type_line 'echo "status=$?"'
 	wait_screen '^status=130$'
+}
+
+# wait_pid NAME: polls (up to 5 s) for a process NAME of ours; prints the newest's pid.
+wait_pid() {
+	local _
+	for _ in $(seq 100); do
+		pgrep -n -u "$(id -u)" -xf "$1" && return 0
+		sleep 0.05
+	done
+	echo "timed out waiting for a process '$1'" >&2
+	return 1
+}
+
+@test "the command's terminal is a pty of its own, not the caller's" {
+	local outer
+	type_line 'tty > outer.txt'
+	wait_prompt 'OUT$'
+	outer=$(cat outer.txt)
+	type_line "$SBX readlink /proc/self/fd/0 /proc/self/fd/1 /proc/self/fd/2 > inner.txt; echo \"status=\$?\""
+	wait_screen '^status=0$'
+	# stdout went to the file directly; 0 and 2 are the pty's slave, which the caller's
+	# terminal is not.
+	run cat inner.txt
+	[ "${#lines[@]}" = 3 ]
+	[[ "${lines[0]}" == /dev/pts/* ]]
+	[ "${lines[0]}" != "$outer" ]
+	[ "${lines[1]}" = "$PWD/inner.txt" ]
+	[ "${lines[2]}" = "${lines[0]}" ]
+	# --no-pty: the caller's own.
+	type_line "$SBX --no-pty readlink /proc/self/fd/0 > inner.txt; echo \"status=\$?\""
+	wait_screen '^status=0$'
+	[ "$(cat inner.txt)" = "$outer" ]
+}
+
+@test "dash in sbx: exit 7 gives 7 and no 'Cannot set tty process group'" {
+	command -v dash >/dev/null || skip "dash is not installed"
+	type_line "$SBX env PS1='IN\$ ' dash -i"
+	wait_prompt 'IN$'
+	type_line 'exit 7'
+	wait_prompt 'OUT$'
+	type_line 'echo "status=$?"'
+	wait_screen '^status=7$'
+	if screen | grep -E 'Cannot set tty process group|No such process' >&2; then
+		false
+	fi
+}
+
+@test "bash in sbx: exit 7 gives 7 and no error line" {
+	start_inner_shell
+	type_line 'exit 7'
+	wait_prompt 'OUT$'
+	type_line 'echo "status=$?"'
+	wait_screen '^status=7$'
+	if screen | grep -E 'process group|job control' >&2; then
+		false
+	fi
+}
+
+@test "Ctrl-C reaches the foreground job in sbx and the shell survives" {
+	start_inner_shell
+	type_line 'sleep 101'
+	wait_fg sleep
+	tmux_ send-keys C-c
+	wait_prompt 'IN$'
+	type_line 'echo "after=$?"'
+	wait_screen '^after=130$'
+	wait_prompt 'IN$'
+	# Ctrl-Z + bg: the job goes on in the background.
+	type_line 'sleep 102'
+	wait_fg sleep
+	tmux_ send-keys C-z
+	wait_screen '^\[1\]\+ +Stopped +sleep 102$'
+	wait_prompt 'IN$'
+	type_line 'bg'
+	wait_screen '^\[1\]\+ sleep 102 &$'
+	wait_prompt 'IN$'
+	type_line 'jobs'
+	wait_screen '^\[1\]\+ +Running +sleep 102 &$'
+}
+
+@test "the window size follows the caller's terminal" {
+	start_inner_shell
+	type_line 'stty size'
+	wait_screen '^30 120$'
+	wait_prompt 'IN$'
+	tmux_ resize-window -x 100 -y 25
+	type_line 'stty size'
+	wait_screen '^25 100$'
+}
+
+@test "EOF (Ctrl-D) ends the shell in sbx" {
+	start_inner_shell
+	tmux_ send-keys C-d
+	wait_prompt 'OUT$'
+	type_line 'echo "status=$?"'
+	wait_screen '^status=0$'
+}
+
+@test "the caller's terminal modes come back after kill -9 of the command" {
+	local naptime=103.0$$ pid
+	type_line 'stty -g > before.txt'
+	wait_prompt 'OUT$'
+	type_line "$SBX sleep $naptime; echo \"status=\$?\"; stty -g > after.txt"
+	pid=$(wait_pid "sleep $naptime")
+	# raw while the sandbox runs
+	[ "$(stty -g < "$(tmux_ display-message -p '#{pane_tty}')")" != "$(cat before.txt)" ]
+	kill -9 "$pid"
+	wait_screen '^status=137$'
+	wait_prompt 'OUT$'
+	[ "$(cat after.txt)" = "$(cat before.txt)" ]
+}
+
+@test "a pipe on stdin passes straight through, and so does a file on stdout" {
+	type_line "echo hi | $SBX sh -c 'cat; readlink /proc/self/fd/0 > fd0.txt'; echo \"status=\$?\""
+	wait_screen '^hi$'
+	wait_screen '^status=0$'
+	[[ "$(cat fd0.txt)" == pipe:* ]]
+	type_line "$SBX ls -l /proc/self/fd/1 > ls.txt; echo \"status=\$?\""
+	wait_screen '^status=0$'
+	grep -q -- "-> $PWD/ls.txt\$" ls.txt
+}
+
+@test "without a terminal there is no pty unless --pty" {
+	run_sbx readlink /proc/self/fd/0
+	assert_status 0
+	[[ "$output" != /dev/pts/* ]]
+	# --pty without a terminal: stdin is relayed in, its end as the terminal's EOF.
+	run bash -c "echo hello | '$SBX' --pty sh -c 'test -t 0 && test -t 1 && cat'"
+	assert_status 0
+	assert_output_contains hello
+}
+
+@test "--bare: no pty unless --pty" {
+	local bare=(--bare --ro-bind "$SBX_ROOTFS" / --unshare-pid --proc /proc --dev /dev)
+	type_line "$SBX ${bare[*]} readlink /proc/self/fd/0 > bare.txt; echo \"status=\$?\""
+	wait_screen '^status=0$'
+	type_line 'tty > outer.txt'
+	wait_prompt 'OUT$'
+	[ "$(cat bare.txt)" = "$(cat outer.txt)" ]
+	type_line "$SBX ${bare[*]} --pty readlink /proc/self/fd/0 > bare.txt; echo \"status=\$?\""
+	wait_screen '^status=0$'
+	[ "$(cat bare.txt)" != "$(cat outer.txt)" ]
 }
