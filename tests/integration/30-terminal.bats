@@ -3,83 +3,18 @@
 # (src/pty.c) with job control, terminal signals reach the command, the window size
 # follows the caller's, the caller's modes come back, and the exit status comes back to the
 # outer shell.
-# The terminal is a tmux pane on a private server (-L), killed in teardown.
+# The terminal is a tmux pane on a private server (tests/lib/tmux.bash).
 
 # shellcheck disable=SC2016 # the sandbox's shell expands these, not ours
 load ../lib/helpers
+load ../lib/tmux
 
 setup() {
-	command -v tmux >/dev/null || skip "tmux is not installed"
-	cd "$BATS_TEST_TMPDIR" || return 1
-	unset TMUX
-	sock=sbxtest-$$-$BATS_TEST_NUMBER
-	tmux_ new-session -d -x 120 -y 30 "env PS1='OUT\$ ' bash --norc --noprofile -i"
-	wait_prompt 'OUT$'
+	tmux_setup
 }
 
 teardown() {
-	tmux_ kill-server 2>/dev/null || true
-}
-
-tmux_() {
-	timeout 10 tmux -L "$sock" -f /dev/null "$@"
-}
-
-screen() {
-	tmux_ capture-pane -p
-}
-
-# last_line: the last non-empty line of the pane, trailing blanks removed.
-last_line() {
-	screen | sed -e 's/[[:space:]]*$//' -e '/^$/d' | tail -n 1
-}
-
-# wait_screen REGEX: polls the pane (up to 5 s) until a line matches the extended REGEX.
-wait_screen() {
-	local _
-	for _ in $(seq 100); do
-		screen | grep -qE -- "$1" && return 0
-		sleep 0.05
-	done
-	echo "timed out waiting for /$1/; the pane:" >&2
-	screen >&2
-	return 1
-}
-
-# wait_prompt PROMPT: polls the pane (up to 5 s) until its last line ends with PROMPT (after
-# a ^C, bash prints its prompt right after the echoed "^C").
-wait_prompt() {
-	local _
-	for _ in $(seq 100); do
-		[[ "$(last_line)" == *"$1" ]] && return 0
-		sleep 0.05
-	done
-	echo "timed out waiting for the prompt '$1'; the pane:" >&2
-	screen >&2
-	return 1
-}
-
-# wait_fg NAME: polls (up to 5 s) until the newest process NAME of ours is in the
-# foreground of its terminal: the sandbox's pty (the caller's terminal only ever has sbx
-# in its foreground). /proc/PID/stat: field 5 the process group, 8 the terminal's
-# foreground group, both as the host sees them.
-wait_fg() {
-	local _ pid stat
-	for _ in $(seq 100); do
-		pid=$(pgrep -n -u "$(id -u)" -x "$1") &&
-			stat=$(cut -d')' -f2- "/proc/$pid/stat") &&
-			[ "$(echo "$stat" | awk '{ print $3 }')" = "$(echo "$stat" | awk '{ print $6 }')" ] &&
-			return 0
-		sleep 0.05
-	done
-	echo "timed out waiting for $1 in the foreground of its terminal" >&2
-	return 1
-}
-
-# type_line TEXT: types TEXT and Enter into the pane.
-type_line() {
-	tmux_ send-keys -l -- "$1"
-	tmux_ send-keys Enter
+	tmux_teardown
 }
 
 # start_inner_shell: an interactive bash inside sbx, in the pane's outer shell.
@@ -140,17 +75,6 @@ start_inner_shell() {
 	wait_prompt 'OUT$'
 	type_line 'echo "status=$?"'
 	wait_screen '^status=130$'
-}
-
-# wait_pid NAME: polls (up to 5 s) for a process NAME of ours; prints the newest's pid.
-wait_pid() {
-	local _
-	for _ in $(seq 100); do
-		pgrep -n -u "$(id -u)" -xf "$1" && return 0
-		sleep 0.05
-	done
-	echo "timed out waiting for a process '$1'" >&2
-	return 1
 }
 
 @test "the command's terminal is a pty of its own, not the caller's" {
