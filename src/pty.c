@@ -12,7 +12,7 @@
 
 #include "log.h"
 
-/* Seconds pty_drain waits for the caller's terminal to take more output (a terminal
+/* How long pty_drain waits for the caller's terminal to take more output (a terminal
  * stopped with ^S); after that the rest is dropped rather than sbx hanging. */
 #define DRAIN_WAIT_MSEC 10000
 
@@ -324,7 +324,9 @@ void pty_drain(struct sbx_pty *p)
 {
 	if (!pty_used(p))
 		return;
-	for (;;) {
+	/* What the command left fits in the pty's buffers (a few reads); a process that
+	 * outlived it (no PID namespace) and goes on writing must not keep sbx here. */
+	for (int reads = 0; reads < 256; reads++) {
 		while (!p->out_gone && p->to_out.len > p->to_out.off) {
 			if (!wait_out(p)) {
 				p->out_gone = true;
@@ -335,6 +337,9 @@ void pty_drain(struct sbx_pty *p)
 		if (p->master_gone || !read_master(p))
 			break;
 	}
+	/* The last read's output. */
+	while (!p->out_gone && p->to_out.len > p->to_out.off && wait_out(p))
+		flush_out(p);
 }
 
 void pty_restore(struct sbx_pty *p)
