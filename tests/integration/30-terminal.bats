@@ -35,13 +35,13 @@ start_inner_shell() {
 	# Bring it to the foreground, stop it with ^Z, resume it, end it with ^C.
 	type_line 'fg'
 	wait_prompt 'sleep 100'
-	wait_fg sleep
+	wait_fg 'sleep 100'
 	tmux_ send-keys C-z
 	wait_screen '^\[1\]\+ +Stopped +sleep 100$'
 	wait_prompt 'IN$'
 	type_line 'fg'
 	wait_prompt 'sleep 100'
-	wait_fg sleep
+	wait_fg 'sleep 100'
 	tmux_ send-keys C-c
 	wait_prompt 'IN$'
 	type_line 'jobs; echo "jobs-done"'
@@ -125,7 +125,7 @@ start_inner_shell() {
 @test "Ctrl-C reaches the foreground job in sbx and the shell survives" {
 	start_inner_shell
 	type_line 'sleep 101'
-	wait_fg sleep
+	wait_fg 'sleep 101'
 	tmux_ send-keys C-c
 	wait_prompt 'IN$'
 	type_line 'echo "after=$?"'
@@ -133,7 +133,7 @@ start_inner_shell() {
 	wait_prompt 'IN$'
 	# Ctrl-Z + bg: the job goes on in the background.
 	type_line 'sleep 102'
-	wait_fg sleep
+	wait_fg 'sleep 102'
 	tmux_ send-keys C-z
 	wait_screen '^\[1\]\+ +Stopped +sleep 102$'
 	wait_prompt 'IN$'
@@ -206,4 +206,27 @@ start_inner_shell() {
 	type_line "$SBX ${bare[*]} --pty readlink /proc/self/fd/0 > bare.txt; echo \"status=\$?\""
 	wait_screen '^status=0$'
 	[ "$(cat bare.txt)" != "$(cat outer.txt)" ]
+}
+
+@test "sbx stopped from outside and brought back with fg takes the terminal again" {
+	local pid
+	start_inner_shell
+	pid=$(pgrep -P "$(tmux_ display-message -p '#{pane_pid}')" -x sbx)
+	kill -STOP "$pid"
+	wait_screen '^\[1\]\+ +Stopped'
+	wait_prompt 'OUT$'
+	# The outer shell has its own modes back while sbx is stopped.
+	type_line 'stty -a | grep -o -- "-\?icanon" > stopped.txt'
+	wait_prompt 'OUT$'
+	[ "$(cat stopped.txt)" = icanon ]
+	type_line 'fg'
+	type_line 'echo "inner-$((6 * 7))"'
+	wait_screen '^inner-42$'
+	wait_prompt 'IN$'
+	# Raw again: what was typed was echoed once, by the sandbox's pty.
+	[ "$(screen | grep -c 'echo "inner-\$((6 \* 7))"')" = 1 ]
+	type_line 'exit 4'
+	wait_prompt 'OUT$'
+	type_line 'echo "status=$?"'
+	wait_screen '^status=4$'
 }

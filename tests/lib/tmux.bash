@@ -55,20 +55,20 @@ wait_prompt() {
 	return 1
 }
 
-# wait_fg NAME: polls (up to 5 s) until the newest process NAME of ours is in the
-# foreground of its terminal: the sandbox's pty (the caller's terminal only ever has sbx
-# in its foreground). /proc/PID/stat: field 5 the process group, 8 the terminal's
-# foreground group, both as the host sees them.
+# wait_fg CMDLINE: polls (up to 5 s) until the newest process of ours with this exact
+# command line is in the foreground of its terminal: the sandbox's pty (the caller's
+# terminal only ever has sbx in its foreground). /proc/PID/stat: field 5 the process
+# group, 8 the terminal's foreground group, both as the host sees them.
 wait_fg() {
 	local _ pid stat
 	for _ in $(seq 100); do
-		pid=$(pgrep -n -u "$(id -u)" -x "$1") &&
-			stat=$(cut -d')' -f2- "/proc/$pid/stat") &&
+		pid=$(pgrep -n -u "$(id -u)" -xf "$1") &&
+			stat=$(cut -d')' -f2- "/proc/$pid/stat" 2>/dev/null) &&
 			[ "$(echo "$stat" | awk '{ print $3 }')" = "$(echo "$stat" | awk '{ print $6 }')" ] &&
 			return 0
 		sleep 0.05
 	done
-	echo "timed out waiting for $1 in the foreground of its terminal" >&2
+	echo "timed out waiting for '$1' in the foreground of its terminal" >&2
 	return 1
 }
 
