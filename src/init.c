@@ -45,7 +45,8 @@ void init_exec_command(const struct sbx_config *c, const struct sbx_pty *pty, in
 	char msg[1024];
 	int e;
 
-	/* The pty is a new session already, with the pty as its terminal. */
+	/* The pty makes a new session already (--new-session: without a controlling
+	 * terminal, pty.no_ctty). */
 	if (pty && pty_attach_child(pty) < 0) {
 		snprintf(msg, sizeof(msg), "%s", sbx_errmsg());
 		report(err_fd, 125, msg);

@@ -668,6 +668,7 @@ int launch_run(const struct sbx_config *c)
 		sbx_errx("%s (--no-pty shares your terminal instead)", sbx_errmsg());
 		goto fail_early;
 	}
+	pty.no_ctty = c->new_session;
 	alone = child_starts_alone(c, a.pid1_fd, pty_used(&pty));
 	if (c->die_with_parent && (r = die_with_caller()) < 0)
 		goto fail_early;

@@ -118,7 +118,7 @@ int pty_attach_child(const struct sbx_pty *p)
 	 * (--as-pid-1, after pty_hand_over). */
 	if (setsid() < 0 && getsid(0) != getpid())
 		return sbx_err(errno, "pty: setsid");
-	if (ioctl(p->slave, TIOCSCTTY, 0) < 0)
+	if (!p->no_ctty && ioctl(p->slave, TIOCSCTTY, 0) < 0)
 		return sbx_err(errno, "pty: TIOCSCTTY");
 	for (int i = 0; i < 3; i++)
 		if (p->on_slave[i] && p->slave != i && dup2(p->slave, i) < 0)

@@ -30,6 +30,8 @@ struct sbx_pty {
 	int tty;	  /* the caller's terminal (one of 0..2), -1 if none */
 	bool is_tty[3];	  /* which of the caller's 0..2 are terminals */
 	bool on_slave[3]; /* which of 0..2 the command gets as the pty (the rest pass through) */
+	bool no_ctty;	  /* the command gets the slave on 0..2 but not as its controlling
+			   * terminal (--new-session); the caller sets it before the fork */
 	bool raw;	  /* the caller's terminal is in raw mode (saved holds its modes) */
 	struct termios saved;
 	int in;		  /* relayed into the master: 0, or -1 (not relayed, EOF, background) */
@@ -53,7 +55,8 @@ int pty_open(struct sbx_pty *p, enum sbx_pty_mode mode);
  * closes the master, so that no process inside ever holds the caller's terminal. */
 int pty_hand_over(struct sbx_pty *p);
 
-/* In the command's process, before exec: setsid(), TIOCSCTTY on the slave, the slave
+/* In the command's process, before exec: setsid(), TIOCSCTTY on the slave (unless
+ * no_ctty), the slave
  * dup2'ed onto each of 0..2 that was a terminal (the others pass straight through, so
  * `sbx make > log` writes the file directly), master and spare slave closed. Changes
  * nothing in *p (it may run in a vfork child). */

@@ -230,3 +230,16 @@ start_inner_shell() {
 	type_line 'echo "status=$?"'
 	wait_screen '^status=4$'
 }
+
+@test "--pty and --no-pty show in --dry-run and work in a profile" {
+	run_sbx --no-pty --dry-run
+	assert_status 0
+	assert_line_eq no-pty
+	run_sbx --pty --dry-run
+	assert_status 0
+	assert_line_eq pty
+	printf 'include default\npty\n' >p.profile
+	run bash -c "'$SBX' --profile ./p.profile sh -c 'test -t 0 && echo on-pty' </dev/null"
+	assert_status 0
+	assert_output_contains on-pty
+}
