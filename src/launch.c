@@ -295,7 +295,7 @@ struct child_args {
 	int err_fd;
 	int pid1_fd; /* -1: init_wait serves as PID 1 */
 	const sigset_t *orig_mask;
-	struct sbx_pty *pty; /* the sandbox's own terminal, if used */
+	const struct sbx_pty *pty; /* the sandbox's own terminal, if used */
 };
 
 static char wait_go(int go_fd, bool more)
@@ -603,13 +603,13 @@ static int die_with_caller(void)
  * of our memory, which is most of what a start costs on some machines): it writes its own
  * id maps; the parent has nothing to do before the command starts (a cgroup, a network
  * helper, a registry entry, the pid to report); nobody outside waits for us meanwhile
- * (--block-fd and the like); the child ends in an exec, which lets the parent go on; and
- * no pty (the child's pty_hand_over would change the record the parent shares). */
-static bool child_starts_alone(const struct sbx_config *c, int pid1_fd, bool pty)
+ * (--block-fd and the like); and the child ends in an exec, which lets the parent go on.
+ * A pty's relay starts after that (pty_start); the child changes nothing in its record. */
+static bool child_starts_alone(const struct sbx_config *c, int pid1_fd)
 {
-	return (pid1_fd >= 0 || c->as_pid_1) && !pty && userns_self_mappable(c) &&
-	       c->userns_fd < 0 && c->pidns_fd < 0 && !cgroup_needs_placing(c) && !c->net_helper &&
-	       !c->name && c->info_fd < 0 && c->json_status_fd < 0 && c->block_fd < 0 &&
+	return (pid1_fd >= 0 || c->as_pid_1) && userns_self_mappable(c) && c->userns_fd < 0 &&
+	       c->pidns_fd < 0 && !cgroup_needs_placing(c) && !c->net_helper && !c->name &&
+	       c->info_fd < 0 && c->json_status_fd < 0 && c->block_fd < 0 &&
 	       c->userns_block_fd < 0 && !c->assert_userns_disabled;
 }
 
@@ -669,7 +669,7 @@ int launch_run(const struct sbx_config *c)
 		goto fail_early;
 	}
 	pty.no_ctty = c->new_session;
-	alone = child_starts_alone(c, a.pid1_fd, pty_used(&pty));
+	alone = child_starts_alone(c, a.pid1_fd);
 	if (c->die_with_parent && (r = die_with_caller()) < 0)
 		goto fail_early;
 	if (c->name && (r = registry_lock_fd = registry_claim(c->name, &registry)) < 0)

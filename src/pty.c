@@ -92,12 +92,11 @@ int pty_open(struct sbx_pty *p, enum sbx_pty_mode mode)
 	return 0;
 }
 
-int pty_hand_over(struct sbx_pty *p)
+int pty_hand_over(const struct sbx_pty *p)
 {
 	if (!pty_used(p))
 		return 0;
 	close(p->master);
-	p->master = -1;
 	/* Out of the caller's session: its terminal's ^C and hangup go to sbx, which passes
 	 * them on, and /dev/tty no longer names the caller's terminal here. */
 	if (setsid() < 0)
@@ -123,8 +122,7 @@ int pty_attach_child(const struct sbx_pty *p)
 	for (int i = 0; i < 3; i++)
 		if (p->on_slave[i] && p->slave != i && dup2(p->slave, i) < 0)
 			return sbx_err(errno, "pty: dup2 onto fd %d", i);
-	if (p->master >= 0)
-		close(p->master);
+	/* The master is O_CLOEXEC (and sbx's PID 1 closed it already). */
 	if (p->slave > 2)
 		close(p->slave);
 	return 0;

@@ -52,14 +52,14 @@ int pty_open(struct sbx_pty *p, enum sbx_pty_mode mode);
 
 /* In a process of the sandbox that is not the command (its PID 1), right after the fork:
  * leaves the caller's session, puts the slave where the caller's terminal was on 0..2 and
- * closes the master, so that no process inside ever holds the caller's terminal. */
-int pty_hand_over(struct sbx_pty *p);
+ * closes the master, so that no process inside ever holds the caller's terminal. Changes
+ * nothing in *p (it may run in a vfork child). */
+int pty_hand_over(const struct sbx_pty *p);
 
 /* In the command's process, before exec: setsid(), TIOCSCTTY on the slave (unless
- * no_ctty), the slave
- * dup2'ed onto each of 0..2 that was a terminal (the others pass straight through, so
- * `sbx make > log` writes the file directly), master and spare slave closed. Changes
- * nothing in *p (it may run in a vfork child). */
+ * no_ctty), the slave dup2'ed onto each of 0..2 that was a terminal (the others pass
+ * straight through, so `sbx make > log` writes the file directly), the spare slave
+ * closed (the master is O_CLOEXEC). Changes nothing in *p (it may run in a vfork child). */
 int pty_attach_child(const struct sbx_pty *p);
 
 /* In the parent after the fork: closes the slave and, when the caller's terminal is in the
