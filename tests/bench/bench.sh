@@ -193,7 +193,7 @@ pty_mbs() {
 	t0=$(date +%s%N)
 	script -qec "$sbx $1 sh -c '$yes_cmd'" /dev/null >/dev/null 2>&1 </dev/null
 	t1=$(date +%s%N)
-	echo $((bytes * 1000 / (t1 - t0)))
+	awk -v b="$bytes" -v ns=$((t1 - t0)) 'BEGIN { printf "%.1f (%.0f s)", b * 1000 / ns, ns / 1e9 }'
 }
 if command -v script >/dev/null; then
 	echo "pty throughput: $yes_cmd with --pty and --no-pty, under script(1)..." >&2
@@ -237,7 +237,7 @@ fi
 	echo "| cc under sbx --profile build | $wrapped_ms |"
 	echo "| overhead | $(awk -v a="$wrapped_ms" -v b="$plain_ms" 'BEGIN { printf "%.1f%%", (a - b) * 100 / b }') |"
 	echo
-	echo "\`$yes_cmd\` in the sandbox, under script(1), MB/s (one run each):"
+	echo "\`$yes_cmd\` in the sandbox, under script(1), MB/s and the time (one run each):"
 	echo
 	echo "| --pty (relayed by sbx) | --no-pty (script's terminal shared) |"
 	echo "| ---: | ---: |"
