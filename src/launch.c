@@ -546,13 +546,14 @@ static int supervise(struct supervisor *s)
 			{ .fd = netuser_pollfd(s->net), .events = POLLIN },
 		};
 		size_t np = 4 + pty_pollfds(s->pty, p + 4);
-		int n = poll(p, np, s->shrink_fd >= 0 ? SHRINK_AFTER_MSEC : -1);
+		int n = poll(p, np,
+			     s->shrink_fd >= 0 ? SHRINK_AFTER_MSEC : pty_poll_timeout(s->pty));
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return sbx_err(errno, "poll");
 		}
-		if (n == 0)
+		if (n == 0 && s->shrink_fd >= 0)
 			shrink(s);
 		pty_handle(s->pty, p + 4);
 		if (p[2].revents) {

@@ -15,6 +15,9 @@
 /* How long pty_drain waits for the caller's terminal to take more output (a terminal
  * stopped with ^S); after that the rest is dropped rather than sbx hanging. */
 #define DRAIN_WAIT_MSEC 10000
+/* How often sbx in the background looks whether it has the terminal's foreground: a shell's
+ * fg sends no signal to a job that runs (only SIGCONT to a stopped one). */
+#define BACKGROUND_CHECK_MSEC 200
 
 static void copy_winsize(int from, int to)
 {
@@ -158,6 +161,18 @@ static void update_input(struct sbx_pty *p)
 	p->in = on ? 0 : -1;
 }
 
+/* Waiting in the background for the terminal, to take it once the shell gives it. */
+static bool waits_for_foreground(const struct sbx_pty *p)
+{
+	return pty_used(p) && p->is_tty[0] && p->in_enabled && !p->in_eof && p->in < 0 &&
+	       !p->master_gone;
+}
+
+int pty_poll_timeout(const struct sbx_pty *p)
+{
+	return waits_for_foreground(p) ? BACKGROUND_CHECK_MSEC : -1;
+}
+
 int pty_start(struct sbx_pty *p)
 {
 	if (!pty_used(p))
@@ -289,6 +304,10 @@ void pty_handle(struct sbx_pty *p, const struct pollfd *fds)
 {
 	if (!pty_used(p))
 		return;
+	if (waits_for_foreground(p) && in_foreground(p)) {
+		set_raw(p);
+		update_input(p);
+	}
 	if (fds[2].fd >= 0 && fds[2].revents)
 		flush_out(p);
 	if (fds[1].fd >= 0 && fds[1].revents)

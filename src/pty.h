@@ -73,6 +73,11 @@ int pty_start(struct sbx_pty *p);
 size_t pty_pollfds(struct sbx_pty *p, struct pollfd *fds);
 void pty_handle(struct sbx_pty *p, const struct pollfd *fds);
 
+/* The poll timeout (ms) the relay needs, -1 for none: while sbx runs in the background it
+ * calls pty_handle now and then, to notice the shell's fg (which signals a running job
+ * nothing) and take the terminal then. */
+int pty_poll_timeout(const struct sbx_pty *p);
+
 /* For the caller's signal handling (both must be blocked and read from its signalfd, and
  * SIGWINCH not forwarded to the command): SIGWINCH → the caller's window size to the pty,
  * whose foreground job the kernel tells; SIGCONT → raw mode again when back in the

@@ -243,3 +243,19 @@ start_inner_shell() {
 	assert_status 0
 	assert_output_contains on-pty
 }
+
+@test "a shell in sbx started in the background gets the terminal with fg" {
+	type_line "$SBX env PS1='IN\$ ' bash --norc --noprofile -i &"
+	# In the background sbx reads nothing: the line goes to the outer shell.
+	wait_screen '^\[1\] [0-9]+$'
+	type_line 'echo "outer-$((6 * 7))"'
+	wait_screen '^outer-42$'
+	type_line 'fg'
+	type_line 'echo "inner-$((6 * 7))"'
+	wait_screen '^inner-42$'
+	wait_prompt 'IN$'
+	type_line 'exit 5'
+	wait_prompt 'OUT$'
+	type_line 'echo "status=$?"'
+	wait_screen '^status=5$'
+}
