@@ -259,3 +259,12 @@ start_inner_shell() {
 	type_line 'echo "status=$?"'
 	wait_screen '^status=5$'
 }
+
+@test "Ctrl-C with the caller's terminal not raw (stdin a pipe) still ends the command: 130" {
+	local naptime=104.0$$
+	type_line "echo | $SBX sleep $naptime; echo \"status=\$?\""
+	wait_pid "sleep $naptime" >/dev/null
+	tmux_ send-keys C-c
+	# after the terminal's echo of ^C
+	wait_screen 'status=130$'
+}
