@@ -304,10 +304,8 @@ void pty_handle(struct sbx_pty *p, const struct pollfd *fds)
 {
 	if (!pty_used(p))
 		return;
-	if (waits_for_foreground(p) && in_foreground(p)) {
-		set_raw(p);
-		update_input(p);
-	}
+	if (waits_for_foreground(p) && in_foreground(p))
+		pty_signal(p, SIGCONT);
 	if (fds[2].fd >= 0 && fds[2].revents)
 		flush_out(p);
 	if (fds[1].fd >= 0 && fds[1].revents)
@@ -324,9 +322,13 @@ void pty_signal(struct sbx_pty *p, int sig)
 		return;
 	if (sig == SIGWINCH)
 		copy_winsize(p->tty, p->master);
+	/* Back in the foreground: resized meanwhile, perhaps (SIGWINCH goes to the
+	 * foreground only). */
 	if (sig == SIGCONT) {
 		set_raw(p);
 		update_input(p);
+		if (p->in >= 0)
+			copy_winsize(p->tty, p->master);
 	}
 }
 
