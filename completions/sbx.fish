@@ -319,6 +319,8 @@ complete -c sbx -n __sbx_in_options -l clearenv -d 'start with an empty environm
 complete -c sbx -n __sbx_in_options -l argv0 -x
 complete -c sbx -n __sbx_in_options -l die-with-parent -d 'kill the sandbox when the caller dies'
 complete -c sbx -n __sbx_in_options -l new-session
+complete -c sbx -n __sbx_in_options -l pty
+complete -c sbx -n __sbx_in_options -l no-pty -d 'no pty: the command shares your terminal (and can type into it: TIOCSTI)'
 complete -c sbx -n __sbx_in_options -l as-pid-1
 complete -c sbx -n __sbx_in_options -l timeout -x -d 'SIGTERM the sandbox after DURATION (30s, 2m), SIGKILL 2 s later; exit 124'
 complete -c sbx -n __sbx_in_options -l rlimit -x -a 'AS= CORE= CPU= DATA= FSIZE= LOCKS= MEMLOCK= MSGQUEUE= NICE= NOFILE= NPROC= RSS= RTPRIO= RTTIME= SIGPENDING= STACK='

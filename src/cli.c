@@ -316,6 +316,13 @@ static int h_bool(struct parse_state *s, const struct option_def *d, char **a)
 	return 0;
 }
 
+static int h_pty(struct parse_state *s, const struct option_def *d, char **a)
+{
+	(void)a;
+	s->c->pty = (enum sbx_pty_mode)d->flag;
+	return 0;
+}
+
 static int h_hostname(struct parse_state *s, const struct option_def *d, char **a)
 {
 	if (!a[0][0] || strlen(a[0]) > 64)
@@ -932,6 +939,13 @@ static const struct option_def options[] = {
 	{ "--new-session", 0, NULL, SEC_PROC,
 	  "run the command in a new terminal session (no controlling terminal)", h_bool,
 	  CFG(new_session) },
+	{ "--pty", 0, NULL, SEC_PROC,
+	  "give the command a pseudo-terminal of its own, relayed to yours (the default when one "
+	  "of fds 0-2 is a terminal, except with --bare)",
+	  h_pty, PTY_ON },
+	{ "--no-pty", 0, NULL, SEC_PROC,
+	  "no pty: the command shares your terminal (and can type into it: TIOCSTI)", h_pty,
+	  PTY_OFF },
 	{ "--as-pid-1", 0, NULL, SEC_PROC, "run the command as PID 1 (no sbx init)", h_bool,
 	  CFG(as_pid_1) },
 	{ "--timeout", 1, "DURATION", SEC_PROC,
@@ -1413,15 +1427,13 @@ int cli_parse(int argc, char **argv, struct sbx_config *c, enum cli_action *acti
 
 /* What --help shows, so that it fits on a screen; --help-all shows every option. */
 static const char *const common_options[] = {
-	"--help",     "--help-all", "--version",
-	"--check",    "--profile",  "--dry-run",
-	"--bare",     "--net",	    "--root",
-	"--hostname", "--bind",	    "--ro-bind",
-	"--tmpfs",    "--chdir",    "--setenv",
-	"--clearenv", "--timeout",  "--die-with-parent",
-	"--cap-add",  "--memory",   "--cpus",
-	"--pids",     "--name",	    "--list",
-	"--enter",    "--stop",	    "--seccomp-profile",
+	"--help",    "--help-all",	  "--version", "--check",
+	"--profile", "--dry-run",	  "--bare",    "--net",
+	"--root",    "--hostname",	  "--bind",    "--ro-bind",
+	"--tmpfs",   "--chdir",		  "--setenv",  "--clearenv",
+	"--timeout", "--die-with-parent", "--cap-add", "--memory",
+	"--cpus",    "--no-pty",	  "--pids",    "--name",
+	"--list",    "--enter",		  "--stop",    "--seccomp-profile",
 };
 
 static bool is_common(const char *name)

@@ -96,6 +96,13 @@ enum sbx_cgroup_mode {
 	CGROUP_TRY, /* like auto, but without a backend the limits are skipped (-v says so) */
 };
 
+/* --pty, --no-pty; auto: a pty when one of fds 0..2 is a terminal, except with --bare */
+enum sbx_pty_mode {
+	PTY_AUTO,
+	PTY_ON,
+	PTY_OFF,
+};
+
 struct sbx_config {
 	/* identity */
 	uid_t caller_uid;
@@ -131,6 +138,7 @@ struct sbx_config {
 	char **env_ops; /* "clearenv", "setenv=K=V", "unsetenv=K" as given, for --dry-run */
 	bool die_with_parent;
 	bool new_session;
+	enum sbx_pty_mode pty;
 	bool as_pid_1;
 	uint64_t timeout_usec;
 	struct sbx_rlimit *rlimits;

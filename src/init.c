@@ -38,7 +38,8 @@ static void report(int err_fd, int code, const char *msg)
 		(void)write_all(err_fd, buf, (size_t)n < sizeof(buf) ? (size_t)n + 1 : sizeof(buf));
 }
 
-void init_exec_command(const struct sbx_config *c, int err_fd, const sigset_t *orig_mask)
+void init_exec_command(const struct sbx_config *c, const struct sbx_pty *pty, int err_fd,
+		       const sigset_t *orig_mask)
 {
 	const char *file = c->argv[0];
 	size_t argc = strv_length(c->argv);
@@ -52,7 +53,14 @@ void init_exec_command(const struct sbx_config *c, int err_fd, const sigset_t *o
 	if (c->argv0)
 		argv[0] = c->argv0;
 
-	if (c->new_session && setsid() < 0) {
+	/* The pty makes a new session already (--new-session: without a controlling
+	 * terminal, pty.no_ctty). */
+	if (pty && pty_attach_child(pty) < 0) {
+		snprintf(msg, sizeof(msg), "%s", sbx_errmsg());
+		report(err_fd, 125, msg);
+		_exit(125);
+	}
+	if ((!pty || pty->slave < 0) && c->new_session && setsid() < 0) {
 		snprintf(msg, sizeof(msg), "new-session: setsid: %s", strerror(errno));
 		report(err_fd, 125, msg);
 		_exit(125);
@@ -132,6 +140,7 @@ __attribute__((noreturn)) static void finish(const struct sbx_config *c, int err
 
 struct spawn_args {
 	const struct sbx_config *c;
+	const struct sbx_pty *pty;
 	int err_fd;
 	const sigset_t *orig_mask;
 };
@@ -140,17 +149,17 @@ static int spawn_child(void *arg)
 {
 	struct spawn_args *a = arg;
 
-	init_exec_command(a->c, a->err_fd, a->orig_mask);
+	init_exec_command(a->c, a->pty, a->err_fd, a->orig_mask);
 }
 
 /* Like posix_spawn: the child shares our memory and we wait until it has exec'd, which
  * spares copying init's page tables on every start. The child only changes its own
  * kernel state (session, capabilities, fd flags, mask) before execve. */
-pid_t init_spawn_command(const struct sbx_config *c, int err_fd, const sigset_t *orig_mask,
-			 sigset_t *ret_early)
+pid_t init_spawn_command(const struct sbx_config *c, const struct sbx_pty *pty, int err_fd,
+			 const sigset_t *orig_mask, sigset_t *ret_early)
 {
 	static char stack[64 * 1024] __attribute__((aligned(16)));
-	struct spawn_args a = { c, err_fd, orig_mask };
+	struct spawn_args a = { c, pty, err_fd, orig_mask };
 	pid_t cmd;
 
 	/* A signal from the terminal that came while the sandbox was being set up reached

@@ -26,6 +26,7 @@
 #include "net.h"
 #include "netuser.h"
 #include "pid1.h"
+#include "pty.h"
 #include "registry.h"
 #include "rootfs.h"
 #include "seccomp.h"
@@ -319,6 +320,7 @@ struct child_args {
 	/* A named sandbox's programs, read by the supervisor (which hands the same to sbx
 	 * --enter); NULL: the child reads them itself. */
 	const struct seccomp_set *filters;
+	const struct sbx_pty *pty; /* the sandbox's own terminal, if used */
 };
 
 static char wait_go(int go_fd, bool more)
@@ -353,6 +355,9 @@ __attribute__((noreturn)) static void child_main(const struct child_args *a)
 	 * report the status, or end a timeout. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || (a->parent != 0 && getppid() != a->parent))
 		_exit(EXIT_SBX_FAILED);
+	/* Before anything of the sandbox runs: from here on no process inside holds the
+	 * caller's terminal. */
+	STEP("pty", pty_hand_over(a->pty));
 	if (a->go_fd >= 0)
 		b = wait_go(a->go_fd, a->late_go); /* 'm' when late_go */
 	else if (first_clone_flags(c) & CLONE_NEWUSER)
@@ -396,9 +401,9 @@ __attribute__((noreturn)) static void child_main(const struct child_args *a)
 	STEP("seccomp", a->filters ? seccomp_load_set(a->filters) : seccomp_apply(c));
 
 	if (c->as_pid_1)
-		init_exec_command(c, err_fd, orig_mask);
+		init_exec_command(c, a->pty, err_fd, orig_mask);
 	/* The command first, then PID 1's program: the command need not wait for that exec. */
-	cmd = init_spawn_command(c, err_fd, orig_mask, &early);
+	cmd = init_spawn_command(c, a->pty, err_fd, orig_mask, &early);
 	if (keep_init_fds(c, lock_fds) < 0) {
 		kill(cmd, SIGKILL);
 		child_fail(err_fd, "init");
@@ -444,6 +449,7 @@ struct supervisor {
 	int ctl_fd;
 	int init_pidfd;
 	const struct enter_info *enter;
+	struct sbx_pty *pty; /* relayed while the sandbox runs */
 };
 
 static void read_record(struct supervisor *s, const char *rec)
@@ -511,9 +517,17 @@ static void on_signal(struct supervisor *s)
 			}
 			continue;
 		}
+		/* The pty's foreground job learns the new size from the kernel. */
+		if (si.ssi_signo == SIGWINCH && pty_used(s->pty)) {
+			pty_signal(s->pty, SIGWINCH);
+			continue;
+		}
+		if (si.ssi_signo == SIGCONT)
+			pty_signal(s->pty, SIGCONT);
 		/* From the terminal (SI_KERNEL) the signal went to the whole foreground
-		 * process group, the command included: do not send it twice. */
-		if (si.ssi_code != SI_KERNEL)
+		 * process group, the command included: do not send it twice. With a pty
+		 * the sandbox is in no group of the caller's terminal: pass it on. */
+		if (si.ssi_code != SI_KERNEL || pty_used(s->pty))
 			kill(s->child, (int)si.ssi_signo);
 	}
 }
@@ -559,21 +573,24 @@ static void shrink(struct supervisor *s)
 static int supervise(struct supervisor *s)
 {
 	while (!s->exited && !(s->ended && s->leave_early)) {
-		struct pollfd p[5] = {
+		struct pollfd p[5 + PTY_NFDS] = {
 			{ .fd = s->sig_fd, .events = POLLIN },
 			{ .fd = s->timer_fd, .events = POLLIN },
 			{ .fd = s->err_fd, .events = POLLIN },
 			{ .fd = netuser_pollfd(s->net), .events = POLLIN },
 			{ .fd = s->ctl_fd, .events = POLLIN },
 		};
-		int n = poll(p, 5, s->shrink_fd >= 0 ? SHRINK_AFTER_MSEC : -1);
+		size_t np = 5 + pty_pollfds(s->pty, p + 5);
+		int n = poll(p, np,
+			     s->shrink_fd >= 0 ? SHRINK_AFTER_MSEC : pty_poll_timeout(s->pty));
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return sbx_err(errno, "poll");
 		}
-		if (n == 0)
+		if (n == 0 && s->shrink_fd >= 0)
 			shrink(s);
+		pty_handle(s->pty, p + 5);
 		if (p[2].revents) {
 			read_messages(s);
 			/* sbx's PID 1 waits to be ended once it has said the status. */
@@ -624,7 +641,8 @@ static int die_with_caller(void)
  * of our memory, which is most of what a start costs on some machines): it writes its own
  * id maps; the parent has nothing to do before the command starts (a cgroup, a network
  * helper, a registry entry, the pid to report); nobody outside waits for us meanwhile
- * (--block-fd and the like); and the child ends in an exec, which lets the parent go on. */
+ * (--block-fd and the like); and the child ends in an exec, which lets the parent go on.
+ * A pty's relay starts after that (pty_start); the child changes nothing in its record. */
 static bool child_starts_alone(const struct sbx_config *c, int pid1_fd)
 {
 	return (pid1_fd >= 0 || c->as_pid_1) && userns_self_mappable(c) && c->userns_fd < 0 &&
@@ -710,9 +728,16 @@ static pid_t clone_vfork(struct child_args *a)
 	return pid;
 }
 
+/* The terminal mode: bubblewrap's callers (Flatpak) manage the terminal themselves. */
+static enum sbx_pty_mode pty_mode(const struct sbx_config *c)
+{
+	return c->pty == PTY_AUTO && c->bare ? PTY_OFF : c->pty;
+}
+
 int launch_run(const struct sbx_config *c)
 {
 	struct netuser net = NETUSER_INIT;
+	_cleanup_(pty_close) struct sbx_pty pty = { .master = -1, .slave = -1, .out_own = -1 };
 	struct supervisor s = { .c = c,
 				.err_fd = -1,
 				.sig_fd = -1,
@@ -720,7 +745,8 @@ int launch_run(const struct sbx_config *c)
 				.shrink_fd = -1,
 				.net = &net,
 				.ctl_fd = -1,
-				.init_pidfd = -1 };
+				.init_pidfd = -1,
+				.pty = &pty };
 	struct cgroup_run cg = { .backend = CGROUP_NONE };
 	struct named named = { .reg = REGISTRY_INIT, .ctl_fd = -1, .init_pidfd = -1 };
 	_cleanup_close_ int pid1_fd = pid1_usable(c) ? pid1_open() : -1;
@@ -731,10 +757,17 @@ int launch_run(const struct sbx_config *c)
 				.parent = (first_clone_flags(c) & CLONE_NEWPID) ? 0 : self,
 				.go_fd = -1,
 				.pid1_fd = pid1_fd < 0 ? -1 : pid1_fd,
-				.orig_mask = &orig };
-	bool alone = child_starts_alone(c, a.pid1_fd);
+				.orig_mask = &orig,
+				.pty = &pty };
+	bool alone;
 	uint64_t t0;
 
+	if ((r = pty_open(&pty, pty_mode(c))) < 0) {
+		sbx_errx("%s (--no-pty shares your terminal instead)", sbx_errmsg());
+		goto fail_early;
+	}
+	pty.no_ctty = c->new_session;
+	alone = child_starts_alone(c, a.pid1_fd);
 	if (c->die_with_parent && (r = die_with_caller()) < 0)
 		goto fail_early;
 	if (c->name && (r = named_claim(c, &named)) < 0)
@@ -831,8 +864,9 @@ int launch_run(const struct sbx_config *c)
 	 * remove: all wait until init is gone. A systemd scope goes by itself once empty. */
 	s.leave_early = (cg.backend == CGROUP_NONE || cg.backend == CGROUP_SYSTEMD) &&
 			!c->net_helper && !c->name;
-	/* The same, and nothing to write at the end (--json-status-fd): see shrink(). */
-	s.shrink_fd = s.leave_early && c->json_status_fd < 0 ? a.pid1_fd : -1;
+	/* The same, and nothing to write at the end (--json-status-fd), no pty to relay: see
+	 * shrink(). */
+	s.shrink_fd = s.leave_early && c->json_status_fd < 0 && !pty_used(&pty) ? a.pid1_fd : -1;
 	/* 'g': go on; 'u': go on, but no cgroup of its own was made (--cgroup try). */
 	if (!alone) {
 		if (write(go[1], cgroup_wanted(c) && cg.backend == CGROUP_NONE ? "u" : "g", 1) !=
@@ -843,8 +877,14 @@ int launch_run(const struct sbx_config *c)
 		close(go[1]);
 	}
 	cgroup_placed(&cg);
+	pty_start(&pty);
 
-	if ((r = supervise(&s)) < 0) {
+	r = supervise(&s);
+	/* Also after a SIGKILL of the command: the output it left, then the caller's modes,
+	 * before anything is printed. */
+	pty_drain(&pty);
+	pty_restore(&pty);
+	if (r < 0) {
 		kill(s.child, SIGKILL);
 		cgroup_release(&cg);
 		named_end(&named);

@@ -364,6 +364,8 @@ void profile_print(FILE *f, const struct sbx_config *c)
 		line(f, "argv0", c->argv0, NULL);
 	print_flag(f, "die-with-parent", c->die_with_parent);
 	print_flag(f, "new-session", c->new_session);
+	print_flag(f, "pty", c->pty == PTY_ON);
+	print_flag(f, "no-pty", c->pty == PTY_OFF);
 	print_flag(f, "as-pid-1", c->as_pid_1);
 	if (c->timeout_usec)
 		fprintf(f, "timeout %lluus\n", (unsigned long long)c->timeout_usec);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run-bats.sh DIR...: the .bats files of each DIR, as TAP, run as an unprivileged user.
+# run-bats.sh DIR|FILE...: the .bats files of each DIR (or the FILE itself), as TAP, run as an unprivileged user.
 # As root, the tests run as the user sbxtest (created when missing) through setpriv; when
 # sbxtest cannot read this checkout (say it lives under /root), sbx and the test files are
 # copied into a fresh directory under /tmp first. Exits with bats' status.
@@ -15,6 +15,10 @@ user=${SBX_TEST_USER:-sbxtest}
 
 files=()
 for d in "$@"; do
+	if [ -f "$d" ] && [[ "$d" == *.bats ]]; then
+		files+=("$(cd "$(dirname "$d")" && pwd)/$(basename "$d")")
+		continue
+	fi
 	[ -d "$d" ] || continue
 	d=$(cd "$d" && pwd)
 	for f in "$d"/*.bats; do

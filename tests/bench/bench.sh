@@ -110,6 +110,9 @@ cases=(
 	"sbx=$sbx true"
 	"sbx-bare=$sbx --bare --unshare-all --die-with-parent --ro-bind / / --proc /proc --dev /dev --tmpfs /tmp true"
 	"sbx-build=$sbx --profile build true"
+	# A pty of its own (forced: the runner gives no terminal) against none, the same run.
+	"sbx-pty=$sbx --pty true"
+	"sbx-no-pty=$sbx --no-pty true"
 )
 limited=no
 if "$sbx" --memory 1G true >/dev/null 2>&1; then
@@ -178,6 +181,27 @@ for round in 1 2 3; do
 	wrapped_ms=$((wrapped_ms + w))
 done
 
+# The pty relay's throughput: `yes` in the sandbox, its output through sbx's pty (--pty)
+# or straight (--no-pty) to the terminal of script(1), as an interactive user's would be,
+# then to /dev/null. One run each: the kernel's pty is slow with short lines, minutes
+# for 1G. BENCH_PTY_SIZE: how much (head -c; default 1G).
+pty_size=${BENCH_PTY_SIZE:-1G}
+yes_cmd="yes | head -c $pty_size"
+pty_mbs() {
+	local t0 t1 bytes
+	bytes=$(numfmt --from=iec "$pty_size")
+	t0=$(date +%s%N)
+	script -qec "$sbx $1 sh -c '$yes_cmd'" /dev/null >/dev/null 2>&1 </dev/null
+	t1=$(date +%s%N)
+	awk -v b="$bytes" -v ns=$((t1 - t0)) 'BEGIN { printf "%.1f (%.0f s)", b * 1000 / ns, ns / 1e9 }'
+}
+if command -v script >/dev/null; then
+	echo "pty throughput: $yes_cmd with --pty and --no-pty, under script(1)..." >&2
+	pty_tp="$(pty_mbs --pty) | $(pty_mbs --no-pty)"
+else
+	pty_tp="no script(1) | "
+fi
+
 {
 	echo "# sbx benchmark, $(date -u +%Y-%m-%dT%H:%MZ)"
 	echo
@@ -192,6 +216,7 @@ done
 	echo "| sbx / bwrap | $(ratio "$(med sbx)" "$(med bwrap)") | ≤ 0.5 |"
 	echo "| sbx / unshare-all | $(ratio "$(med sbx)" "$(med unshare-all)") | ≤ 1.0 |"
 	echo "| sbx-bare / bwrap (same mounts) | $(ratio "$(med sbx-bare)" "$(med bwrap)") | |"
+	echo "| sbx --pty − sbx --no-pty (µs) | $(($(med sbx-pty) - $(med sbx-no-pty))) | |"
 	if [ $limited = yes ]; then
 		echo "| sbx --memory 1G − sbx (µs) | $(($(med sbx-memory) - $(med sbx))) | ≤ 3000 |"
 	else
@@ -211,6 +236,12 @@ done
 	echo "| plain cc | $plain_ms |"
 	echo "| cc under sbx --profile build | $wrapped_ms |"
 	echo "| overhead | $(awk -v a="$wrapped_ms" -v b="$plain_ms" 'BEGIN { printf "%.1f%%", (a - b) * 100 / b }') |"
+	echo
+	echo "\`$yes_cmd\` in the sandbox, under script(1), MB/s and the time (one run each):"
+	echo
+	echo "| --pty (relayed by sbx) | --no-pty (script's terminal shared) |"
+	echo "| ---: | ---: |"
+	echo "| $pty_tp |"
 } >results.md
 # Run by a user directly (not dropped to by the root part above, which does it then).
 [ -n "${SBX_BENCH_WORK:-}" ] || vm_part results.md

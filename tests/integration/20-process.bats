@@ -359,17 +359,23 @@ got TERM" ]
 	[ -n "$pid" ] && [ "$pid" = "$sid" ] || { _sbx_show_output >&2; false; }
 }
 
-@test "without --new-session the command keeps the caller's controlling terminal" {
+@test "without --new-session the command has a controlling terminal: its pty, or with --no-pty the caller's" {
 	run timeout 20 script -qec "$SBX sh -c 'echo x >/dev/tty && echo has-ctty'" /dev/null
+	assert_status 0
+	assert_output_contains has-ctty
+	run timeout 20 script -qec "$SBX --no-pty sh -c 'echo x >/dev/tty && echo has-ctty'" /dev/null
 	assert_status 0
 	assert_output_contains has-ctty
 }
 
-@test "--new-session detaches the command from the caller's terminal" {
-	run timeout 20 script -qec "$SBX --new-session sh -c 'echo x >/dev/tty && echo has-ctty'" /dev/null
-	[ "$status" -ne 0 ]
-	[[ "$output" != *has-ctty* ]]
-	assert_output_contains "No such device or address"
+@test "--new-session detaches the command from any controlling terminal" {
+	local opt
+	for opt in --pty --no-pty; do
+		run timeout 20 script -qec "$SBX $opt --new-session sh -c 'echo x >/dev/tty && echo has-ctty'" /dev/null
+		[ "$status" -ne 0 ]
+		[[ "$output" != *has-ctty* ]]
+		assert_output_contains "No such device or address"
+	done
 }
 
 @test "--argv0 foo sets the command's argv[0]" {

@@ -31,7 +31,7 @@ teardown() {
 	touch out.stop
 	for n in "${names[@]}"; do timeout 15 "$SBX" --stop "$n" --grace 1s 2>/dev/null || true; done
 	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-	tmux_stop
+	tmux_teardown
 }
 
 # start NAME SBX-ARGS...: a named sandbox in the background; waits until --list shows it.
@@ -99,7 +99,8 @@ attack_worked() {
 }
 
 @test "--enter under a terminal: the sandbox steals no line typed after it returned" {
-	tmux_start
+	tmux_setup
+	cd "$BATS_TEST_TMPDIR/work" || return 1
 	start_attacker
 	tmux_ send-keys "$SBX --enter victim sleep 1; echo ENTER-\$((1+1))DONE; read -r line; echo \"\$line\" >$PWD/typed" Enter
 	wait_screen '^ENTER-2DONE' 200

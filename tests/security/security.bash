@@ -42,7 +42,7 @@ sandbox_probe() {
 # caller's terminal (script(1)), so that fd 0 inside is a terminal: the one the sandbox
 # must not be able to type into. sbx's stderr is dropped.
 pty_probe() {
-	local opts=() cmd
+	local opts=() cmd fifo keep
 	command -v script >/dev/null || skip "script(1) (util-linux) is not installed"
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do
 		opts+=("$1")
@@ -50,7 +50,14 @@ pty_probe() {
 	done
 	shift
 	printf -v cmd '%q ' "$SBX" "${opts[@]}" ./probe "$@"
-	run --separate-stderr script -qec "$cmd 2>/dev/null" /dev/null
+	# A stdin that does not end (a fifo we hold open): script(1) types the end of a
+	# non-terminal stdin into its terminal as a character, which reaches the sandbox's
+	# pty and comes back echoed before the probe's verdict.
+	fifo=$BATS_TEST_TMPDIR/pty_probe.stdin
+	[ -p "$fifo" ] || mkfifo "$fifo"
+	exec {keep}<>"$fifo"
+	run --separate-stderr script -qec "$cmd 2>/dev/null" /dev/null <"$fifo"
+	exec {keep}>&-
 	output=${output//$'\r'/}
 	mapfile -t lines <<<"$output"
 }
