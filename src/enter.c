@@ -20,6 +20,7 @@
 #include "enterctl.h"
 #include "init.h"
 #include "log.h"
+#include "pty.h"
 #include "registry.h"
 #include "relay.h"
 #include "seccomp.h"
@@ -49,7 +50,9 @@ struct joiner {
 	int init_pidfd;
 	int err_fd;   /* "CODE:MESSAGE" records, as PID 1 reports them (init.c) */
 	int pid_fd;   /* the command's pid, from the joiner */
-	int stdio[3]; /* what becomes the command's 0, 1, 2: sbx's pipes, never the caller's */
+	int stdio[3]; /* what becomes the command's 0, 1, 2: sbx's pipes or pty, never the
+		       * caller's */
+	const struct sbx_pty *pty;
 	const sigset_t *orig_mask;
 };
 
@@ -105,7 +108,10 @@ __attribute__((noreturn)) static void exec_command(const struct joiner *j)
 	const char *file = j->c->argv[0];
 	int e;
 
-	if (setsid() < 0) {
+	/* With the pty: a session of its own whose controlling terminal the pty is. */
+	if (pty_used(j->pty) && pty_attach_child(j->pty) < 0)
+		fail(j->err_fd, EXIT_SBX_FAILED, "enter");
+	if (!pty_used(j->pty) && setsid() < 0) {
 		sbx_err(errno, "setsid");
 		fail(j->err_fd, EXIT_SBX_FAILED, "enter");
 	}
@@ -202,8 +208,23 @@ static int read_failure(int err_fd, char *msg, size_t size)
 	return code;
 }
 
+/* What a signal to sbx means: the window size and a return to the foreground are the
+ * pty's; the rest goes to the command. From the caller's terminal (SI_KERNEL) a signal
+ * went to the command as well, unless the command has a pty of its own. */
+static void on_signal(pid_t cmd, const struct signalfd_siginfo *si, struct sbx_pty *pty)
+{
+	int sig = (int)si->ssi_signo;
+
+	if (pty_used(pty) && (sig == SIGWINCH || sig == SIGCONT))
+		pty_signal(pty, sig);
+	if (sig == SIGWINCH && pty_used(pty))
+		return;
+	if (si->ssi_code != SI_KERNEL || pty_used(pty))
+		kill(cmd, sig);
+}
+
 /* Passes signals on and relays the command's stdio until it ends; its exit code. */
-static int wait_command(pid_t cmd, const sigset_t *fwd, struct relay *io)
+static int wait_command(pid_t cmd, const sigset_t *fwd, struct relay *io, struct sbx_pty *pty)
 {
 	_cleanup_close_ int sig_fd = signalfd(-1, fwd, SFD_CLOEXEC | SFD_NONBLOCK);
 	int status;
@@ -211,18 +232,20 @@ static int wait_command(pid_t cmd, const sigset_t *fwd, struct relay *io)
 	if (sig_fd < 0)
 		return sbx_err(errno, "signalfd");
 	for (;;) {
-		struct pollfd p[1 + RELAY_MAX] = { { .fd = sig_fd, .events = POLLIN } };
+		struct pollfd p[1 + RELAY_MAX + PTY_NFDS] = { { .fd = sig_fd, .events = POLLIN } };
 		size_t n = relay_pollfds(io, p + 1);
+		size_t np = pty_pollfds(pty, p + 1 + n);
 		struct signalfd_siginfo si;
-		if (poll(p, 1 + n, -1) < 0 && errno != EINTR)
+		if (poll(p, 1 + n + np, pty_poll_timeout(pty)) < 0 && errno != EINTR)
 			return sbx_err(errno, "poll");
 		relay_handle(io, p + 1, n);
+		pty_handle(pty, p + 1 + n);
 		while (read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
 			if (si.ssi_signo != SIGCHLD) {
-				if (si.ssi_code != SI_KERNEL)
-					kill(cmd, (int)si.ssi_signo);
+				on_signal(cmd, &si, pty);
 			} else if (waitpid(cmd, &status, WNOHANG) == cmd) {
 				relay_drain(io);
+				pty_drain(pty);
 				return WIFEXITED(status) ? WEXITSTATUS(status)
 							 : 128 + WTERMSIG(status);
 			}
@@ -230,26 +253,35 @@ static int wait_command(pid_t cmd, const sigset_t *fwd, struct relay *io)
 	}
 }
 
-/* sbx's side of the command's 0, 1, 2: pipes, so that nothing in the sandbox can reopen
- * the caller's files or terminal through /proc/PID/fd of the command. */
-static int open_stdio(int child[3], struct relay *io)
+/* sbx's side of the command's 0, 1, 2: the pty where the caller has a terminal, pipes for
+ * the rest, so that nothing in the sandbox can reopen the caller's files or terminal
+ * through /proc/PID/fd of the command. */
+static int open_stdio(const struct sbx_pty *pty, int child[3], struct relay *io)
 {
-	int in[2], out[2], err[2];
-
-	if (pipe2(in, O_CLOEXEC) < 0)
-		return sbx_err(errno, "pipe");
-	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
-		return sbx_err(errno, "pipe");
-	child[0] = in[0];
-	child[1] = out[1];
-	child[2] = err[1];
-	for (int *fd = (int[]){ in[1], out[0], err[0], -1 }; *fd >= 0; fd++)
-		if (fcntl(*fd, F_SETFL, O_NONBLOCK) < 0)
+	for (int fd = 0; fd < 3; fd++) {
+		int p[2];
+		if (pty_used(pty) && pty->on_slave[fd]) {
+			child[fd] = pty->slave;
+			continue;
+		}
+		if (pipe2(p, O_CLOEXEC) < 0)
 			return sbx_err(errno, "pipe");
-	relay_add(io, 0, in[1], true);
-	relay_add(io, out[0], 1, false);
-	relay_add(io, err[0], 2, false);
+		child[fd] = fd == 0 ? p[0] : p[1];
+		if (fcntl(fd == 0 ? p[1] : p[0], F_SETFL, O_NONBLOCK) < 0)
+			return sbx_err(errno, "pipe");
+		if (fd == 0)
+			relay_add(io, 0, p[1], true);
+		else
+			relay_add(io, p[0], fd, false);
+	}
 	return 0;
+}
+
+static void close_child_stdio(const struct sbx_pty *pty, int child[3])
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (child[fd] >= 0 && !(pty_used(pty) && child[fd] == pty->slave))
+			close(child[fd]);
 }
 
 int enter_run(const struct sbx_config *c, const char *name)
@@ -257,6 +289,7 @@ int enter_run(const struct sbx_config *c, const char *name)
 	struct enter_info info = { 0 };
 	_cleanup_close_ int dir_fd = -1, init_pidfd = -1, sup_pidfd = -1;
 	_cleanup_free_ struct relay *io = xmalloc(sizeof(*io));
+	_cleanup_free_ struct sbx_pty *pty = xmalloc(sizeof(*pty));
 	int err[2], pids[2], child_stdio[3] = { -1, -1, -1 }, code;
 	char msg[1200];
 	sigset_t fwd, orig;
@@ -270,9 +303,15 @@ int enter_run(const struct sbx_config *c, const char *name)
 	init_forwarded_signals(&fwd);
 	sigprocmask(SIG_BLOCK, &fwd, &orig);
 	io->n = 0;
-	if (open_stdio(child_stdio, io) < 0 || pipe2(err, O_CLOEXEC) < 0 ||
+	if (pty_open(pty, c->pty) < 0) {
+		log_error("enter %s: %s (--no-pty: pipes instead)", name, sbx_errmsg());
+		enter_info_free(&info);
+		return EXIT_SBX_FAILED;
+	}
+	if (open_stdio(pty, child_stdio, io) < 0 || pipe2(err, O_CLOEXEC) < 0 ||
 	    pipe2(pids, O_CLOEXEC) < 0) {
 		log_error("enter %s: %s", name, sbx_errmsg());
+		pty_close(pty);
 		enter_info_free(&info);
 		return EXIT_SBX_FAILED;
 	}
@@ -284,6 +323,7 @@ int enter_run(const struct sbx_config *c, const char *name)
 				    .err_fd = err[1],
 				    .pid_fd = pids[1],
 				    .stdio = { child_stdio[0], child_stdio[1], child_stdio[2] },
+				    .pty = pty,
 				    .orig_mask = &orig };
 		close(err[0]);
 		close(pids[0]);
@@ -292,18 +332,20 @@ int enter_run(const struct sbx_config *c, const char *name)
 	enter_info_free(&info);
 	close(err[1]);
 	close(pids[1]);
-	for (int i = 0; i < 3; i++)
-		close(child_stdio[i]);
+	close_child_stdio(pty, child_stdio);
+	pty_start(pty);
 	cmd = joiner < 0 ? 0 : wait_joiner(joiner, pids[0]);
 	close(pids[0]);
 	if (cmd == 0) {
 		/* The joiner failed; its message, if it got to say one. */
 		code = read_failure(err[0], msg, sizeof(msg));
+		pty_close(pty);
 		log_error("enter %s: %s", name, code ? msg : "could not join the sandbox");
 		close(err[0]);
 		return EXIT_SBX_FAILED;
 	}
-	code = wait_command(cmd, &fwd, io);
+	code = wait_command(cmd, &fwd, io, pty);
+	pty_close(pty);
 	if (code < 0) {
 		kill(cmd, SIGKILL);
 		waitpid(cmd, NULL, 0);

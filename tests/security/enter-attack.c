@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -81,7 +82,12 @@ static void steal_tty(int fd, pid_t pid, int n)
 	ssize_t len;
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 
-	fprintf(out, "TTY pid %d fd %d is a terminal\n", pid, n);
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return;
+	fprintf(out, "TTY pid %d fd %d is a terminal, rdev=%x:%x\n", pid, n, major(st.st_rdev),
+		minor(st.st_rdev));
 	fflush(out);
 	if (fork() != 0)
 		return;

@@ -69,7 +69,9 @@ pty_probe() {
 tiocsti_attack() {
 	local cmd
 	command -v script >/dev/null || skip "script(1) (util-linux) is not installed"
-	printf -v cmd '%q ' "$SBX" "$@" ./probe tiocsti $'echo INJECTED\n'
+	# --no-pty: the caller's terminal itself, so that this judges the filter alone (sbx's
+	# own pty is the other wall, tested in 60-terminal.bats).
+	printf -v cmd '%q ' "$SBX" --no-pty "$@" ./probe tiocsti $'echo INJECTED\n'
 	# script(1) turns the end of its stdin (/dev/null) into an end-of-file on the
 	# terminal: the first read ends there, the second gets what the sandbox pushed.
 	# -echo: the terminal's echo of that input would come first in the output.
