@@ -26,7 +26,9 @@ teardown() { vm_teardown; }
 }
 
 @test "auto without any user bus, not in a delegated cgroup: 125 saying both are missing" {
-	run env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR="$BATS_TEST_TMPDIR" \
+	# A runtime dir below the cwd, not the cwd itself (which sbx would not share, saying so).
+	mkdir -p -m 0700 "$BATS_TEST_TMPDIR/rt"
+	run env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR="$BATS_TEST_TMPDIR/rt" \
 		"$SBX" --memory 64M -- echo RAN
 	assert_status 125
 	[ "${#lines[@]}" = 1 ]

@@ -31,7 +31,9 @@ DIRECT_CMD='cat /proc/self/cgroup /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.
 }
 
 @test "direct, inside a Delegate=yes service of the user manager: limits applied" {
+	# In the test's directory: a service starts in $HOME, which sbx would not share.
 	run timeout -k 5 120 systemd-run --user --quiet --pipe --wait --collect -p Delegate=yes \
+		--working-directory="$PWD" \
 		-- "$SBX" --cgroup=direct --memory 64M --pids 20 -- sh -c "$DIRECT_CMD"
 	note "direct in a Delegate=yes service: status $status: $(echo "$output" | tr '\n' ' ')"
 	assert_status 0
