@@ -4,6 +4,7 @@
 # also after SIGKILL of sbx, and files in it never redirect --enter.
 
 load ../lib/helpers
+load ../lib/named
 
 setup() {
 	export XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR/run
@@ -13,25 +14,13 @@ setup() {
 	mkdir -p "$BATS_TEST_TMPDIR/work"
 	cd "$BATS_TEST_TMPDIR/work" || return 1
 	pids=()
+	names=()
 }
 
 teardown() {
-	local p
+	local p n
+	for n in "${names[@]}"; do timeout 15 "$SBX" --stop "$n" --grace 1s 2>/dev/null || true; done
 	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-}
-
-# start NAME CMD...: a named sandbox in the background; waits until --list shows it.
-start() {
-	local name=$1
-	shift
-	timeout -k 5 60 "$SBX" --name "$name" "$@" >/dev/null 2>&1 &
-	pids+=($!)
-	for _ in $(seq 100); do
-		"$SBX" --list 2>/dev/null | grep -q "^$name " && return 0
-		sleep 0.05
-	done
-	echo "sandbox $name did not show up in --list" >&2
-	return 1
 }
 
 entry() { echo "$XDG_RUNTIME_DIR/sbx/$1"; }

@@ -7,6 +7,7 @@
 
 # shellcheck disable=SC2016 # the sandbox's shell expands these, not ours
 load ../lib/helpers
+load ../lib/named
 load ../lib/tmux
 
 setup_file() {
@@ -32,22 +33,6 @@ teardown() {
 	for n in "${names[@]}"; do timeout 15 "$SBX" --stop "$n" --grace 1s 2>/dev/null || true; done
 	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
 	tmux_teardown
-}
-
-# start NAME SBX-ARGS...: a named sandbox in the background; waits until --list shows it.
-start() {
-	local name=$1
-	shift
-	# 3>&-: bats waits for whoever holds its fd 3
-	timeout -k 5 120 "$SBX" --name "$name" "$@" </dev/null >/dev/null 2>&1 3>&- &
-	pids+=($!)
-	names+=("$name")
-	for _ in $(seq 100); do
-		"$SBX" --list 2>/dev/null | grep -q "^$name " && return 0
-		sleep 0.05
-	done
-	echo "sandbox $name did not show up in --list" >&2
-	return 1
 }
 
 # start_attacker: the named sandbox "victim", whose command watches for entered processes.
