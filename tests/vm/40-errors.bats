@@ -26,8 +26,10 @@ teardown() { vm_teardown; }
 }
 
 @test "auto without any user bus, not in a delegated cgroup: 125 saying both are missing" {
-	# A runtime dir below the cwd, not the cwd itself (which sbx would not share, saying so).
+	# A runtime dir beside the cwd: sbx would not share one that holds it, and say so.
 	mkdir -p -m 0700 "$BATS_TEST_TMPDIR/rt"
+	mkdir -p "$BATS_TEST_TMPDIR/work"
+	cd "$BATS_TEST_TMPDIR/work" || return 1
 	run env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR="$BATS_TEST_TMPDIR/rt" \
 		"$SBX" --memory 64M -- echo RAN
 	assert_status 125
