@@ -32,7 +32,7 @@ teardown() {
 	touch out.stop
 	for n in "${names[@]}"; do timeout 15 "$SBX" --stop "$n" --grace 1s 2>/dev/null || true; done
 	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-	tmux_teardown
+	[ -z "${sock:-}" ] || tmux_teardown
 }
 
 # start_attacker: the named sandbox "victim", whose command watches for entered processes.
