@@ -495,12 +495,14 @@ static void read_messages(struct supervisor *s)
 		read_record(s, rec);
 }
 
-static void arm_timer(int fd, uint64_t usec)
+static int arm_timer(int fd, uint64_t usec)
 {
 	struct itimerspec its = { .it_value = { .tv_sec = (time_t)(usec / 1000000),
 						.tv_nsec = (long)(usec % 1000000) * 1000 } };
 
-	timerfd_settime(fd, 0, &its, NULL);
+	if (timerfd_settime(fd, 0, &its, NULL) < 0)
+		return sbx_err(errno, "--timeout: timerfd_settime");
+	return 0;
 }
 
 static void on_signal(struct supervisor *s)
@@ -539,7 +541,9 @@ static void on_timer(struct supervisor *s)
 	(void)!read(s->timer_fd, &ticks, sizeof(ticks));
 	if (s->timeouts++ == 0) {
 		kill(s->child, SIGTERM);
-		arm_timer(s->timer_fd, KILL_GRACE_USEC);
+		/* Without the grace timer, no SIGKILL would follow: send it now. */
+		if (arm_timer(s->timer_fd, KILL_GRACE_USEC) < 0)
+			kill(s->child, SIGKILL);
 	} else {
 		kill(s->child, SIGKILL);
 	}
@@ -840,26 +844,35 @@ int launch_run(const struct sbx_config *c)
 		r = status_write_start(c, s.child);
 	if (r == 0 && c->name)
 		r = named_publish(c, &named, self, s.child, &s);
+	if (r == 0) {
+		s.sig_fd = signalfd(-1, &fwd, SFD_CLOEXEC | SFD_NONBLOCK);
+		s.timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		if (s.sig_fd < 0 || s.timer_fd < 0)
+			r = sbx_err(errno, "signalfd/timerfd");
+	}
+	if (r == 0 && c->timeout_usec)
+		r = arm_timer(s.timer_fd, c->timeout_usec);
+	/* The go byte: 'g', go on; 'u', go on, but no cgroup of its own was made (--cgroup
+	 * try). A failure here is still sbx's, said as such (125), not the child's death. */
+	if (r == 0 && !alone &&
+	    write(go[1], cgroup_wanted(c) && cg.backend == CGROUP_NONE ? "u" : "g", 1) != 1)
+		r = sbx_err(errno, "start the sandbox");
 	if (r < 0) {
 		kill(s.child, SIGKILL);
 		waitpid(s.child, NULL, 0);
 		netuser_stop(&net);
 		cgroup_release(&cg);
 		named_end(&named);
+		close(s.err_fd);
+		if (s.sig_fd >= 0)
+			close(s.sig_fd);
+		if (s.timer_fd >= 0)
+			close(s.timer_fd);
+		if (!alone)
+			close(go[1]);
 		log_error("%s", sbx_errmsg());
 		return EXIT_SBX_FAILED;
 	}
-
-	s.sig_fd = signalfd(-1, &fwd, SFD_CLOEXEC | SFD_NONBLOCK);
-	s.timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (s.sig_fd < 0 || s.timer_fd < 0) {
-		r = sbx_err(errno, "signalfd/timerfd");
-		kill(s.child, SIGKILL);
-		waitpid(s.child, NULL, 0);
-		goto fail_early;
-	}
-	if (c->timeout_usec)
-		arm_timer(s.timer_fd, c->timeout_usec);
 	/* A cgroup of our own to remove, a network helper to stop, a registry entry to
 	 * remove: all wait until init is gone. A systemd scope goes by itself once empty. */
 	s.leave_early = (cg.backend == CGROUP_NONE || cg.backend == CGROUP_SYSTEMD) &&
@@ -867,15 +880,8 @@ int launch_run(const struct sbx_config *c)
 	/* The same, and nothing to write at the end (--json-status-fd), no pty to relay: see
 	 * shrink(). */
 	s.shrink_fd = s.leave_early && c->json_status_fd < 0 && !pty_used(&pty) ? a.pid1_fd : -1;
-	/* 'g': go on; 'u': go on, but no cgroup of its own was made (--cgroup try). */
-	if (!alone) {
-		if (write(go[1], cgroup_wanted(c) && cg.backend == CGROUP_NONE ? "u" : "g", 1) !=
-		    1) {
-			r = sbx_err(errno, "start the sandbox");
-			kill(s.child, SIGKILL);
-		}
+	if (!alone)
 		close(go[1]);
-	}
 	cgroup_placed(&cg);
 	pty_start(&pty);
 

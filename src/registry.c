@@ -159,6 +159,8 @@ static int lock_entry(int dir_fd, const char *path, int *ret_fd)
 			       0600);
 		struct stat a, b;
 		int r;
+		if (fd < 0 && errno == ENOENT)
+			return -ENOENT; /* the directory itself went (a --list took it as stale) */
 		if (fd < 0)
 			return sbx_err(errno, "registry: open %s/lock", path);
 		if ((r = check_file(fd, path)) < 0)
@@ -183,9 +185,18 @@ int registry_claim(const char *name, struct registry *reg)
 	if ((r = registry_valid_name(name)) < 0 || (r = open_root(&root, &reg->root_fd)) < 0)
 		return r;
 	reg->path = xasprintf("%s/%s", root, name);
-	if ((r = open_private_dir(reg->root_fd, name, reg->path, true, &reg->dir_fd)) < 0)
-		return r;
-	r = lock_entry(reg->dir_fd, reg->path, &reg->lock_fd);
+	/* Between our open of the lock and our flock, a --list may find it unlocked, take the
+	 * entry for a stale one and remove it, directory included: then claim it anew. */
+	for (int tries = 0; tries < 5; tries++) {
+		if ((r = open_private_dir(reg->root_fd, name, reg->path, true, &reg->dir_fd)) < 0)
+			return r;
+		r = lock_entry(reg->dir_fd, reg->path, &reg->lock_fd);
+		if (r != -ENOENT)
+			break;
+		close(TAKE_FD(reg->dir_fd));
+	}
+	if (r == -ENOENT)
+		return sbx_errx("registry: %s keeps disappearing", reg->path);
 	if (r == -EBUSY)
 		return sbx_errx("a sandbox named '%s' is already running (see sbx --list)", name);
 	if (r < 0)
