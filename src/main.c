@@ -110,3 +110,12 @@ int main(int argc, char **argv)
 	config_free(&c);
 	return code;
 }
+
+#if defined(__SANITIZE_ADDRESS__)
+/* make check-asan: any report fails the run, whatever the environment says */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+	return "halt_on_error=1:abort_on_error=1:detect_leaks=1";
+}
+#endif

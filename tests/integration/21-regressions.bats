@@ -12,6 +12,7 @@ setup() {
 	local dbg
 	dbg=$(ls /usr/lib/*/libc_malloc_debug.so.0 2>/dev/null | head -n 1)
 	[ -n "$dbg" ] || skip "glibc's libc_malloc_debug.so.0 is not installed"
+	! ldd "$SBX" 2>/dev/null | grep -q libasan || skip "an ASan build checks this itself"
 	run env LD_PRELOAD="$dbg" MALLOC_CHECK_=3 timeout 20 "$SBX" --argv0 foo sh -c 'echo "$0"'
 	assert_status 0
 	assert_output_contains foo

@@ -181,8 +181,9 @@ start_inner_shell() {
 	wait_screen '^hi$'
 	wait_screen '^status=0$'
 	[[ "$(cat fd0.txt)" == pipe:* ]]
-	type_line "$SBX ls -l /proc/self/fd/1 > ls.txt; echo \"status=\$?\""
-	wait_screen '^status=0$'
+	# A marker of its own: the first command's "status=0" is still on the screen.
+	type_line "$SBX ls -l /proc/self/fd/1 > ls.txt; echo \"status2=\$?\""
+	wait_screen '^status2=0$'
 	grep -q -- "-> $PWD/ls.txt\$" ls.txt
 }
 
