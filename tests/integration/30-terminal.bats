@@ -93,8 +93,8 @@ start_inner_shell() {
 	[ "${lines[1]}" = "$PWD/inner.txt" ]
 	[ "${lines[2]}" = "${lines[0]}" ]
 	# --no-pty: the caller's own.
-	type_line "$SBX --no-pty readlink /proc/self/fd/0 > inner.txt; echo \"status=\$?\""
-	wait_screen '^status=0$'
+	type_line "$SBX --no-pty readlink /proc/self/fd/0 > inner.txt; echo \"status2=\$?\""
+	wait_screen '^status2=0$'
 	[ "$(cat inner.txt)" = "$outer" ]
 }
 
@@ -204,8 +204,8 @@ start_inner_shell() {
 	type_line 'tty > outer.txt'
 	wait_prompt 'OUT$'
 	[ "$(cat bare.txt)" = "$(cat outer.txt)" ]
-	type_line "$SBX ${bare[*]} --pty readlink /proc/self/fd/0 > bare.txt; echo \"status=\$?\""
-	wait_screen '^status=0$'
+	type_line "$SBX ${bare[*]} --pty readlink /proc/self/fd/0 > bare.txt; echo \"status2=\$?\""
+	wait_screen '^status2=0$'
 	[ "$(cat bare.txt)" != "$(cat outer.txt)" ]
 }
 

@@ -100,8 +100,8 @@ teardown() {
 		false
 	fi
 	# sbx's own mode: the PID namespace ends every process with the command.
-	type_line "$SBX sh leftover.sh wrote2.txt; echo \"status=\$?\""
-	wait_screen '^status=0$'
+	type_line "$SBX sh leftover.sh wrote2.txt; echo \"status2=\$?\""
+	wait_screen '^status2=0$'
 	sleep 1.5
 	[ ! -e wrote2.txt ]
 	if screen | grep LEFT-BEHIND >&2; then
