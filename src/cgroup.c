@@ -412,8 +412,7 @@ void cgroup_placed(struct cgroup_run *run)
 
 /* ---- direct: a cgroup v2 subtree already delegated to us ----------------------------- */
 
-/* Our cgroup v2 path ("0::/path" in /proc/self/cgroup, open on fd), read now. */
-static int own_cgroup_fd(int fd, char **ret)
+int cgroup_read_path(int fd, char **ret)
 {
 	char buf[4096], *line;
 	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
@@ -439,7 +438,7 @@ static int own_cgroup(char **ret)
 
 	if (fd < 0)
 		return sbx_err(errno, "cgroup: open /proc/self/cgroup");
-	return own_cgroup_fd(fd, ret);
+	return cgroup_read_path(fd, ret);
 }
 
 static int cgroup2_mounted(void)
@@ -681,7 +680,7 @@ int cgroup_open_memory_events_at(int root_fd, int self_fd)
 	_cleanup_free_ char *own = NULL, *path = NULL;
 	const char *rel;
 
-	if (root_fd < 0 || self_fd < 0 || own_cgroup_fd(self_fd, &own) < 0)
+	if (root_fd < 0 || self_fd < 0 || cgroup_read_path(self_fd, &own) < 0)
 		return -1;
 	for (rel = own; *rel == '/'; rel++)
 		;

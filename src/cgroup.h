@@ -44,3 +44,7 @@ int cgroup_open_memory_events(void);
 int cgroup_open_memory_events_at(int root_fd, int self_fd);
 /* Count of OOM kills recorded in memory.events (read from the start). */
 long cgroup_oom_kills(int fd);
+
+/* The cgroup v2 path ("0::/path") in a /proc/PID/cgroup open on fd, read now; -EINVAL
+ * with a message when the process is in no cgroup v2 hierarchy. */
+int cgroup_read_path(int fd, char **ret);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "cgroup.h"
 #include "enterctl.h"
 #include "init.h"
 #include "log.h"
@@ -58,11 +59,10 @@ struct joiner {
 
 __attribute__((noreturn)) static void fail(int err_fd, int code, const char *step)
 {
-	char buf[1200];
-	int n = snprintf(buf, sizeof(buf), "%d:%s: %s", code, step, sbx_errmsg());
+	char msg[1100];
 
-	if (n > 0)
-		(void)write_all(err_fd, buf, (size_t)n < sizeof(buf) ? (size_t)n + 1 : sizeof(buf));
+	snprintf(msg, sizeof(msg), "%s: %s", step, sbx_errmsg());
+	init_report(err_fd, code, msg);
 	_exit(code);
 }
 
@@ -70,26 +70,25 @@ __attribute__((noreturn)) static void fail(int err_fd, int code, const char *ste
  * pidfd's process, checked alive after the read (the pid was not reused meanwhile). */
 static int join_cgroup(pid_t init, int init_pidfd)
 {
-	_cleanup_free_ char *path = xasprintf("/proc/%d/cgroup", init), *text = NULL;
+	_cleanup_free_ char *path = xasprintf("/proc/%d/cgroup", init), *cg = NULL;
 	_cleanup_free_ char *procs = NULL;
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	char *line, *nl;
+	int r;
 
-	if (fd < 0 || read_fd_all(fd, &text, NULL) < 0)
-		return sbx_err(errno, "read %s", path);
+	if (fd < 0)
+		return sbx_err(errno, "open %s", path);
+	r = cgroup_read_path(fd, &cg);
 	if (pidfd_send_signal(init_pidfd, 0, NULL, 0) < 0)
 		return sbx_errx("the sandbox went away");
-	line = strncmp(text, "0::", 3) == 0 ? text : strstr(text, "\n0::");
-	if (!line)
+	if (r == -EINVAL)
 		return 0; /* not a cgroup v2 host: the sandbox has no cgroup of its own */
-	line += line == text ? 3 : 4;
-	if ((nl = strchr(line, '\n')))
-		*nl = '\0';
-	procs = xasprintf("/sys/fs/cgroup%s/cgroup.procs", streq(line, "/") ? "" : line);
+	if (r < 0)
+		return r;
+	procs = xasprintf("/sys/fs/cgroup%s/cgroup.procs", streq(cg, "/") ? "" : cg);
 	if (access(procs, F_OK) < 0)
 		return 0; /* the cgroup2 tree is not mounted there: nothing to join */
 	if (write_file_at(AT_FDCWD, procs, "0") < 0)
-		return sbx_err(errno, "join the sandbox's cgroup %s", line);
+		return sbx_err(errno, "join the sandbox's cgroup %s", cg);
 	return 0;
 }
 

@@ -29,7 +29,7 @@ void init_forwarded_signals(sigset_t *set)
 
 /* Records on the error pipe end with a NUL (launch.c reads them): "CODE:MESSAGE" for a
  * failure, "=CODE" once the command has ended. */
-static void report(int err_fd, int code, const char *msg)
+void init_report(int err_fd, int code, const char *msg)
 {
 	char buf[1200];
 	int n = snprintf(buf, sizeof(buf), "%d:%s", code, msg);
@@ -57,18 +57,18 @@ void init_exec_command(const struct sbx_config *c, const struct sbx_pty *pty, in
 	 * terminal, pty.no_ctty). */
 	if (pty && pty_attach_child(pty) < 0) {
 		snprintf(msg, sizeof(msg), "%s", sbx_errmsg());
-		report(err_fd, 125, msg);
+		init_report(err_fd, 125, msg);
 		_exit(125);
 	}
 	if ((!pty || pty->slave < 0) && c->new_session && setsid() < 0) {
 		snprintf(msg, sizeof(msg), "new-session: setsid: %s", strerror(errno));
-		report(err_fd, 125, msg);
+		init_report(err_fd, 125, msg);
 		_exit(125);
 	}
 	/* Drop init's guard capability (caps_init_mask). */
 	if (!c->as_pid_1 && caps_lower(caps_init_mask(c->caps_keep), c->caps_keep) < 0) {
 		snprintf(msg, sizeof(msg), "capabilities: %s", sbx_errmsg());
-		report(err_fd, 125, msg);
+		init_report(err_fd, 125, msg);
 		_exit(125);
 	}
 	/* Only 0, 1, 2 and the fds passed on purpose reach the command. */
@@ -87,7 +87,7 @@ void init_exec_command(const struct sbx_config *c, const struct sbx_pty *pty, in
 		snprintf(msg, sizeof(msg), "%s: command not found", file);
 	else
 		snprintf(msg, sizeof(msg), "%s: cannot execute: %s", file, strerror(e));
-	report(err_fd, e == ENOENT ? 127 : 126, msg);
+	init_report(err_fd, e == ENOENT ? 127 : 126, msg);
 	_exit(e == ENOENT ? 127 : 126);
 }
 
@@ -127,7 +127,7 @@ __attribute__((noreturn)) static void finish(const struct sbx_config *c, int err
 		char size[32], msg[128];
 		format_size(size, sizeof(size), c->limits.memory);
 		snprintf(msg, sizeof(msg), "killed: memory limit %s reached", size);
-		report(err_fd, 137, msg);
+		init_report(err_fd, 137, msg);
 		_exit(137);
 	}
 	/* The supervisor may leave on this instead of waiting until the kernel has torn
@@ -178,7 +178,7 @@ pid_t init_spawn_command(const struct sbx_config *c, const struct sbx_pty *pty, 
 	if (cmd < 0) {
 		char msg[256];
 		snprintf(msg, sizeof(msg), "init: fork: %s", strerror(errno));
-		report(err_fd, 125, msg);
+		init_report(err_fd, 125, msg);
 		_exit(125);
 	}
 	return cmd;

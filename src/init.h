@@ -6,6 +6,9 @@
 #include "pty.h"
 
 /* Signals sbx passes on to the command (DESIGN.md, section 2). */
+/* A record on the error pipe, "CODE:MESSAGE" ending with a NUL (launch.c reads them). */
+void init_report(int err_fd, int code, const char *msg);
+
 void init_forwarded_signals(sigset_t *set);
 
 /* Replaces the calling process with the command, on the sandbox's pty when pty is given
