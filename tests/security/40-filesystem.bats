@@ -297,7 +297,8 @@ through_link() {
 	ln -s "$OUTSIDE" "$PWD/links/race.other"
 	# On the host, links/race flips between the directory and the symlink to $OUTSIDE
 	# while sandboxes mount on and under it.
-	./probe swap-loop links/race links/race.other 2 >"$BATS_TEST_TMPDIR/swap" 2>&1 </dev/null 3>&- &
+	# 5 s: enough runs also for the slower sanitizer build (make check-asan).
+	./probe swap-loop links/race links/race.other 5 >"$BATS_TEST_TMPDIR/swap" 2>&1 </dev/null 3>&- &
 	swapper=$!
 	while kill -0 "$swapper" 2>/dev/null; do
 		"$SBX" --bind "$SRC" "$PWD/links/race/evil-mnt" --dir "$PWD/links/race/evil-dir" \
