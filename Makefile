@@ -17,8 +17,10 @@ GEN_PKGS = libseccomp
 DEPS_PKGS = libcap-ng libseccomp libsystemd json-c
 DEPS_CHECK ?= bash scripts/deps.sh check $(DEPS_PKGS) cmocka
 
+# The warning set CI builds with; -Wconversion includes -Wsign-conversion for C (issue 13).
+WARNINGS = -Wall -Wextra -Wshadow -Wconversion -Werror
 # CFLAGS is the user's to replace (make CFLAGS='-O0 -g'); what sbx needs stays in SBX_CFLAGS.
-CFLAGS ?= -O2 -g -Wall -Wextra -Werror -fstack-protector-strong -D_FORTIFY_SOURCE=2
+CFLAGS ?= -O2 -g $(WARNINGS) -fstack-protector-strong -D_FORTIFY_SOURCE=2
 LDFLAGS ?= -Wl,-z,relro -Wl,-z,now
 # Recursive on purpose: pkg-config runs after the dependency check has installed it.
 SBX_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Ibuild/gen $(shell $(PKG_CONFIG) --cflags $(PKGS)) \
@@ -78,7 +80,7 @@ build/obj/profile.o: build/gen/profiles.inc
 
 # sbx's PID 1 (src/pid1/main.c): freestanding, static and position-independent, with no
 # relocation to apply since nothing would apply them; linked into sbx by pid1.c.
-PID1_CFLAGS = -Os -std=gnu11 -Wall -Wextra -Werror -ffreestanding -fPIE -fno-stack-protector \
+PID1_CFLAGS = -Os -std=gnu11 $(WARNINGS) -ffreestanding -fPIE -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables
 PID1_LDFLAGS = -static-pie -nostdlib -Wl,--build-id=none -Wl,-z,noexecstack
 # Other architectures (no system call glue written and tested yet) get an empty file: sbx
@@ -132,7 +134,7 @@ check-asan:
 	@rm -rf build/asan && mkdir -p build/asan
 	@tar --exclude=./build --exclude=./.git -cf - . | tar -C build/asan -xf -
 	$(Q)$(MAKE) -s -C build/asan build/sbx unit-tests DEPS_CHECK=true STATIC_CAPNG=0 \
-		CFLAGS="$(SANITIZE) -Wall -Wextra -Werror" LDFLAGS="$(SANITIZE)"
+		CFLAGS="$(SANITIZE) $(WARNINGS)" LDFLAGS="$(SANITIZE)"
 	@bash tests/check-asan.sh build/asan
 
 run: all

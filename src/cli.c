@@ -1312,7 +1312,8 @@ static int finalize(struct parse_state *s)
 	}
 
 	if (c->bare) {
-		c->clone_flags = CLONE_NEWUSER | CLONE_NEWNS | (s->unshare_req & ~CLONE_NEWUSER);
+		c->clone_flags = CLONE_NEWUSER | CLONE_NEWNS |
+				 (s->unshare_req & ~(unsigned long)CLONE_NEWUSER);
 		c->unshare_cgroup = s->unshare_cgroup_req || s->unshare_cgroup_try;
 		c->unshare_cgroup_try = !s->unshare_cgroup_req;
 		c->net = (c->clone_flags & CLONE_NEWNET) ? s->user_net : NET_HOST;

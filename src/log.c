@@ -87,7 +87,7 @@ static void log_v(const char *level, const char *tag, const char *fmt, va_list a
 	n = snprintf(buf, sizeof(buf), "%ssbx: %s", level_prefix ? level : "", tag);
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return;
-	vsnprintf(buf + n, sizeof(buf) - n - 1, fmt, ap);
+	vsnprintf(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap);
 	strcat(buf, "\n");
 	fputs(buf, stderr);
 	fflush(stderr);

@@ -452,7 +452,8 @@ static int mount_cgroup2(const struct sbx_config *c, int root_fd, const char *de
 	cg = sys_openat2(root_fd, rel(path), O_PATH | O_DIRECTORY, RESOLVE_IN_ROOT);
 	if (cg < 0)
 		return 0; /* a kernel without cgroups */
-	r = mount_fs("cgroup2", NULL, c->cgroup_writable ? ro & ~MOUNT_ATTR_RDONLY : ro, cg, path);
+	r = mount_fs("cgroup2", NULL, c->cgroup_writable ? ro & ~(unsigned)MOUNT_ATTR_RDONLY : ro,
+		     cg, path);
 	/* No cgroup2 on this kernel: /sys/fs/cgroup stays empty rather than failing. */
 	return r == -ENODEV ? 0 : r;
 }

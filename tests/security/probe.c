@@ -582,7 +582,7 @@ static int p_memfd_secret(int argc, char **argv)
 /* The NUMA calls, each with arguments that change nothing (MPOL_DEFAULT, no pages). */
 static int p_mbind(int argc, char **argv)
 {
-	long page = sysconf(_SC_PAGESIZE);
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	void *p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	(void)argc, (void)argv;
 	if (p == MAP_FAILED)
