@@ -6,7 +6,9 @@
 # Exported to the tests: SBX (the binary), SBX_SRCDIR (checkout or its copy), SBX_TESTS_DIR,
 # SBX_ROOTFS (a busybox root from tests/lib/mkrootfs.sh).
 # Environment: SBX (binary to test; default build/sbx), SBX_TEST_USER (default sbxtest),
-# BATS_TEST_TIMEOUT (seconds per test, default 120), SBX_BATS_TIMEOUT (whole run, default 2400).
+# BATS_TEST_TIMEOUT (seconds per test, default 120), SBX_BATS_TIMEOUT (whole run, default 2400),
+# SBX_MALLOC_CHECK=1 (make check-malloc: every process of the tests, sbx and the sandboxed
+# commands included, runs on glibc's checking malloc with freed memory overwritten).
 set -euo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,11 +32,28 @@ if [ ${#files[@]} -eq 0 ]; then
 	exit 0
 fi
 
+# glibc's debugging malloc: MALLOC_CHECK_=3 aborts on a heap inconsistency (a double free,
+# a write past a block), MALLOC_PERTURB_ fills allocated and freed memory with a pattern so a
+# read of uninitialised or freed memory shows as garbage instead of passing by luck.
+# By its full path: a command that gains capabilities at exec (--root --cap-add) runs in
+# ld.so's secure mode, which skips such a preload silently but reports a bare name it
+# cannot find in the trusted directories on the command's stderr.
+malloc_env=()
+if [ "${SBX_MALLOC_CHECK:-0}" = 1 ]; then
+	dbg=$(/sbin/ldconfig -p | awk '$1 == "libc_malloc_debug.so.0" { print $NF; exit }')
+	if [ -z "$dbg" ]; then
+		echo "run-bats.sh: SBX_MALLOC_CHECK=1 needs glibc's libc_malloc_debug.so.0 (glibc 2.34 or later)" >&2
+		exit 2
+	fi
+	malloc_env=(LD_PRELOAD="$dbg" MALLOC_CHECK_=3 MALLOC_PERTURB_=165)
+fi
+
 # run_bats BASE SBX_BINARY [COMMAND PREFIX...]: bats on the test files as found under BASE.
 run_bats() {
 	local base=$1 bin=$2
 	shift 2
 	(cd "$base" && timeout --kill-after=10 "${SBX_BATS_TIMEOUT:-2400}" "$@" env "${user_env[@]}" \
+		"${malloc_env[@]}" \
 		SBX="$bin" SBX_SRCDIR="$base" SBX_TESTS_DIR="$base/tests" SBX_ROOTFS="$rootfs" \
 		BATS_TEST_TIMEOUT="${BATS_TEST_TIMEOUT:-120}" \
 		bats --tap "${files[@]/#"$src"/"$base"}" </dev/null)
