@@ -42,9 +42,10 @@ static int read_bpf_fd(struct seccomp_set *set, int fd, const char *opt)
 	size_t len;
 	int r = read_fd_all(fd, &buf, &len);
 
+	/* Read once: the fd is not the sandbox's to inherit, whatever it held. */
+	close(fd);
 	if (r < 0)
 		return sbx_err(-r, "%s %d: read", opt, fd);
-	close(fd);
 	if (len == 0 || len % sizeof(struct sock_filter) != 0 ||
 	    len / sizeof(struct sock_filter) > BPF_MAXINSNS)
 		return sbx_errx("%s %d: not a compiled seccomp BPF program (%zu bytes)", opt, fd,
