@@ -17,11 +17,6 @@ teardown() {
 	rm -rf "$secret" "$homework"
 }
 
-# sbx_t ARGS...: sbx, bounded in time.
-sbx_t() {
-	timeout -k 5 20 "$SBX" "$@"
-}
-
 # assert_caps_zero: the output (of grep on /proc/self/status) shows every capability set
 # empty and no_new_privs on.
 assert_caps_zero() {

@@ -25,8 +25,6 @@ teardown() {
 	done
 }
 
-sbx_t() { timeout -k 5 20 "$SBX" "$@"; }
-
 # assert_shared DIR: a plain sbx started in DIR is there, writes reach the host, and sbx
 # says nothing.
 assert_shared() {

@@ -11,8 +11,6 @@ setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
 }
 
-sbx_t() { timeout -k 5 20 "$SBX" "$@"; }
-
 @test "--profile build: no network, the cwd writable, a new session" {
 	run sbx_t --profile build sh -c 'ls /sys/class/net; touch made; ps -o sid= -p $$; echo $$'
 	assert_status 0

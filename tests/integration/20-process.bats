@@ -24,25 +24,10 @@ teardown() {
 	done
 }
 
-# sbx_t ARGS...: sbx, bounded in time.
-sbx_t() {
-	timeout -k 5 20 "$SBX" "$@"
-}
-
 # tag: a sleep duration (about 20 s, so that a leftover ends by itself) that no other test
 # or process uses, to find our sleeps with pgrep.
 tag() {
 	echo "20.0$((100 + BATS_TEST_NUMBER))$$"
-}
-
-# wait_for SECONDS COMMAND...: polls COMMAND every 50 ms until it succeeds.
-wait_for() {
-	local deadline=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ "$SECONDS" -le "$deadline" ] || return 1
-		sleep 0.05
-	done
 }
 
 # tagged_sleep_running: a `sleep $(tag)` of ours exists.

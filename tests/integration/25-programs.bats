@@ -11,10 +11,7 @@ setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
 }
 
-# sbx_t ARGS...: sbx, bounded in time (a build and a debugger take a while).
-sbx_t() {
-	timeout -k 5 60 "$SBX" "$@"
-}
+SBX_T_TIMEOUT=60 # compilers, python, gdb: bigger programs than elsewhere
 
 # need COMMAND PACKAGE: skip when COMMAND is not installed (scripts/deps.sh installs it).
 need() {

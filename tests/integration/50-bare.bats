@@ -11,22 +11,6 @@ setup() {
 	bb=$SBX_ROOTFS/bin
 }
 
-# sbx_t ARGS...: sbx, bounded in time.
-sbx_t() {
-	timeout -k 5 20 "$SBX" "$@"
-}
-
-# assert_not_implemented OPTION [ARG...]: sbx refuses OPTION with 125 and one line naming it.
-assert_not_implemented() {
-	run sbx_t "$@" true
-	assert_status 125
-	[ "${#lines[@]}" -eq 1 ] || {
-		echo "expected a one-line message" >&2
-		return 1
-	}
-	assert_output_contains "$1"
-}
-
 # ---- the root -------------------------------------------------------------------------
 
 @test "--bare starts from an empty root: only what the options create" {

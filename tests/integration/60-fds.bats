@@ -19,24 +19,8 @@ teardown() {
 	fi
 }
 
-# sbx_t ARGS...: sbx, bounded in time.
-sbx_t() {
-	timeout -k 5 20 "$SBX" "$@"
-}
-
 # A command for the sandbox: says it runs (file "ready"), then waits for the file "done".
 waiter='touch ready; i=0; while [ ! -e done ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done'
-
-# wait_for FILE: FILE appears within 10 s.
-wait_for() {
-	local i
-	for i in $(seq 100); do
-		[ ! -e "$1" ] || return 0
-		sleep 0.1
-	done
-	echo "$1 did not appear" >&2
-	return 1
-}
 
 # finish_bg: ends the background sandbox started with $waiter; its status is in $bg_status.
 finish_bg() {
@@ -94,7 +78,7 @@ print("ok")' info.json child-pid cgroup-namespace ipc-namespace mnt-namespace ne
 	local pid
 	timeout -k 5 20 "$SBX" --info-fd 3 sh -c "$waiter" 3>info.json >bg.out 2>&1 &
 	bg=$!
-	wait_for ready
+	wait_for 10 test -e ready
 	pid=$(json_field info.json child-pid)
 	run grep '^NSpid:' "/proc/$pid/status"
 	finish_bg
@@ -187,7 +171,7 @@ blocks_until_written() {
 	touch lock
 	timeout -k 5 20 "$SBX" --lock-file "$PWD/lock" sh -c "$waiter" >bg.out 2>&1 3>&- &
 	bg=$!
-	wait_for ready
+	wait_for 10 test -e ready
 	run flock -n -s lock true
 	assert_status 0
 	run flock -n -x lock true
@@ -213,7 +197,7 @@ with open(sys.argv[1], "r+") as f:
         print("locked")'
 	timeout -k 5 20 "$SBX" --lock-file "$PWD/lock" sh -c "$waiter" >bg.out 2>&1 3>&- &
 	bg=$!
-	wait_for ready
+	wait_for 10 test -e ready
 	run python3 -c "$try_lock" lock
 	finish_bg
 	assert_output_eq locked

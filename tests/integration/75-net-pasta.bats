@@ -20,10 +20,7 @@ teardown() {
 	return 0
 }
 
-# sbx_t ARGS...: sbx, bounded in time.
-sbx_t() {
-	timeout -k 5 30 "$SBX" "$@"
-}
+SBX_T_TIMEOUT=30 # a network helper starts with each sandbox
 
 need_pasta() {
 	command -v pasta >/dev/null || skip "pasta (package passt) is not installed"

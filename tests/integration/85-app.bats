@@ -31,11 +31,6 @@ teardown() {
 	done
 }
 
-# sbx_t ARGS...: sbx, bounded in time.
-sbx_t() {
-	timeout -k 5 20 "$SBX" "$@"
-}
-
 # serve PATH: a unix socket server at PATH that greets each client; waits until it listens.
 serve() {
 	mkdir -p "$(dirname "$1")"

@@ -22,6 +22,33 @@ run_sbx() {
 	run "$SBX" "$@"
 }
 
+# sbx_t ARGS...: sbx, bounded in time: SBX_T_TIMEOUT seconds (default 20; a file whose tests
+# run bigger programs sets its own), then SIGKILL 5 s later.
+sbx_t() {
+	timeout -k 5 "${SBX_T_TIMEOUT:-20}" "$SBX" "$@"
+}
+
+# wait_for SECONDS COMMAND...: polls COMMAND every 50 ms until it succeeds.
+wait_for() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -le "$deadline" ] || return 1
+		sleep 0.05
+	done
+}
+
+# assert_not_implemented OPTION [ARG...]: sbx refuses OPTION with 125 and one line naming it.
+assert_not_implemented() {
+	run sbx_t "$@" true
+	assert_status 125
+	[ "${#lines[@]}" -eq 1 ] || {
+		echo "expected a one-line message" >&2
+		return 1
+	}
+	assert_output_contains "$1"
+}
+
 _sbx_show_output() {
 	local i
 	echo "-- output (${#lines[@]} lines, status $status) --"
