@@ -6,6 +6,7 @@
 set -uo pipefail
 tree=$1
 src=$(cd "$(dirname "$0")/.." && pwd)
+. "$src/tests/lib/tally.bash"
 passed=0 failed=0
 for t in "$tree"/build/tests/test_*; do
 	[[ -x "$t" && "$t" != *.d ]] || continue
@@ -19,10 +20,9 @@ done
 echo "unit (asan): $passed passed, $failed failed"
 log=$(mktemp)
 SBX="$tree/build/sbx" bash "$src/tests/run-bats.sh" "$src/tests/integration" "$src/tests/security" \
-	| tee "$log"
-p=$(grep -c '^ok' "$log")
-f=$(grep -c '^not ok' "$log")
+	</dev/null 2>&1 | tee "$log"
+tap_tally check-asan "$log" "${PIPESTATUS[0]}"
 rm -f "$log"
-echo "integration+security (asan): $p passed, $f failed"
-echo "$((passed + p)) passed, $((failed + f)) failed"
-[ $((failed + f)) = 0 ]
+echo "integration+security (asan): $ok passed, $notok failed"
+echo "$((passed + ok)) passed, $((failed + notok)) failed"
+[ $((failed + notok)) = 0 ]

@@ -4,6 +4,7 @@
 # A build failure or a test binary that dies without its summary counts as one failure.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 125
+. tests/lib/tally.bash
 MAKE=${MAKE:-make}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -45,49 +46,26 @@ for t in tests/unit/test_*.c; do
 done
 echo "unit: $passed passed, $failed failed"
 
-# Integration and security tests: TAP "ok N ..." / "not ok N ..." after a plan "1..N".
-bash tests/run-bats.sh tests/integration tests/security 2>&1 | tee "$log"
-rc=${PIPESTATUS[0]}
-ok=$(grep -c '^ok ' "$log")
-notok=$(grep -c '^not ok ' "$log")
-plan=$(sum_matches '^1\.\.([0-9]+).*' "$log")
-if [ $((ok + notok)) -lt "$plan" ]; then
-	echo "check: bats stopped after $((ok + notok)) of $plan tests"
-	notok=$((plan - ok))
-fi
-if [ "$rc" != 0 ] && [ "$notok" = 0 ]; then
-	echo "check: bats exited with status $rc"
-	notok=1
-fi
-echo "integration+security: $ok passed, $notok failed"
-passed=$((passed + ok))
-failed=$((failed + notok))
-
-# sbx started by root (the one case that must run as root): tests/integration/90-root.bats.
-if [ "$(id -u)" = 0 ]; then
-	SBX_TEST_AS_ROOT=1 SBX="$PWD/build/sbx" bats --tap tests/integration/90-root.bats </dev/null 2>&1 | tee "$log"
-	ok=$(grep -c '^ok ' "$log")
-	notok=$(grep -c '^not ok ' "$log")
-	echo "as root: $ok passed, $notok failed"
+# tap_part NAME COMMAND...: runs COMMAND, a TAP producer, and adds its results to the sums.
+tap_part() {
+	local name=$1
+	shift
+	"$@" </dev/null 2>&1 | tee "$log"
+	tap_tally "check ($name)" "$log" "${PIPESTATUS[0]}"
+	echo "$name: $ok passed, $notok failed"
 	passed=$((passed + ok))
 	failed=$((failed + notok))
+}
+
+# Integration and security tests, as the unprivileged test user.
+tap_part integration+security bash tests/run-bats.sh tests/integration tests/security
+# sbx started by root (the one case that must run as root): tests/integration/90-root.bats.
+if [ "$(id -u)" = 0 ]; then
+	tap_part "as root" env SBX_TEST_AS_ROOT=1 SBX="$PWD/build/sbx" \
+		bats --tap tests/integration/90-root.bats
 fi
-
-# make install / uninstall into a temporary DESTDIR (TAP).
-bash tests/install-check.sh 2>&1 | tee "$log"
-ok=$(grep -c '^ok ' "$log")
-notok=$(grep -c '^not ok ' "$log")
-echo "install: $ok passed, $notok failed"
-passed=$((passed + ok))
-failed=$((failed + notok))
-
-# Documentation: the man page, --help and the completions against the option table (TAP).
-bash tests/docs-check.sh build/sbx 2>&1 | tee "$log"
-ok=$(grep -c '^ok ' "$log")
-notok=$(grep -c '^not ok ' "$log")
-plan=$(sum_matches '^1\.\.([0-9]+).*' "$log")
-[ $((ok + notok)) -ge "$plan" ] || notok=$((plan - ok))
-echo "docs: $ok passed, $notok failed"
-passed=$((passed + ok))
-failed=$((failed + notok))
+# make install / uninstall into a temporary DESTDIR.
+tap_part install bash tests/install-check.sh
+# Documentation: the man page, --help and the completions against the option table.
+tap_part docs bash tests/docs-check.sh build/sbx
 summary

@@ -6,6 +6,7 @@
 # Exit status: bats' (0: all passed).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 125
+. tests/lib/tally.bash
 export SBX=${SBX:-$PWD/build/sbx} SBX_SRCDIR=$PWD SBX_TESTS_DIR=$PWD/tests
 export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-300}
 
@@ -19,17 +20,6 @@ fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 bats --tap tests/vm/*.bats </dev/null 2>&1 | tee "$log"
-rc=${PIPESTATUS[0]}
-ok=$(grep -c '^ok ' "$log")
-notok=$(grep -c '^not ok ' "$log")
-plan=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$log" | head -n 1)
-if [ $((ok + notok)) -lt "${plan:-0}" ]; then
-	echo "run.sh: bats stopped after $((ok + notok)) of $plan tests"
-	notok=$((plan - ok))
-fi
-if [ "$rc" != 0 ] && [ "$notok" = 0 ]; then
-	echo "run.sh: bats exited with status $rc"
-	notok=1
-fi
+tap_tally run.sh "$log" "${PIPESTATUS[0]}"
 echo "$ok passed, $notok failed"
 [ "$notok" = 0 ]
