@@ -71,8 +71,15 @@ void init_exec_command(const struct sbx_config *c, const struct sbx_pty *pty, in
 		init_report(err_fd, 125, msg);
 		_exit(125);
 	}
-	/* Only 0, 1, 2 and the fds passed on purpose reach the command. */
-	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+	/* Only 0, 1, 2 and the fds passed on purpose reach the command: where that cannot be
+	 * made sure (a --seccomp-profile refusing close_range), the command does not start. */
+	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+		snprintf(msg, sizeof(msg),
+			 "close_range: %s: the caller's other fds would reach the command",
+			 strerror(errno));
+		init_report(err_fd, 125, msg);
+		_exit(125);
+	}
 	if (c->sync_fd >= 0)
 		(void)fcntl(c->sync_fd, F_SETFD, 0);
 	/* sbx installs no handlers (signals arrive through sigwaitinfo/signalfd), so exec

@@ -125,14 +125,14 @@ static int keep_init_fds(const struct sbx_config *c, const int *lock_fds)
 
 	for (int fd = 0; fd < 3; fd++)
 		if (null >= 0 ? dup2(null, fd) < 0 : close(fd) < 0 && errno != EBADF)
-			return sbx_err(errno, "init: fd %d", fd);
+			return sbx_err(errno, "fd %d", fd);
 	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-		return sbx_err(errno, "init: close_range");
+		return sbx_err(errno, "close_range");
 	for (size_t i = 0; c->lock_files && c->lock_files[i]; i++)
 		if (fcntl(lock_fds[i], F_SETFD, 0) < 0)
-			return sbx_err(errno, "init: --lock-file fd");
+			return sbx_err(errno, "--lock-file fd");
 	if (c->sync_fd >= 0 && fcntl(c->sync_fd, F_SETFD, 0) < 0)
-		return sbx_err(errno, "init: --sync-fd %d", c->sync_fd);
+		return sbx_err(errno, "--sync-fd %d", c->sync_fd);
 	return 0;
 }
 

@@ -346,13 +346,13 @@ struct monitor {
 	int msg_code;
 };
 
-static void arm(long fd, unsigned long long usec)
+static bool arm(long fd, unsigned long long usec)
 {
 	struct __kernel_itimerspec its = { .it_value = { .tv_sec = (long long)(usec / 1000000),
 							 .tv_nsec = (long long)(usec % 1000000) *
 								    1000 } };
 
-	SC(__NR_timerfd_settime, fd, 0, &its, NULL);
+	return SC(__NR_timerfd_settime, fd, 0, &its, NULL) == 0;
 }
 
 static long parse_dec(const char *s)
@@ -428,10 +428,11 @@ static void on_timer(struct monitor *m)
 	unsigned long long ticks;
 
 	SC(__NR_read, m->timer, &ticks, sizeof(ticks));
-	if (m->timeouts++ == 0) {
+	/* Without a timer for the grace period, no grace: a --timeout always ends it. */
+	if (m->timeouts++ == 0 && arm(m->timer, KILL_GRACE_USEC)) {
 		SC(__NR_kill, m->child, SIGTERM);
-		arm(m->timer, KILL_GRACE_USEC);
 	} else {
+		m->timeouts = 2;
 		SC(__NR_kill, m->child, SIGKILL);
 	}
 }
@@ -450,12 +451,14 @@ __attribute__((noreturn)) static void monitor_main(char **argv, const char *s)
 	set_name(argv[0]);
 	m.sig = SC(__NR_signalfd4, -1, &set, 8, SFD_CLOEXEC | SFD_NONBLOCK);
 	m.timer = SC(__NR_timerfd_create, CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (m.sig < 0 || m.timer < 0) {
+	/* A --timeout that could not be armed would never fire: the command does not run. */
+	if (m.sig < 0 || m.timer < 0 || (timeout && !arm(m.timer, timeout))) {
+		static const char why[] =
+			"sbx: PID 1: no signalfd or timer; the command was stopped\n";
 		SC(__NR_kill, m.child, SIGKILL);
+		SC(__NR_write, 2, why, sizeof(why) - 1);
 		sys_exit(125);
 	}
-	if (timeout)
-		arm(m.timer, timeout);
 	while (!m.exited && !m.ended) {
 		struct pollfd p[3] = {
 			{ .fd = (int)m.sig, .events = POLLIN },
