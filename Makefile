@@ -23,7 +23,7 @@ WARNINGS = -Wall -Wextra -Wshadow -Wconversion -Werror
 CFLAGS ?= -O2 -g $(WARNINGS) -fstack-protector-strong -D_FORTIFY_SOURCE=2
 LDFLAGS ?= -Wl,-z,relro -Wl,-z,now
 # Recursive on purpose: pkg-config runs after the dependency check has installed it.
-SBX_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Ibuild/gen $(shell $(PKG_CONFIG) --cflags $(PKGS)) \
+SBX_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Isrc -Ibuild/gen $(shell $(PKG_CONFIG) --cflags $(PKGS)) \
 	-DSBX_PID1_PATH='"$(abspath build/sbx-pid1)"' \
 	-DSBX_CAPNG_VERSION='"$(shell $(PKG_CONFIG) --modversion libcap-ng)"' \
 	-DSBX_LIBSYSTEMD_VERSION='"$(shell $(PKG_CONFIG) --modversion libsystemd)"'
@@ -38,13 +38,14 @@ endif
 TEST_CFLAGS = -Isrc -Wno-unused-parameter $(shell $(PKG_CONFIG) --cflags cmocka)
 TEST_LDLIBS = $(shell $(PKG_CONFIG) --libs cmocka || echo -lcmocka)
 
-SRCS := $(wildcard src/*.c)
+# src/ is in folders by layer (DESIGN.md, Layout); src/run/pid1/ is a program of its own.
+SRCS := $(wildcard src/*.c src/*/*.c)
 OBJS := $(SRCS:src/%.c=build/obj/%.o)
 # Unit tests link every object but main.o.
 LIB_OBJS := $(filter-out build/obj/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
-FORMAT_FILES := $(wildcard src/*.[ch] src/pid1/*.c tests/unit/*.c)
+FORMAT_FILES := $(wildcard src/*.[ch] src/*/*.[ch] src/run/pid1/*.c tests/unit/*.c)
 
 V ?= 0
 ifeq ($(V),0)
@@ -76,9 +77,9 @@ PROFILES := $(wildcard profiles/*.profile)
 build/gen/profiles.inc: $(PROFILES) scripts/embed-profiles.sh
 	@mkdir -p $(@D)
 	$(call say,GEN,$@)sh scripts/embed-profiles.sh $@ $(PROFILES)
-build/obj/profile.o: build/gen/profiles.inc
+build/obj/cli/profile.o: build/gen/profiles.inc
 
-# sbx's PID 1 (src/pid1/main.c): freestanding, static and position-independent, with no
+# sbx's PID 1 (src/run/pid1/main.c): freestanding, static and position-independent, with no
 # relocation to apply since nothing would apply them; linked into sbx by pid1.c.
 PID1_CFLAGS = -Os -std=gnu11 $(WARNINGS) -ffreestanding -fPIE -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables
@@ -86,7 +87,7 @@ PID1_LDFLAGS = -static-pie -nostdlib -Wl,--build-id=none -Wl,-z,noexecstack
 # Other architectures (no system call glue written and tested yet) get an empty file: sbx
 # then keeps its own init (pid1_open fails).
 PID1_ARCH := $(filter x86_64%,$(shell $(CC) -dumpmachine))
-build/sbx-pid1: src/pid1/main.c
+build/sbx-pid1: src/run/pid1/main.c
 	@mkdir -p $(@D)
 ifneq ($(PID1_ARCH),)
 	$(call say,CC,$@)$(CC) $(PID1_CFLAGS) $(PID1_LDFLAGS) -o $@ $<
@@ -94,7 +95,7 @@ ifneq ($(PID1_ARCH),)
 else
 	$(Q): >$@
 endif
-build/obj/pid1.o: build/sbx-pid1
+build/obj/run/pid1.o: build/sbx-pid1
 
 build/seccomp-gen: tools/seccomp-gen.c | deps
 	@mkdir -p $(@D)
@@ -103,7 +104,7 @@ build/seccomp-gen: tools/seccomp-gen.c | deps
 build/gen/seccomp-filters.inc: build/seccomp-gen
 	@mkdir -p $(@D)
 	$(call say,GEN,$@)build/seccomp-gen > $@.tmp && mv $@.tmp $@
-build/obj/seccomp.o: build/gen/seccomp-filters.inc
+build/obj/seccomp/seccomp.o: build/gen/seccomp-filters.inc
 
 unit-tests: $(UNIT_BINS)
 
@@ -112,7 +113,7 @@ build/tests/%: tests/unit/%.c $(LIB_OBJS) | deps
 	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(SBX_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) -MMD -MP \
 		$(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS) $(TEST_LDLIBS)
 
--include $(wildcard build/obj/*.d build/tests/*.d)
+-include $(wildcard build/obj/*.d build/obj/*/*.d build/tests/*.d)
 
 # The completions are generated from the option table (sbx --print-options); docs-check
 # (part of make check) fails when they, the man page or --help fall behind it.

@@ -9,8 +9,8 @@
 #include <sched.h>
 #include <linux/seccomp.h>
 
-#include "pid1.h"
-#include "seccomp.h"
+#include "run/pid1.h"
+#include "seccomp/seccomp.h"
 #include <stdarg.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -25,7 +25,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "base/util.h"
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
 

@@ -3,14 +3,14 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "cli.h"
-#include "config.h"
-#include "launch.h"
-#include "enter.h"
-#include "log.h"
-#include "registry.h"
-#include "profile.h"
-#include "seccomp.h"
+#include "cli/cli.h"
+#include "base/config.h"
+#include "run/launch.h"
+#include "named/enter.h"
+#include "base/log.h"
+#include "named/registry.h"
+#include "cli/profile.h"
+#include "seccomp/seccomp.h"
 
 #include <fcntl.h>
 #include <unistd.h>

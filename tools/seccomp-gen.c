@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* seccomp-gen: sbx's default seccomp filter, compiled with libseccomp at BUILD time.
- * Writes C arrays of the BPF programs (one per variant) that src/seccomp.c loads as
+ * Writes C arrays of the BPF programs (one per variant) that src/seccomp/seccomp.c loads as
  * they are: a sandbox start then costs one prctl() instead of a libseccomp filter
  * compilation (about 1.5 ms), and sbx does not load libseccomp at all. */
 #include <errno.h>

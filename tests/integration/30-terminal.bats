@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # Behaviour under a real terminal: an interactive shell in sbx gets a pty of its own
-# (src/pty.c) with job control, terminal signals reach the command, the window size
+# (src/run/pty.c) with job control, terminal signals reach the command, the window size
 # follows the caller's, the caller's modes come back, and the exit status comes back to the
 # outer shell.
 # The terminal is a tmux pane on a private server (tests/lib/tmux.bash).

@@ -17,11 +17,11 @@
 
 #include <cmocka.h>
 
-#include "cli.h"
-#include "config.h"
-#include "log.h"
-#include "profile.h"
-#include "util.h"
+#include "cli/cli.h"
+#include "base/config.h"
+#include "base/log.h"
+#include "cli/profile.h"
+#include "base/util.h"
 
 #define TEST_HOME "/home/sbx-unit-test"
 

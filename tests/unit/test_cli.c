@@ -15,10 +15,10 @@
 
 #include <cmocka.h>
 
-#include "cli.h"
-#include "config.h"
-#include "log.h"
-#include "util.h"
+#include "cli/cli.h"
+#include "base/config.h"
+#include "base/log.h"
+#include "base/util.h"
 
 #define TEST_HOME "/home/sbx-unit-test"
 /* Not an action: cli_parse must set one. */

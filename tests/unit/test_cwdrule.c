@@ -13,8 +13,8 @@
 
 #include <cmocka.h>
 
-#include "cwdrule.h"
-#include "util.h"
+#include "cli/cwdrule.h"
+#include "base/util.h"
 
 #define ME 1000
 #define HOME "/home/me"

@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "log.h"
-#include "util.h"
+#include "base/log.h"
+#include "base/util.h"
 
 #define KiB (1ULL << 10)
 #define MiB (1ULL << 20)

@@ -23,13 +23,13 @@
 
 #include <cmocka.h>
 
-#include "cli.h"
-#include "config.h"
-#include "log.h"
-#include "seccomp_oci.h"
-#include "util.h"
+#include "cli/cli.h"
+#include "base/config.h"
+#include "base/log.h"
+#include "seccomp/seccomp_oci.h"
+#include "base/util.h"
 
-/* <seccomp.h> would be src/seccomp.h here (-Isrc). libseccomp's actions are the kernel's
+/* Not libseccomp's <seccomp.h>, which sbx only dlopen()s: libseccomp's actions are the kernel's
  * return values, its architectures the audit ones, its operators numbered from 1. */
 #define SCMP_ACT_ALLOW SECCOMP_RET_ALLOW
 #define SCMP_ACT_ERRNO(e) (SECCOMP_RET_ERRNO | (e))

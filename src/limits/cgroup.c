@@ -1,0 +1,704 @@
+/* SPDX-License-Identifier: MIT */
+#include "limits/cgroup.h"
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
+#include <systemd/sd-bus.h>
+#include <unistd.h>
+
+#include "base/log.h"
+
+#define CGROUP_ROOT "/sys/fs/cgroup"
+#define JOB_TIMEOUT_USEC (30ULL * 1000000ULL)
+
+bool cgroup_wanted(const struct sbx_config *c)
+{
+	if (c->cgroup == CGROUP_SYSTEMD || c->cgroup == CGROUP_DIRECT)
+		return true;
+	if (c->cgroup == CGROUP_NONE)
+		return false;
+	return config_has_limits(c) || c->slice;
+}
+
+static bool has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || !p[n]))
+			return true;
+	return false;
+}
+
+/* The controllers the limits need, as a space-separated list. */
+static void needed_controllers(const struct sbx_limits *l, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s%s%s%s",
+		 (l->memory != LIMIT_UNSET || l->memory_swap != LIMIT_UNSET) ? "memory " : "",
+		 (l->cpu_quota_usec != LIMIT_UNSET || l->cpu_weight != LIMIT_UNSET) ? "cpu " : "",
+		 l->io_weight != LIMIT_UNSET ? "io " : "", l->pids != LIMIT_UNSET ? "pids " : "");
+}
+
+/* ---- libsystemd, loaded only when a sandbox needs a scope ---------------------------
+ * Linking it would cost every sandbox start the loading of libsystemd and its
+ * dependencies; most starts have no limits. */
+
+struct sdbus {
+	void *dl;
+	int (*open_user)(sd_bus **);
+	sd_bus *(*flush_close_unref)(sd_bus *);
+	int (*new_method_call)(sd_bus *, sd_bus_message **, const char *, const char *,
+			       const char *, const char *);
+	int (*append)(sd_bus_message *, const char *, ...);
+	int (*open_container)(sd_bus_message *, char, const char *);
+	int (*close_container)(sd_bus_message *);
+	int (*call)(sd_bus *, sd_bus_message *, uint64_t, sd_bus_error *, sd_bus_message **);
+	int (*read)(sd_bus_message *, const char *, ...);
+	sd_bus_message *(*message_unref)(sd_bus_message *);
+	void (*error_free)(sd_bus_error *);
+	int (*match_signal)(sd_bus *, sd_bus_slot **, const char *, const char *, const char *,
+			    const char *, sd_bus_message_handler_t, void *);
+	int (*process)(sd_bus *, sd_bus_message **);
+	int (*wait)(sd_bus *, uint64_t);
+	sd_bus_slot *(*slot_unref)(sd_bus_slot *);
+};
+
+static int sdbus_load(struct sdbus *b)
+{
+	static const char *const names[] = {
+		"sd_bus_open_user",
+		"sd_bus_flush_close_unref",
+		"sd_bus_message_new_method_call",
+		"sd_bus_message_append",
+		"sd_bus_message_open_container",
+		"sd_bus_message_close_container",
+		"sd_bus_call",
+		"sd_bus_message_read",
+		"sd_bus_message_unref",
+		"sd_bus_error_free",
+		"sd_bus_match_signal",
+		"sd_bus_process",
+		"sd_bus_wait",
+		"sd_bus_slot_unref",
+	};
+	void **slots[] = {
+		(void **)&b->open_user,
+		(void **)&b->flush_close_unref,
+		(void **)&b->new_method_call,
+		(void **)&b->append,
+		(void **)&b->open_container,
+		(void **)&b->close_container,
+		(void **)&b->call,
+		(void **)&b->read,
+		(void **)&b->message_unref,
+		(void **)&b->error_free,
+		(void **)&b->match_signal,
+		(void **)&b->process,
+		(void **)&b->wait,
+		(void **)&b->slot_unref,
+	};
+
+	b->dl = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
+	if (!b->dl)
+		return sbx_errx("cgroup: libsystemd.so.0 is not installed (Debian: libsystemd0)");
+	for (size_t i = 0; i < ELEMENTSOF(names); i++) {
+		*slots[i] = dlsym(b->dl, names[i]);
+		if (!*slots[i])
+			return sbx_errx("cgroup: libsystemd.so.0 lacks %s", names[i]);
+	}
+	return 0;
+}
+
+/* Properties a systemd too old to know them may go without; the limits never. */
+static const char *const optional_props[] = { "CollectMode", "Description" };
+
+struct props {
+	const struct sbx_config *c;
+	pid_t pid;
+	unsigned skip; /* bit i: optional_props[i] refused by this systemd */
+};
+
+static bool skipped(const struct props *p, const char *name)
+{
+	for (size_t i = 0; i < ELEMENTSOF(optional_props); i++)
+		if ((p->skip & (1u << i)) && streq(optional_props[i], name))
+			return true;
+	return false;
+}
+
+static int append_u64(struct sdbus *b, sd_bus_message *m, const char *name, uint64_t v)
+{
+	if (v == LIMIT_UNSET)
+		return 0;
+	return b->append(m, "(sv)", name, "t", v);
+}
+
+static int append_props(struct sdbus *b, sd_bus_message *m, const struct props *p)
+{
+	const struct sbx_config *c = p->c;
+	const struct sbx_limits *l = &c->limits;
+	_cleanup_free_ char *desc = xasprintf("sbx sandbox: %s", c->argv[0]);
+	int r;
+
+	if ((r = b->open_container(m, 'a', "(sv)")) < 0)
+		return r;
+	if (!skipped(p, "Description") && (r = b->append(m, "(sv)", "Description", "s", desc)) < 0)
+		return r;
+	if ((r = b->append(m, "(sv)", "PIDs", "au", 1, (uint32_t)p->pid)) < 0)
+		return r;
+	/* Delegate: the sandbox may manage the subtree below its scope (cgroup namespace). */
+	if ((r = b->append(m, "(sv)", "Delegate", "b", 1)) < 0)
+		return r;
+	if (!skipped(p, "CollectMode") &&
+	    (r = b->append(m, "(sv)", "CollectMode", "s", "inactive-or-failed")) < 0)
+		return r;
+	if (c->slice && (r = b->append(m, "(sv)", "Slice", "s", c->slice)) < 0)
+		return r;
+	if ((r = append_u64(b, m, "MemoryMax", l->memory)) < 0 ||
+	    (r = append_u64(b, m, "MemorySwapMax", l->memory_swap)) < 0 ||
+	    (r = append_u64(b, m, "CPUQuotaPerSecUSec", l->cpu_quota_usec)) < 0 ||
+	    (r = append_u64(b, m, "CPUWeight", l->cpu_weight)) < 0 ||
+	    (r = append_u64(b, m, "IOWeight", l->io_weight)) < 0 ||
+	    (r = append_u64(b, m, "TasksMax", l->pids)) < 0)
+		return r;
+	return b->close_container(m);
+}
+
+struct job_wait {
+	struct sdbus *b;
+	const char *job;
+	char *result;
+};
+
+static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *err)
+{
+	struct job_wait *w = userdata;
+	const char *path = NULL, *unit = NULL, *result = NULL;
+	uint32_t id;
+
+	(void)err;
+	if (w->b->read(m, "uoss", &id, &path, &unit, &result) < 0 || !path)
+		return 0;
+	if (w->job && streq(path, w->job) && !w->result)
+		w->result = xstrdup(result);
+	return 0;
+}
+
+static char *unit_name(const struct sbx_config *c, pid_t pid)
+{
+	const char *cmd = strrchr(c->argv[0], '/');
+	char name[48];
+	size_t n = 0;
+
+	cmd = cmd ? cmd + 1 : c->argv[0];
+	for (; *cmd && n < sizeof(name) - 1; cmd++)
+		name[n++] = (strchr("-_.:", *cmd) || (*cmd >= 'a' && *cmd <= 'z') ||
+			     (*cmd >= 'A' && *cmd <= 'Z') || (*cmd >= '0' && *cmd <= '9'))
+				    ? *cmd
+				    : '_';
+	name[n] = '\0';
+	return xasprintf("sbx-%s-%d.scope", n ? name : "cmd", pid);
+}
+
+static int start_unit(struct sdbus *b, sd_bus *bus, const char *unit, struct props *p,
+		      sd_bus_error *err, sd_bus_message **reply)
+{
+	sd_bus_message *m = NULL;
+	int r = b->new_method_call(bus, &m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+				   "org.freedesktop.systemd1.Manager", "StartTransientUnit");
+
+	if (r >= 0)
+		r = b->append(m, "ss", unit, "fail");
+	if (r >= 0)
+		r = append_props(b, m, p);
+	if (r >= 0)
+		r = b->append(m, "a(sa(sv))", 0);
+	if (r < 0) {
+		if (m)
+			b->message_unref(m);
+		return sbx_err(-r, "cgroup: build the StartTransientUnit call");
+	}
+	r = b->call(bus, m, 0, err, reply);
+	b->message_unref(m);
+	return r;
+}
+
+/* "Cannot set property Foo, or unknown property." → index of Foo in optional_props. */
+static int refused_optional(const sd_bus_error *e)
+{
+	for (size_t i = 0; e->message && i < ELEMENTSOF(optional_props); i++) {
+		char needle[64];
+		snprintf(needle, sizeof(needle), "property %s,", optional_props[i]);
+		if (strstr(e->message, needle))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* systemd accepts a limit whose controller the user manager was not given (Debian
+ * delegates cpu, memory and pids, not io) and applies nothing: the scope's own
+ * cgroup.controllers says what really holds. */
+static int cgroup2_mounted(void);
+
+static int check_controllers(const struct sbx_config *c, pid_t pid, const char *unit)
+{
+	_cleanup_free_ char *path = xasprintf("/proc/%d/cgroup", pid), *file = NULL, *have = NULL;
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	_cleanup_close_ int fd = -1;
+	char line[4096] = "", need[64];
+
+	/* Elsewhere (a hybrid host with its v1 controllers) there is nothing to read. */
+	if (cgroup2_mounted() < 0)
+		return 0;
+	while (f && fgets(line, sizeof(line), f) && strncmp(line, "0::", 3) != 0)
+		;
+	if (strncmp(line, "0::", 3) != 0)
+		return sbx_errx("cgroup: %s: cannot find the scope's cgroup", unit);
+	line[strcspn(line, "\n")] = '\0';
+	file = xasprintf("%s%s/cgroup.controllers", CGROUP_ROOT, line + 3);
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || read_fd_all(fd, &have, NULL) < 0)
+		return sbx_err(errno, "cgroup: read %s", file);
+	needed_controllers(&c->limits, need, sizeof(need));
+	for (char *w = strtok(need, " "); w; w = strtok(NULL, " "))
+		if (!has_word(have, w))
+			return sbx_errx(
+				"cgroup: the %s controller is not delegated to your systemd "
+				"user manager, so %s cannot hold the limit; fix: as root, "
+				"/etc/systemd/system/user@.service.d/delegate.conf with "
+				"[Service] Delegate=cpu cpuset io memory pids, then "
+				"systemctl daemon-reload and log in again (see: sbx --check)",
+				w, unit);
+	return 0;
+}
+
+struct cgroup_bus {
+	struct sdbus b;
+	sd_bus *bus;
+	sd_bus_slot *slot;
+};
+
+static void bus_close(struct sdbus *b, sd_bus *bus, sd_bus_slot *slot)
+{
+	if (slot)
+		b->slot_unref(slot);
+	if (bus)
+		b->flush_close_unref(bus);
+	if (b->dl)
+		dlclose(b->dl);
+}
+
+static int place_systemd(const struct sbx_config *c, pid_t pid, struct cgroup_run *run)
+{
+	struct sdbus b = { 0 };
+	sd_bus *bus = NULL;
+	sd_bus_slot *slot = NULL;
+	sd_bus_message *reply = NULL;
+	struct props p = { .c = c, .pid = pid };
+	struct job_wait w = { .b = &b };
+	_cleanup_free_ char *unit = unit_name(c, pid);
+	char *job_copy = NULL;
+	bool bus_unreachable = false;
+	int r;
+
+	uint64_t t0 = trace_start();
+
+	if ((r = sdbus_load(&b)) < 0)
+		return r;
+	trace_end("cgroup: load libsystemd", t0);
+	t0 = trace_start();
+	r = b.open_user(&bus);
+	trace_end("cgroup: connect to the user bus", t0);
+	if (r < 0) {
+		bus_unreachable = true;
+		r = sbx_errx(
+			"cgroup: cannot reach the systemd user manager on D-Bus: %s (install "
+			"dbus-user-session; log in or `loginctl enable-linger`; see: sbx --check)",
+			r == -ENOMEDIUM ? "no session bus address" : strerror(-r));
+		goto out;
+	}
+	/* Subscribe before starting, or the job may end before we listen. */
+	r = b.match_signal(bus, &slot, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+			   "org.freedesktop.systemd1.Manager", "JobRemoved", on_job_removed, &w);
+	if (r < 0) {
+		r = sbx_err(-r, "cgroup: subscribe to systemd's JobRemoved");
+		goto out;
+	}
+	t0 = trace_start();
+	for (;;) {
+		sd_bus_error err = SD_BUS_ERROR_NULL;
+		int opt;
+		r = start_unit(&b, bus, unit, &p, &err, &reply);
+		if (r >= 0)
+			break;
+		opt = refused_optional(&err);
+		if (opt >= 0 && !(p.skip & (1u << opt))) {
+			log_warn("systemd does not know %s; starting %s without it",
+				 optional_props[opt], unit);
+			p.skip |= 1u << opt;
+			b.error_free(&err);
+			continue;
+		}
+		r = sbx_errx("cgroup: systemd refused to start %s: %s", unit,
+			     err.message ? err.message : strerror(-r));
+		b.error_free(&err);
+		goto out;
+	}
+	{
+		const char *job = NULL;
+		if ((r = b.read(reply, "o", &job)) < 0) {
+			r = sbx_err(-r, "cgroup: read the job of %s", unit);
+			goto out;
+		}
+		job_copy = xstrdup(job);
+		w.job = job_copy;
+	}
+	trace_end("cgroup: StartTransientUnit", t0);
+	t0 = trace_start();
+	while (!w.result) {
+		r = b.process(bus, NULL);
+		if (r < 0) {
+			r = sbx_err(-r, "cgroup: waiting for %s", unit);
+			goto out;
+		}
+		if (r > 0)
+			continue;
+		r = b.wait(bus, JOB_TIMEOUT_USEC);
+		if (r < 0) {
+			r = sbx_err(-r, "cgroup: waiting for %s", unit);
+			goto out;
+		}
+		if (r == 0) {
+			r = sbx_errx("cgroup: systemd did not finish starting %s in time", unit);
+			goto out;
+		}
+	}
+	trace_end("cgroup: JobRemoved", t0);
+	if (!streq(w.result, "done")) {
+		r = sbx_errx("cgroup: starting %s failed: job result '%s'", unit, w.result);
+		goto out;
+	}
+	run->backend = CGROUP_SYSTEMD;
+	run->unit = TAKE_PTR(unit);
+	r = check_controllers(c, pid, run->unit);
+out:
+	free(job_copy);
+	free(w.result);
+	if (reply)
+		b.message_unref(reply);
+	if (r >= 0) {
+		/* Closed by cgroup_placed once the child goes on: not on its way. */
+		run->bus = xmalloc(sizeof(*run->bus));
+		*run->bus = (struct cgroup_bus){ .b = b, .bus = bus, .slot = slot };
+		return r;
+	}
+	bus_close(&b, bus, slot);
+	return bus_unreachable ? -ENOTCONN : r;
+}
+
+void cgroup_placed(struct cgroup_run *run)
+{
+	if (!run->bus)
+		return;
+	bus_close(&run->bus->b, run->bus->bus, run->bus->slot);
+	free(run->bus);
+	run->bus = NULL;
+}
+
+/* ---- direct: a cgroup v2 subtree already delegated to us ----------------------------- */
+
+int cgroup_read_path(int fd, char **ret)
+{
+	char buf[4096], *line;
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n < 0)
+		return sbx_err(errno, "cgroup: read /proc/self/cgroup");
+	buf[n] = '\0';
+	for (line = buf; line && strncmp(line, "0::", 3) != 0;)
+		if ((line = strchr(line, '\n')))
+			line++;
+	if (!line)
+		return sbx_errx(
+			"cgroup: this process is in no cgroup v2 hierarchy (cgroup v1 only?)");
+	line += 3;
+	line[strcspn(line, "\n")] = '\0';
+	*ret = xstrdup(line);
+	return 0;
+}
+
+static int own_cgroup(char **ret)
+{
+	_cleanup_close_ int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return sbx_err(errno, "cgroup: open /proc/self/cgroup");
+	return cgroup_read_path(fd, ret);
+}
+
+static int cgroup2_mounted(void)
+{
+	struct statfs sfs;
+
+	if (statfs(CGROUP_ROOT, &sfs) < 0 || sfs.f_type != CGROUP2_SUPER_MAGIC)
+		return sbx_errx(
+			"cgroup: %s is not a cgroup v2 hierarchy (a cgroup v1 or hybrid host "
+			"cannot apply limits; see: sbx --check)",
+			CGROUP_ROOT);
+	return 0;
+}
+
+static int write_limit(const char *dir, const char *file, const char *value)
+{
+	_cleanup_free_ char *path = xasprintf("%s/%s", dir, file);
+	int r = write_file_at(AT_FDCWD, path, value);
+
+	if (r < 0)
+		return sbx_errx("cgroup: %s (is the controller delegated to you? see: sbx --check)",
+				sbx_errmsg());
+	return 0;
+}
+
+/* cgroup v2 lets a cgroup hand controllers to its children only while it holds no
+ * process itself. sbx is such a process (e.g. the sole member of a
+ * `systemd-run --user --scope -p Delegate=yes`): it moves into a leaf of its own, and
+ * back when the sandbox is gone (cgroup_release). */
+static int leave_for_leaf(const char *parent, struct cgroup_run *run)
+{
+	_cleanup_free_ char *leaf = xasprintf("%s/sbx-supervisor-%d", parent, getpid());
+	_cleanup_free_ char *procs = xasprintf("%s/cgroup.procs", leaf);
+	char pid[16];
+	int r;
+
+	if (mkdir(leaf, 0755) < 0 && errno != EEXIST)
+		return sbx_err(errno, "cgroup: create %s", leaf);
+	run->leaf = xstrdup(leaf);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	r = write_file_at(AT_FDCWD, procs, pid);
+	return r;
+}
+
+static int enable_controllers(const char *parent, const struct sbx_limits *l,
+			      struct cgroup_run *run)
+{
+	_cleanup_free_ char *ctl = xasprintf("%s/cgroup.subtree_control", parent);
+	_cleanup_free_ char *current = NULL;
+	char need[64], add[96] = "", undo[96] = "";
+	_cleanup_close_ int fd = open(ctl, O_RDONLY | O_CLOEXEC);
+	int r;
+
+	if (fd < 0 || read_fd_all(fd, &current, NULL) < 0)
+		return sbx_err(errno, "cgroup: read %s", ctl);
+	needed_controllers(l, need, sizeof(need));
+	for (char *w = strtok(need, " "); w; w = strtok(NULL, " "))
+		if (!has_word(current, w)) {
+			snprintf(add + strlen(add), sizeof(add) - strlen(add), "+%s ", w);
+			snprintf(undo + strlen(undo), sizeof(undo) - strlen(undo), "-%s ", w);
+		}
+	if (!add[0])
+		return 0;
+	r = write_file_at(AT_FDCWD, ctl, add);
+	if (r == -EBUSY && leave_for_leaf(parent, run) == 0)
+		r = write_file_at(AT_FDCWD, ctl, add);
+	if (r == -EBUSY)
+		return sbx_errx("cgroup: %s holds other processes, so it cannot hand controllers "
+				"to a child (cgroup v2); run sbx alone in a delegated cgroup, e.g. "
+				"systemd-run --user --scope -p Delegate=yes sbx ...",
+				parent);
+	if (r < 0)
+		return sbx_errx("cgroup: %s (is the controller delegated to you? see: sbx --check)",
+				sbx_errmsg());
+	run->enabled = xstrdup(undo);
+	return 0;
+}
+
+static int place_direct(const struct sbx_config *c, pid_t pid, struct cgroup_run *run)
+{
+	const struct sbx_limits *l = &c->limits;
+	_cleanup_free_ char *own = NULL, *parent = NULL, *dir = NULL;
+	char v[64];
+	int r;
+
+	if ((r = cgroup2_mounted()) < 0 || (r = own_cgroup(&own)) < 0)
+		return r;
+	parent = xasprintf("%s%s", CGROUP_ROOT, streq(own, "/") ? "" : own);
+	if (access(parent, W_OK) < 0 || faccessat(AT_FDCWD, parent, W_OK, 0) < 0)
+		return sbx_errx("cgroup: %s is not delegated to you (not writable); run inside a "
+				"Delegate=yes unit or use --cgroup=systemd",
+				parent);
+	dir = xasprintf("%s/sbx-%d", parent, pid);
+	if (mkdir(dir, 0755) < 0)
+		return sbx_err(errno, "cgroup: create %s", dir);
+	run->backend = CGROUP_DIRECT;
+	run->dir = xstrdup(dir);
+	run->parent = xstrdup(parent);
+	/* The child first: the parent must be free of processes to enable controllers
+	 * (the child waits for "go", so nothing runs unlimited meanwhile). */
+	snprintf(v, sizeof(v), "%d", pid);
+	if ((r = write_limit(dir, "cgroup.procs", v)) < 0)
+		return r;
+	if ((r = enable_controllers(parent, l, run)) < 0)
+		return r;
+#define LIMIT(field, file, fmt)                                            \
+	if (l->field != LIMIT_UNSET) {                                     \
+		snprintf(v, sizeof(v), fmt, (unsigned long long)l->field); \
+		if ((r = write_limit(dir, file, v)) < 0)                   \
+			return r;                                          \
+	}
+	LIMIT(memory, "memory.max", "%llu");
+	LIMIT(memory_swap, "memory.swap.max", "%llu");
+	/* systemd's period (100 ms), so the quota comes in the same small slices */
+	if (l->cpu_quota_usec != LIMIT_UNSET) {
+		snprintf(v, sizeof(v), "%llu 100000", (unsigned long long)(l->cpu_quota_usec / 10));
+		if ((r = write_limit(dir, "cpu.max", v)) < 0)
+			return r;
+	}
+	LIMIT(cpu_weight, "cpu.weight", "%llu");
+	LIMIT(io_weight, "io.weight", "%llu");
+	LIMIT(pids, "pids.max", "%llu");
+#undef LIMIT
+	return 0;
+}
+
+static bool user_manager_reachable(void)
+{
+	const char *addr = getenv("DBUS_SESSION_BUS_ADDRESS");
+	const char *rt = getenv("XDG_RUNTIME_DIR");
+	char path[4096];
+
+	if (addr && *addr)
+		return true;
+	if (!rt)
+		return false;
+	snprintf(path, sizeof(path), "%s/bus", rt);
+	return access(path, F_OK) == 0;
+}
+
+bool cgroup_needs_placing(const struct sbx_config *c)
+{
+	if (!cgroup_wanted(c))
+		return false;
+	/* --cgroup try where neither backend can exist goes without limits anyway; knowing it
+	 * before the clone lets the sandbox start the quick way (launch.c). */
+	if (c->cgroup == CGROUP_TRY && !user_manager_reachable() && cgroup2_mounted() < 0) {
+		log_debug("--cgroup try: running without the limits: no user manager, no cgroup "
+			  "v2 hierarchy");
+		return false;
+	}
+	return true;
+}
+
+static int place_auto(const struct sbx_config *c, pid_t pid, struct cgroup_run *run)
+{
+	int r;
+
+	if (user_manager_reachable()) {
+		r = place_systemd(c, pid, run);
+		if (r != -ENOTCONN)
+			return r;
+		/* An address that leads nowhere (a stale session): try the direct way. */
+		log_debug("%s", sbx_errmsg());
+	}
+	r = place_direct(c, pid, run);
+	if (r < 0)
+		return sbx_errx("limits need a cgroup: no systemd user manager on D-Bus "
+				"($DBUS_SESSION_BUS_ADDRESS, $XDG_RUNTIME_DIR/bus), and the direct "
+				"backend failed: %s",
+				sbx_errmsg());
+	return r;
+}
+
+int cgroup_place(const struct sbx_config *c, pid_t pid, struct cgroup_run *run)
+{
+	int r;
+
+	*run = (struct cgroup_run){ .backend = CGROUP_NONE };
+	switch (c->cgroup) {
+	case CGROUP_NONE:
+		return 0;
+	case CGROUP_SYSTEMD:
+		return place_systemd(c, pid, run);
+	case CGROUP_DIRECT:
+		return place_direct(c, pid, run);
+	case CGROUP_AUTO:
+		return place_auto(c, pid, run);
+	case CGROUP_TRY:
+		break;
+	}
+	/* Limits a profile sets by default (build): worth having where a backend exists,
+	 * no reason to refuse the sandbox where none does. */
+	r = place_auto(c, pid, run);
+	if (r < 0) {
+		log_debug("--cgroup try: running without the limits: %s", sbx_errmsg());
+		cgroup_release(run);
+		*run = (struct cgroup_run){ .backend = CGROUP_NONE };
+	}
+	return 0;
+}
+
+/* Leaves the delegated cgroup as it was: controllers handed back, sbx back in it. */
+void cgroup_release(struct cgroup_run *run)
+{
+	cgroup_placed(run);
+	if (run->dir && rmdir(run->dir) < 0 && errno != ENOENT)
+		log_warn("cgroup: could not remove %s: %m", run->dir);
+	if (run->enabled) {
+		_cleanup_free_ char *ctl = xasprintf("%s/cgroup.subtree_control", run->parent);
+		if (write_file_at(AT_FDCWD, ctl, run->enabled) < 0)
+			log_warn("%s", sbx_errmsg());
+	}
+	if (run->leaf) {
+		_cleanup_free_ char *procs = xasprintf("%s/cgroup.procs", run->parent);
+		char pid[16];
+		snprintf(pid, sizeof(pid), "%d", getpid());
+		if (write_file_at(AT_FDCWD, procs, pid) < 0 || rmdir(run->leaf) < 0)
+			log_warn("cgroup: could not remove %s: %s", run->leaf, sbx_errmsg());
+	}
+	free(run->dir);
+	free(run->unit);
+	free(run->parent);
+	free(run->leaf);
+	free(run->enabled);
+	*run = (struct cgroup_run){ 0 };
+}
+
+int cgroup_open_memory_events(void)
+{
+	_cleanup_close_ int root = open(CGROUP_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int self = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+
+	return cgroup_open_memory_events_at(root, self);
+}
+
+int cgroup_open_memory_events_at(int root_fd, int self_fd)
+{
+	_cleanup_free_ char *own = NULL, *path = NULL;
+	const char *rel;
+
+	if (root_fd < 0 || self_fd < 0 || cgroup_read_path(self_fd, &own) < 0)
+		return -1;
+	for (rel = own; *rel == '/'; rel++)
+		;
+	path = xasprintf("%s%smemory.events", rel, *rel ? "/" : "");
+	return openat(root_fd, path, O_RDONLY | O_CLOEXEC);
+}
+
+long cgroup_oom_kills(int fd)
+{
+	char buf[512], *p;
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strstr(buf, "oom_kill ");
+	return p ? strtol(p + 9, NULL, 10) : 0;
+}

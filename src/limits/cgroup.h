@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "base/config.h"
+
+struct cgroup_bus;
+
+struct cgroup_run {
+	enum sbx_cgroup_mode backend; /* the one that placed the sandbox */
+	struct cgroup_bus *bus;	      /* systemd: the connection, until cgroup_placed */
+	char *unit;		      /* systemd: the scope's name */
+	char *dir;		      /* direct: the cgroup directory we created */
+	char *parent;		      /* direct: where it was created */
+	char *leaf;		      /* direct: where sbx itself moved to, if it had to */
+	char *enabled;		      /* direct: "-memory -pids": what to hand back */
+};
+
+/* Whether c asks for a cgroup of its own (limits, a slice, or a backend named). */
+bool cgroup_wanted(const struct sbx_config *c);
+
+/* Whether the parent has a cgroup to try before the child goes on: cgroup_wanted, unless
+ * --cgroup try can tell already that no backend exists. */
+bool cgroup_needs_placing(const struct sbx_config *c);
+
+/* In the parent, after clone and before the child goes on: puts pid into a new cgroup
+ * with c's limits, through the backend c->cgroup selects (DESIGN.md "cgroup v2
+ * backends"). */
+int cgroup_place(const struct sbx_config *c, pid_t pid, struct cgroup_run *run);
+
+/* Once the child goes on: closes the D-Bus connection of the placement (and unloads
+ * libsystemd), which the child need not wait for. */
+void cgroup_placed(struct cgroup_run *run);
+
+/* After the sandbox ended: removes what the direct backend created. */
+void cgroup_release(struct cgroup_run *run);
+
+/* In the child, before pivot_root: an fd on its cgroup's memory.events, to tell an OOM
+ * kill from another SIGKILL at the end; -1 when there is none. */
+int cgroup_open_memory_events(void);
+/* The same through fds opened before pivot_root: root_fd on the host's cgroup2 root,
+ * self_fd on /proc/self/cgroup (read now, after the placement). */
+int cgroup_open_memory_events_at(int root_fd, int self_fd);
+/* Count of OOM kills recorded in memory.events (read from the start). */
+long cgroup_oom_kills(int fd);
+
+/* The cgroup v2 path ("0::/path") in a /proc/PID/cgroup open on fd, read now; -EINVAL
+ * with a message when the process is in no cgroup v2 hierarchy. */
+int cgroup_read_path(int fd, char **ret);

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "base/config.h"
+
+/* The registry of named sandboxes: $XDG_RUNTIME_DIR/sbx/NAME/ (or, without a private
+ * XDG_RUNTIME_DIR, ~/.local/state/sbx/run/NAME/, never a shared /tmp). It is an index, not
+ * an authority: every directory and file is checked (a real directory of the user's, mode
+ * 0700; regular files with one link; nothing followed through a symlink), the entry is
+ * alive only while its supervisor holds the flock on NAME/lock, and what --enter and --stop
+ * act on comes from the supervisor itself over NAME/ctl (enterctl.c), never from these
+ * files. NAME/info is for display (--list) only. */
+
+int registry_valid_name(const char *name);
+
+/* An entry held by its sandbox's supervisor. */
+struct registry {
+	int root_fd;
+	int dir_fd;
+	int lock_fd; /* flock'ed for the sandbox's life */
+	char *name;
+	char *path; /* for messages */
+};
+#define REGISTRY_INIT                                      \
+	{                                                  \
+		.root_fd = -1, .dir_fd = -1, .lock_fd = -1 \
+	}
+
+/* Before the sandbox starts: takes NAME (refused while a live sandbox has it; a stale entry
+ * of ours is removed). */
+int registry_claim(const char *name, struct registry *reg);
+/* After clone: what --list shows. */
+int registry_publish(struct registry *reg, const struct sbx_config *c, pid_t supervisor,
+		     pid_t init);
+/* After the sandbox ended (or failed to start); safe on REGISTRY_INIT. */
+void registry_remove(struct registry *reg);
+
+/* For --enter and --stop: the checked directory fd of the live entry NAME. */
+int registry_open(const char *name, int *ret_dir_fd);
+
+int registry_list(FILE *f, bool json);

@@ -1,0 +1,656 @@
+/* SPDX-License-Identifier: MIT */
+#include "net/netuser.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "base/log.h"
+#include "base/util.h"
+
+/* pasta answers DNS sent to this address with the host's resolver (--dns-forward). A
+ * link-local address is never one of the host's own, which pasta copies into the sandbox;
+ * podman picked the same one. */
+#define PASTA_DNS "169.254.1.1"
+/* slirp4netns's built-in forwarder in its default 10.0.2.0/24. */
+#define SLIRP_DNS "10.0.2.3"
+#define READY_TIMEOUT_MS 10000
+#define STOP_GRACE_MS 1000
+/* The helper's fds: 0 /dev/null, 1 and 2 the log, then these. */
+#define HELPER_READY_FD 3
+#define HELPER_EXIT_FD 4
+
+static const char *helper_name(enum sbx_net n)
+{
+	return n == NET_SLIRP4NETNS ? "slirp4netns" : "pasta";
+}
+
+static const char *helper_package(enum sbx_net n)
+{
+	return n == NET_SLIRP4NETNS ? "slirp4netns" : "passt";
+}
+
+/* ---- --publish ------------------------------------------------------------------------- */
+
+static int parse_port(const char *opt, const char *whole, const char *s, uint16_t *ret)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (!*s || *end || errno || v < 1 || v > 65535 || s[0] == '-' || s[0] == '+')
+		return sbx_errx("%s %s: '%s' is not a port number (1-65535)", opt, whole, s);
+	*ret = (uint16_t)v;
+	return 0;
+}
+
+int netuser_parse_publish(const char *opt, const char *s, struct sbx_publish *ret)
+{
+	_cleanup_free_ char *buf = xstrdup(s);
+	struct sbx_publish p = { .host_addr = "127.0.0.1" };
+	char *proto = strrchr(buf, '/'), *sport, *hport, *addr = NULL;
+	unsigned char bin[16];
+	int r;
+
+	if (proto) {
+		*proto++ = '\0';
+		if (streq(proto, "udp"))
+			p.udp = true;
+		else if (!streq(proto, "tcp"))
+			return sbx_errx("%s %s: protocol must be tcp or udp, not '%s'", opt, s,
+					proto);
+	}
+	/* The last two fields are the ports; whatever comes before is the address, which
+	 * may contain colons itself (IPv6, bracketed or not). */
+	sport = strrchr(buf, ':');
+	if (!sport)
+		return sbx_errx("%s %s: expected [HOSTIP:]HOSTPORT:SANDBOXPORT[/tcp|/udp]", opt, s);
+	*sport++ = '\0';
+	hport = strrchr(buf, ':');
+	if (hport) {
+		*hport++ = '\0';
+		addr = buf;
+	} else {
+		hport = buf;
+	}
+	if ((r = parse_port(opt, s, hport, &p.host_port)) < 0 ||
+	    (r = parse_port(opt, s, sport, &p.sandbox_port)) < 0)
+		return r;
+	if (addr) {
+		size_t n = strlen(addr);
+		int family;
+		if (n >= 2 && addr[0] == '[' && addr[n - 1] == ']') {
+			addr[n - 1] = '\0';
+			addr++;
+		}
+		family = strchr(addr, ':') ? AF_INET6 : AF_INET;
+		if (inet_pton(family, addr, bin) != 1)
+			return sbx_errx("%s %s: '%s' is not a numeric IPv4 or IPv6 address", opt, s,
+					addr);
+		/* Canonical form, so --dry-run prints what pasta will bind. */
+		inet_ntop(family, bin, p.host_addr, sizeof(p.host_addr));
+	}
+	*ret = p;
+	return 0;
+}
+
+void netuser_format_publish(const struct sbx_publish *p, char *buf, size_t size)
+{
+	bool v6 = strchr(p->host_addr, ':') != NULL;
+
+	snprintf(buf, size, "%s%s%s:%u:%u/%s", v6 ? "[" : "", p->host_addr, v6 ? "]" : "",
+		 p->host_port, p->sandbox_port, p->udp ? "udp" : "tcp");
+}
+
+/* ---- planning ---------------------------------------------------------------------------- */
+
+static char *find_in_path(const char *name)
+{
+	const char *path = getenv("PATH");
+	_cleanup_free_ char *copy = xstrdup(path ? path : "/usr/local/bin:/usr/bin:/bin");
+	char *save = NULL;
+
+	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		_cleanup_free_ char *p = NULL;
+		struct stat st;
+		/* Relative entries would make the helper depend on the cwd at launch. */
+		if (dir[0] != '/')
+			continue;
+		p = xasprintf("%s/%s", dir, name);
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0)
+			return TAKE_PTR(p);
+	}
+	return NULL;
+}
+
+/* Where the sandbox's resolver file must go. With the host's /etc bound in (the default
+ * profile), /etc/resolv.conf is often a symlink (systemd-resolved, resolvconf) into /run,
+ * which is a fresh tmpfs inside: the file goes where the link leads, and the link then
+ * finds it. rootfs.c refuses to mount over a symlink itself. */
+static char *resolv_conf_dest(void)
+{
+	char target[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+	char *p;
+
+	if (lstat("/etc/resolv.conf", &st) < 0 || !S_ISLNK(st.st_mode))
+		return xstrdup("/etc/resolv.conf");
+	if ((p = realpath("/etc/resolv.conf", NULL)))
+		return p;
+	/* Dangling on the host: one level, as the link says. */
+	n = readlink("/etc/resolv.conf", target, sizeof(target) - 1);
+	if (n <= 0)
+		return xstrdup("/etc/resolv.conf");
+	target[n] = '\0';
+	return target[0] == '/' ? xstrdup(target) : xasprintf("/etc/%s", target);
+}
+
+/* The host's search domains still make sense inside: names resolve through its resolver. */
+static void append_search_lines(char **text)
+{
+	_cleanup_fclose_ FILE *f = fopen("/etc/resolv.conf", "re");
+	char line[1024];
+
+	while (f && fgets(line, sizeof(line), f)) {
+		char *t;
+		if (strncmp(line, "search", 6) != 0 && strncmp(line, "domain", 6) != 0)
+			continue;
+		if (line[6] != ' ' && line[6] != '\t')
+			continue;
+		t = xasprintf("%s%s%s", *text, line, strchr(line, '\n') ? "" : "\n");
+		free(*text);
+		*text = t;
+	}
+}
+
+static int add_resolv_conf(struct sbx_config *c, const char *dns)
+{
+	_cleanup_free_ char *text = xasprintf("nameserver %s\n", dns);
+	_cleanup_free_ char *dest = resolv_conf_dest();
+	_cleanup_close_ int fd = -1;
+	struct sbx_op *op;
+	int r;
+
+	/* Something the caller put there on purpose wins. */
+	for (size_t i = 0; i < c->n_ops; i++)
+		if (c->ops[i].dest &&
+		    (streq(c->ops[i].dest, "/etc/resolv.conf") || streq(c->ops[i].dest, dest)))
+			return 0;
+	append_search_lines(&text);
+	/* A memfd rather than a file: nothing on the host is written. */
+	fd = memfd_create("sbx-resolv.conf", MFD_CLOEXEC);
+	if (fd < 0)
+		return sbx_err(errno, "--net=%s: memfd for resolv.conf", helper_name(c->net));
+	if ((r = write_all(fd, text, strlen(text))) < 0)
+		return sbx_err(-r, "--net=%s: write resolv.conf", helper_name(c->net));
+	/* rootfs.c reads the data from the current offset. */
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return sbx_err(errno, "--net=%s: seek resolv.conf", helper_name(c->net));
+	op = config_add_op(c, OP_BIND_DATA, NULL, dest);
+	op->fd = TAKE_FD(fd);
+	op->flags = BIND_READONLY;
+	op->perms = 0644;
+	op->has_perms = true;
+	return 0;
+}
+
+int netuser_prepare(struct sbx_config *c)
+{
+	char *path = NULL;
+
+	if (c->net != NET_PASTA && c->net != NET_SLIRP4NETNS && c->net != NET_AUTO)
+		return 0;
+	if (c->net == NET_AUTO) {
+		if ((path = find_in_path("pasta")))
+			c->net = NET_PASTA;
+		else if ((path = find_in_path("slirp4netns")))
+			c->net = NET_SLIRP4NETNS;
+		else
+			return sbx_errx("--net=auto: neither pasta nor slirp4netns is in $PATH; "
+					"install the package passt (or slirp4netns)");
+	} else if (!(path = find_in_path(helper_name(c->net)))) {
+		return sbx_errx("--net=%s: %s is not in $PATH; install the package %s",
+				helper_name(c->net), helper_name(c->net), helper_package(c->net));
+	}
+	free(c->net_helper);
+	c->net_helper = path;
+	return add_resolv_conf(c, c->net == NET_PASTA ? PASTA_DNS : SLIRP_DNS);
+}
+
+/* ---- the helper process ------------------------------------------------------------------ */
+
+static void push(char ***argv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void push(char ***argv, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	strv_push(argv, s);
+}
+
+/* pasta's spec for one --publish: [ADDR/]PORT:TARGET. */
+static void push_pasta_ports(char ***argv, const struct sbx_config *c, bool udp)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < c->n_publish; i++) {
+		const struct sbx_publish *p = &c->publish[i];
+		if (p->udp != udp)
+			continue;
+		push(argv, "%s", udp ? "-u" : "-t");
+		push(argv, "%s/%u:%u", p->host_addr, p->host_port, p->sandbox_port);
+		any = true;
+	}
+	/* pasta's default, auto, binds on the host every port something listens on inside. */
+	if (!any) {
+		push(argv, "%s", udp ? "-u" : "-t");
+		push(argv, "none");
+	}
+}
+
+static char **pasta_argv(const struct sbx_config *c, pid_t child)
+{
+	char **argv = NULL;
+
+	push(&argv, "pasta");
+	push(&argv, "--config-net"); /* address, routes, link up: no DHCP client inside */
+	push(&argv, "--foreground"); /* our child, so we can wait for it and stop it */
+	push(&argv, "--quiet");
+	/* Started as root, pasta switches to nobody, who may not enter a user namespace
+	 * that root owns. */
+	if (geteuid() == 0) {
+		push(&argv, "--runas");
+		push(&argv, "0:0");
+	}
+	/* Written once the namespace is configured: our ready signal. Through the pipe at
+	 * fd 3, so no pid file is ever created. */
+	push(&argv, "--pid");
+	push(&argv, "/proc/self/fd/%d", HELPER_READY_FD);
+	push(&argv, "--dns-forward");
+	push(&argv, PASTA_DNS);
+	/* Defaults to auto: the sandbox's own 127.0.0.1 would reach every port bound on the
+	 * host's loopback. */
+	push(&argv, "--tcp-ns");
+	push(&argv, "none");
+	push(&argv, "--udp-ns");
+	push(&argv, "none");
+	/* The gateway address leads to the host's loopback unless this is given. */
+	if (!c->net_host_loopback)
+		push(&argv, "--no-map-gw");
+	push_pasta_ports(&argv, c, false);
+	push_pasta_ports(&argv, c, true);
+	/* A pid, not /proc paths: pasta then joins the user namespace the child is in and
+	 * opens its network namespace from it. The child is ours and not yet reaped, so the
+	 * pid cannot name another process. */
+	push(&argv, "%d", (int)child);
+	return argv;
+}
+
+static char **slirp_argv(const struct sbx_config *c, pid_t child, const char *api_socket)
+{
+	char **argv = NULL;
+
+	push(&argv, "slirp4netns");
+	push(&argv, "--configure");
+	push(&argv, "--mtu=65520"); /* as pasta: fewer, larger packets through the tap */
+	if (!c->net_host_loopback)
+		push(&argv, "--disable-host-loopback");
+	push(&argv, "--ready-fd=%d", HELPER_READY_FD);
+	push(&argv, "--exit-fd=%d", HELPER_EXIT_FD);
+	if (api_socket)
+		push(&argv, "--api-socket=%s", api_socket);
+	/* No --enable-sandbox: it does setegid(0) after joining the user namespace, and the
+	 * caller is mapped to themselves there, not to root. */
+	push(&argv, "%d", (int)child);
+	push(&argv, "tap0");
+	return argv;
+}
+
+__attribute__((noreturn)) static void helper_exec(const char *path, char **argv, pid_t parent,
+						  int log_fd, int ready_fd, int exit_fd)
+{
+	sigset_t none;
+	int null, hi_log, hi_ready, hi_exit = -1;
+
+	/* sbx dying must not leave the helper behind: it does not notice the namespace going
+	 * away. SIGKILL, as it has no pid file or socket to clean up. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(127);
+	/* Out of the terminal's process group and session: a ^C meant for the command must
+	 * not take the network down. */
+	setsid();
+	/* The supervisor blocks the signals it forwards; the helper must get SIGTERM. */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+
+	/* Copies above the targets first, so no dup2 below overwrites a source. The copies
+	 * and the originals are close-on-exec; the dup2 targets are not. */
+	null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	hi_log = fcntl(log_fd, F_DUPFD_CLOEXEC, 10);
+	hi_ready = fcntl(ready_fd, F_DUPFD_CLOEXEC, 10);
+	if (exit_fd >= 0)
+		hi_exit = fcntl(exit_fd, F_DUPFD_CLOEXEC, 10);
+	if (null < 0 || hi_log < 0 || hi_ready < 0 || (exit_fd >= 0 && hi_exit < 0))
+		_exit(127);
+	/* Nothing of the caller's beyond what is dup2'ed below (issue: the helper kept every
+	 * fd the caller had left open). */
+	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		_exit(127);
+	if (dup2(null, 0) < 0 || dup2(hi_log, 1) < 0 || dup2(hi_log, 2) < 0 ||
+	    dup2(hi_ready, HELPER_READY_FD) < 0 ||
+	    (hi_exit >= 0 && dup2(hi_exit, HELPER_EXIT_FD) < 0))
+		_exit(127);
+	execv(path, argv);
+	dprintf(2, "exec %s: %s\n", path, strerror(errno));
+	_exit(127);
+}
+
+/* The helper's last message, without the noise of a missing syslog ("Failed to send N
+ * bytes to syslog"): pasta logs there as well as to stderr. */
+static void last_message(int log_fd, char *buf, size_t size)
+{
+	char text[8192];
+	ssize_t n = pread(log_fd, text, sizeof(text) - 1, 0);
+	char *save = NULL;
+
+	snprintf(buf, size, "no message");
+	if (n <= 0)
+		return;
+	text[n] = '\0';
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (strstr(l, "bytes to syslog") || !l[strspn(l, " \t\r")])
+			continue;
+		snprintf(buf, size, "%s", l);
+	}
+}
+
+static bool log_contains(int log_fd, const char *needle)
+{
+	char text[8192];
+	ssize_t n = pread(log_fd, text, sizeof(text) - 1, 0);
+
+	if (n <= 0)
+		return false;
+	text[n] = '\0';
+	return strstr(text, needle) != NULL;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* pasta writes its pid and a newline, slirp4netns "1"; either way, some bytes and then
+ * the end of what it writes means ready; EOF before that, that it failed. */
+static int wait_ready(int fd, enum sbx_net backend, int timeout_ms)
+{
+	int64_t deadline = now_ms() + timeout_ms;
+	char buf[32];
+	size_t got = 0;
+
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int64_t left = deadline - now_ms();
+		ssize_t n;
+		int r;
+
+		if (left <= 0)
+			return -ETIMEDOUT;
+		r = poll(&p, 1, (int)left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return -ETIMEDOUT;
+		n = read(fd, buf + got, sizeof(buf) - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EPIPE;
+		got += (size_t)n;
+		buf[got] = '\0';
+		if (backend == NET_SLIRP4NETNS || strchr(buf, '\n') || got == sizeof(buf) - 1)
+			return 0;
+	}
+}
+
+static void kill_and_reap(struct netuser *nu, int grace_ms)
+{
+	if (nu->pid <= 0)
+		return;
+	kill(nu->pid, SIGTERM);
+	if (nu->pidfd >= 0) {
+		struct pollfd p = { .fd = nu->pidfd, .events = POLLIN };
+		int r;
+		do
+			r = poll(&p, 1, grace_ms);
+		while (r < 0 && errno == EINTR);
+		if (r <= 0)
+			kill(nu->pid, SIGKILL);
+	} else {
+		kill(nu->pid, SIGKILL);
+	}
+	while (waitpid(nu->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	nu->pid = -1;
+}
+
+/* slirp4netns forwards host ports only when asked through its API socket; the socket
+ * lives in a private directory for as long as sbx sends the requests, then goes. */
+static int slirp_publish(const char *socket_path, const struct sbx_publish *p)
+{
+	_cleanup_close_ int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char req[256], reply[1024], spec[80];
+	ssize_t n;
+	size_t got = 0;
+	int r;
+
+	netuser_format_publish(p, spec, sizeof(spec));
+	if (s < 0)
+		return sbx_err(errno, "--publish %s: socket", spec);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", socket_path);
+	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return sbx_err(errno, "--publish %s: connect to slirp4netns", spec);
+	snprintf(req, sizeof(req),
+		 "{\"execute\": \"add_hostfwd\", \"arguments\": {\"proto\": \"%s\", "
+		 "\"host_addr\": \"%s\", \"host_port\": %u, \"guest_port\": %u}}",
+		 p->udp ? "udp" : "tcp", p->host_addr, p->host_port, p->sandbox_port);
+	if ((r = write_all(s, req, strlen(req))) < 0)
+		return sbx_err(-r, "--publish %s: write to slirp4netns", spec);
+	shutdown(s, SHUT_WR);
+	while (got < sizeof(reply) - 1) {
+		n = read(s, reply + got, sizeof(reply) - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	reply[got] = '\0';
+	if (!strstr(reply, "\"return\""))
+		return sbx_errx("--publish %s: slirp4netns refused: %s", spec,
+				got ? reply : "no answer");
+	return 0;
+}
+
+static char *make_api_dir(void)
+{
+	const char *base = getenv("XDG_RUNTIME_DIR");
+	struct stat st;
+	char *tmpl;
+
+	if (!base || base[0] != '/' || stat(base, &st) < 0 || !S_ISDIR(st.st_mode) ||
+	    access(base, W_OK) < 0)
+		base = "/tmp";
+	tmpl = xasprintf("%s/sbx-slirp4netns-XXXXXX", base);
+	if (!mkdtemp(tmpl)) {
+		sbx_err(errno, "--net=slirp4netns: create a directory in %s", base);
+		free(tmpl);
+		return NULL;
+	}
+	return tmpl;
+}
+
+int netuser_start(const struct sbx_config *c, pid_t child, struct netuser *nu)
+{
+	const char *name = helper_name(c->net);
+	_cleanup_strv_free_ char **argv = NULL;
+	_cleanup_free_ char *api_dir = NULL, *api_socket = NULL;
+	_cleanup_close_ int log_fd = -1, ready_rd = -1, ready_wr = -1, exit_rd = -1;
+	int exit_p[2], ready[2];
+	pid_t pid, self = getpid();
+	int r;
+
+	if (c->net != NET_PASTA && c->net != NET_SLIRP4NETNS)
+		return 0;
+	if (!c->net_helper)
+		return sbx_errx("--net=%s: no helper binary chosen", name);
+	nu->backend = c->net;
+	if (c->net == NET_SLIRP4NETNS) {
+		for (size_t i = 0; i < c->n_publish; i++)
+			if (strchr(c->publish[i].host_addr, ':'))
+				return sbx_errx("--publish [%s]:...: slirp4netns publishes on IPv4 "
+						"host addresses only",
+						c->publish[i].host_addr);
+		if (c->n_publish) {
+			if (!(api_dir = make_api_dir()))
+				return -errno ? -errno : -EIO;
+			api_socket = xasprintf("%s/api.sock", api_dir);
+		}
+		argv = slirp_argv(c, child, api_socket);
+	} else {
+		argv = pasta_argv(c, child);
+	}
+	/* The helper's output goes to a memfd: it never blocks on a full pipe nobody reads,
+	 * and the last line is there to quote if it fails. */
+	log_fd = memfd_create("sbx-netuser-log", MFD_CLOEXEC);
+	if (log_fd < 0) {
+		r = sbx_err(errno, "--net=%s: memfd", name);
+		goto out;
+	}
+	if (pipe2(ready, O_CLOEXEC) < 0) {
+		r = sbx_err(errno, "--net=%s: pipe", name);
+		goto out;
+	}
+	ready_rd = ready[0];
+	ready_wr = ready[1];
+	if (c->net == NET_SLIRP4NETNS) {
+		if (pipe2(exit_p, O_CLOEXEC) < 0) {
+			r = sbx_err(errno, "--net=%s: pipe", name);
+			goto out;
+		}
+		exit_rd = exit_p[0];
+		nu->exit_fd = exit_p[1];
+	}
+
+	pid = fork();
+	if (pid < 0) {
+		r = sbx_err(errno, "--net=%s: fork", name);
+		goto out;
+	}
+	if (pid == 0)
+		helper_exec(c->net_helper, argv, self, log_fd, ready_wr, exit_rd);
+	nu->pid = pid;
+	nu->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	/* Only the helper may hold the write end, or EOF would never say it died. */
+	close(TAKE_FD(ready_wr));
+	if (exit_rd >= 0)
+		close(TAKE_FD(exit_rd));
+
+	r = wait_ready(ready_rd, c->net, READY_TIMEOUT_MS);
+	if (r == -ETIMEDOUT) {
+		r = sbx_errx("--net=%s: %s did not configure the network within %d s", name, name,
+			     READY_TIMEOUT_MS / 1000);
+		goto out;
+	}
+	if (r < 0) {
+		char msg[512];
+		int status = 0;
+		kill(nu->pid, SIGKILL);
+		while (waitpid(nu->pid, &status, 0) < 0 && errno == EINTR)
+			;
+		nu->pid = -1;
+		last_message(log_fd, msg, sizeof(msg));
+		r = sbx_errx("--net=%s: %s failed: %s%s", name, name, msg,
+			     strstr(msg, "tun") ? " (/dev/net/tun must be readable and writable "
+						  "by you)"
+						: "");
+		goto out;
+	}
+	for (size_t i = 0; api_socket && i < c->n_publish; i++)
+		if ((r = slirp_publish(api_socket, &c->publish[i])) < 0)
+			goto out;
+	/* pasta (2023 versions at least) ignores a resolver on the host's loopback
+	 * (systemd-resolved's 127.0.0.53, a local dnsmasq) unless the gateway maps to the
+	 * host's loopback, and then says so. */
+	if (c->net == NET_PASTA && log_contains(log_fd, "Couldn't get any nameserver"))
+		log_warn("--net=pasta: pasta cannot use the host's resolver (on loopback?) "
+			 "without --net-host-loopback; DNS in the sandbox may fail");
+	r = 0;
+out:
+	if (api_socket)
+		unlink(api_socket);
+	if (api_dir)
+		rmdir(api_dir);
+	if (r < 0)
+		netuser_stop(nu);
+	return r;
+}
+
+int netuser_pollfd(const struct netuser *nu)
+{
+	return nu->pid > 0 ? nu->pidfd : -1;
+}
+
+void netuser_on_exit(struct netuser *nu)
+{
+	pid_t r;
+
+	if (nu->pid <= 0)
+		return;
+	/* A readable pidfd means it has exited, so 0 is not expected; an error (ECHILD)
+	 * means it is gone all the same, and must not leave the fd in the poll set. */
+	r = waitpid(nu->pid, NULL, WNOHANG);
+	if (r == 0)
+		return;
+	nu->pid = -1;
+	/* Once: the pid is gone, so the poll fd is no longer offered. */
+	log_warn("%s exited; the sandbox has no network", helper_name(nu->backend));
+}
+
+void netuser_stop(struct netuser *nu)
+{
+	/* slirp4netns quits by itself when its exit fd closes; pasta needs the signal. */
+	if (nu->exit_fd >= 0)
+		close(TAKE_FD(nu->exit_fd));
+	kill_and_reap(nu, STOP_GRACE_MS);
+	if (nu->pidfd >= 0)
+		close(TAKE_FD(nu->pidfd));
+}

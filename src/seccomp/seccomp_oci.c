@@ -1,0 +1,1257 @@
+/* SPDX-License-Identifier: MIT */
+/* --seccomp-profile FILE: the JSON seccomp profile of the OCI runtime spec (linux.seccomp
+ * of config.json) with what Docker and Podman add to it (archMap, the old single "name",
+ * includes/excludes, errno names).
+ *
+ * Both libraries are dlopen()ed here, only when the option is used: every other sandbox
+ * starts without loading them (the default filter is compiled when sbx is built).
+ *
+ * The JSON library is json-c, not jansson or yajl:
+ *  - its integers reach UINT64_MAX, and OCI makes args[].value a uint64; jansson's
+ *    json_int_t is signed and refuses a mask such as 0xffffffffffffffff;
+ *  - its strict tokener says at which byte it stopped, turned into line:column below;
+ *  - on Debian it is usually there already: systemd depends on libcryptsetup12, which
+ *    depends on libjson-c5 (as systemd depends on libseccomp2);
+ *  - yajl's last release dates from 2014.
+ *
+ * The profile is read, checked and compiled to BPF in the parent while the command line is
+ * parsed, not in the child: a bad profile fails with 125 before anything has started; the
+ * libraries come from the host's root (after pivot_root a --bare sandbox may have none);
+ * and the child, which gets the program with its copy of the config, has nothing left to
+ * do but hand it to seccomp(2) once capabilities are gone and no_new_privs is set.
+ */
+#include "seccomp/seccomp_oci.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json_object.h>
+#include <json-c/json_object_iterator.h>
+#include <json-c/json_tokener.h>
+#include <limits.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "setup/caps.h"
+#include "base/log.h"
+#include "base/util.h"
+
+#if defined(__x86_64__) && !defined(__ILP32__)
+#define NATIVE_ARCH SCMP_ARCH_X86_64
+#elif defined(__i386__)
+#define NATIVE_ARCH SCMP_ARCH_X86
+#elif defined(__aarch64__)
+#define NATIVE_ARCH SCMP_ARCH_AARCH64
+#elif defined(__arm__)
+#define NATIVE_ARCH SCMP_ARCH_ARM
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define NATIVE_ARCH SCMP_ARCH_PPC64LE
+#elif defined(__s390x__)
+#define NATIVE_ARCH SCMP_ARCH_S390X
+#elif defined(__riscv) && __riscv_xlen == 64
+#define NATIVE_ARCH SCMP_ARCH_RISCV64
+#else
+#define NATIVE_ARCH 0
+#endif
+
+/* ---- the libraries ------------------------------------------------------------------- */
+
+struct sym {
+	const char *name;
+	size_t offset;
+};
+
+struct jsonc {
+	void *dl;
+	__typeof__(&json_tokener_new) tokener_new;
+	__typeof__(&json_tokener_free) tokener_free;
+	__typeof__(&json_tokener_set_flags) tokener_set_flags;
+	__typeof__(&json_tokener_parse_ex) tokener_parse_ex;
+	__typeof__(&json_tokener_get_error) tokener_get_error;
+	__typeof__(&json_tokener_error_desc) tokener_error_desc;
+	__typeof__(&json_tokener_get_parse_end) tokener_get_parse_end;
+	__typeof__(&json_object_put) put;
+	__typeof__(&json_object_get_type) get_type;
+	__typeof__(&json_object_object_get_ex) object_get_ex;
+	__typeof__(&json_object_get_string) get_string;
+	__typeof__(&json_object_get_string_len) get_string_len;
+	__typeof__(&json_object_array_length) array_length;
+	__typeof__(&json_object_array_get_idx) array_get_idx;
+	__typeof__(&json_object_get_int64) get_int64;
+	__typeof__(&json_object_get_uint64) get_uint64;
+	__typeof__(&json_object_iter_begin) iter_begin;
+	__typeof__(&json_object_iter_end) iter_end;
+	__typeof__(&json_object_iter_equal) iter_equal;
+	__typeof__(&json_object_iter_next) iter_next;
+	__typeof__(&json_object_iter_peek_name) iter_peek_name;
+	__typeof__(&json_object_iter_peek_value) iter_peek_value;
+};
+
+static const struct sym jsonc_syms[] = {
+	{ "json_tokener_new", offsetof(struct jsonc, tokener_new) },
+	{ "json_tokener_free", offsetof(struct jsonc, tokener_free) },
+	{ "json_tokener_set_flags", offsetof(struct jsonc, tokener_set_flags) },
+	{ "json_tokener_parse_ex", offsetof(struct jsonc, tokener_parse_ex) },
+	{ "json_tokener_get_error", offsetof(struct jsonc, tokener_get_error) },
+	{ "json_tokener_error_desc", offsetof(struct jsonc, tokener_error_desc) },
+	{ "json_tokener_get_parse_end", offsetof(struct jsonc, tokener_get_parse_end) },
+	{ "json_object_put", offsetof(struct jsonc, put) },
+	{ "json_object_get_type", offsetof(struct jsonc, get_type) },
+	{ "json_object_object_get_ex", offsetof(struct jsonc, object_get_ex) },
+	{ "json_object_get_string", offsetof(struct jsonc, get_string) },
+	{ "json_object_get_string_len", offsetof(struct jsonc, get_string_len) },
+	{ "json_object_array_length", offsetof(struct jsonc, array_length) },
+	{ "json_object_array_get_idx", offsetof(struct jsonc, array_get_idx) },
+	{ "json_object_get_int64", offsetof(struct jsonc, get_int64) },
+	{ "json_object_get_uint64", offsetof(struct jsonc, get_uint64) },
+	{ "json_object_iter_begin", offsetof(struct jsonc, iter_begin) },
+	{ "json_object_iter_end", offsetof(struct jsonc, iter_end) },
+	{ "json_object_iter_equal", offsetof(struct jsonc, iter_equal) },
+	{ "json_object_iter_next", offsetof(struct jsonc, iter_next) },
+	{ "json_object_iter_peek_name", offsetof(struct jsonc, iter_peek_name) },
+	{ "json_object_iter_peek_value", offsetof(struct jsonc, iter_peek_value) },
+};
+
+struct libseccomp {
+	void *dl;
+	__typeof__(&seccomp_init) init;
+	__typeof__(&seccomp_release) release;
+	__typeof__(&seccomp_arch_add) arch_add;
+	__typeof__(&seccomp_attr_set) attr_set;
+	__typeof__(&seccomp_syscall_resolve_name) resolve_name;
+	__typeof__(&seccomp_rule_add_array) rule_add_array;
+	__typeof__(&seccomp_export_bpf) export_bpf;
+};
+
+static const struct sym libseccomp_syms[] = {
+	{ "seccomp_init", offsetof(struct libseccomp, init) },
+	{ "seccomp_release", offsetof(struct libseccomp, release) },
+	{ "seccomp_arch_add", offsetof(struct libseccomp, arch_add) },
+	{ "seccomp_attr_set", offsetof(struct libseccomp, attr_set) },
+	{ "seccomp_syscall_resolve_name", offsetof(struct libseccomp, resolve_name) },
+	{ "seccomp_rule_add_array", offsetof(struct libseccomp, rule_add_array) },
+	{ "seccomp_export_bpf", offsetof(struct libseccomp, export_bpf) },
+};
+
+/* Fills the function pointers of table, whose first member is the dlopen() handle. */
+static int load_library(void *table, const char *soname, const char *package,
+			const struct sym *syms, size_t n, const char *file)
+{
+	void *dl = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+
+	if (!dl) {
+		const char *why = dlerror();
+		if (!why || strstr(why, "No such file"))
+			return sbx_errx(
+				"--seccomp-profile %s: %s is not installed (Debian: install %s)",
+				file, soname, package);
+		return sbx_errx("--seccomp-profile %s: %s (Debian: install %s)", file, why,
+				package);
+	}
+	memcpy(table, &dl, sizeof(dl));
+	for (size_t i = 0; i < n; i++) {
+		void *f = dlsym(dl, syms[i].name);
+		if (!f)
+			return sbx_errx("--seccomp-profile %s: %s lacks %s (too old a version?)",
+					file, soname, syms[i].name);
+		memcpy((char *)table + syms[i].offset, &f, sizeof(f));
+	}
+	return 0;
+}
+
+/* The supervisor lives as long as the sandbox: give the memory back once compiled. */
+static void unload_library(void *table)
+{
+	void *dl;
+
+	memcpy(&dl, table, sizeof(dl));
+	if (dl)
+		dlclose(dl);
+}
+
+/* ---- names ----------------------------------------------------------------------------- */
+
+static const struct arch_name {
+	const char *name;
+	uint32_t token;
+	const char *docker; /* how includes/excludes "arches" spell it (moby's goToNative) */
+} arch_names[] = {
+	{ "SCMP_ARCH_X86", SCMP_ARCH_X86, "x86" },
+	{ "SCMP_ARCH_X86_64", SCMP_ARCH_X86_64, "amd64" },
+	{ "SCMP_ARCH_X32", SCMP_ARCH_X32, "x32" },
+	{ "SCMP_ARCH_ARM", SCMP_ARCH_ARM, "arm" },
+	{ "SCMP_ARCH_AARCH64", SCMP_ARCH_AARCH64, "arm64" },
+	{ "SCMP_ARCH_MIPS", SCMP_ARCH_MIPS, "mips" },
+	{ "SCMP_ARCH_MIPS64", SCMP_ARCH_MIPS64, "mips64" },
+	{ "SCMP_ARCH_MIPS64N32", SCMP_ARCH_MIPS64N32, "mips64n32" },
+	{ "SCMP_ARCH_MIPSEL", SCMP_ARCH_MIPSEL, "mipsle" },
+	{ "SCMP_ARCH_MIPSEL64", SCMP_ARCH_MIPSEL64, "mipsel64" },
+	{ "SCMP_ARCH_MIPSEL64N32", SCMP_ARCH_MIPSEL64N32, "mips3l64n32" },
+	{ "SCMP_ARCH_PPC", SCMP_ARCH_PPC, "ppc" },
+	{ "SCMP_ARCH_PPC64", SCMP_ARCH_PPC64, "ppc64" },
+	{ "SCMP_ARCH_PPC64LE", SCMP_ARCH_PPC64LE, "ppc64le" },
+	{ "SCMP_ARCH_S390", SCMP_ARCH_S390, "s390" },
+	{ "SCMP_ARCH_S390X", SCMP_ARCH_S390X, "s390x" },
+	{ "SCMP_ARCH_PARISC", SCMP_ARCH_PARISC, "parisc" },
+	{ "SCMP_ARCH_PARISC64", SCMP_ARCH_PARISC64, "parisc64" },
+	{ "SCMP_ARCH_RISCV64", SCMP_ARCH_RISCV64, "riscv64" },
+#ifdef SCMP_ARCH_LOONGARCH64
+	{ "SCMP_ARCH_LOONGARCH64", SCMP_ARCH_LOONGARCH64, "loong64" },
+#endif
+#ifdef SCMP_ARCH_M68K
+	{ "SCMP_ARCH_M68K", SCMP_ARCH_M68K, "m68k" },
+#endif
+#ifdef SCMP_ARCH_SHEB
+	{ "SCMP_ARCH_SHEB", SCMP_ARCH_SHEB, "sheb" },
+	{ "SCMP_ARCH_SH", SCMP_ARCH_SH, "sh" },
+#endif
+};
+
+static const struct arch_name *arch_by_token(uint32_t token)
+{
+	for (size_t i = 0; i < ELEMENTSOF(arch_names); i++)
+		if (arch_names[i].token == token)
+			return &arch_names[i];
+	return NULL;
+}
+
+static const struct action_name {
+	const char *name;
+	uint32_t action;
+	bool takes_errno;
+} action_names[] = {
+	{ "SCMP_ACT_ALLOW", SCMP_ACT_ALLOW, false },
+	{ "SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0), true },
+	/* like runc and crun: KILL is libseccomp's, which kills the thread */
+	{ "SCMP_ACT_KILL", SCMP_ACT_KILL, false },
+	{ "SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD, false },
+	{ "SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS, false },
+	{ "SCMP_ACT_TRAP", SCMP_ACT_TRAP, false },
+	/* without a tracer the syscall fails with ENOSYS; errnoRet is the tracer's message */
+	{ "SCMP_ACT_TRACE", SCMP_ACT_TRACE(0), true },
+	{ "SCMP_ACT_LOG", SCMP_ACT_LOG, false },
+};
+
+static const char *const op_names[] = {
+	[SCMP_CMP_NE] = "SCMP_CMP_NE",
+	[SCMP_CMP_LT] = "SCMP_CMP_LT",
+	[SCMP_CMP_LE] = "SCMP_CMP_LE",
+	[SCMP_CMP_EQ] = "SCMP_CMP_EQ",
+	[SCMP_CMP_GE] = "SCMP_CMP_GE",
+	[SCMP_CMP_GT] = "SCMP_CMP_GT",
+	[SCMP_CMP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
+};
+
+static const struct flag_name {
+	const char *name;
+	unsigned flag;
+} flag_names[] = {
+	/* The child has a single thread when it loads the filter: nothing to synchronise. */
+	{ "SECCOMP_FILTER_FLAG_TSYNC", 0 },
+	{ "SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG },
+	{ "SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW },
+};
+
+/* "EPERM" → 1, as Podman's "errno" and "defaultErrno" spell them. */
+static int errno_by_name(const char *name)
+{
+	for (int e = 1; e < 4096; e++) {
+		const char *n = strerrorname_np(e);
+		if (n && streq(n, name))
+			return e;
+	}
+	return -1;
+}
+
+/* ---- positions in the text ------------------------------------------------------------
+ * json-c keeps no positions for values. The text has been parsed by the time a field is
+ * found wrong, so a small scanner that trusts it finds the field again by its path. */
+
+static size_t skip_ws(const char *t, size_t n, size_t i)
+{
+	while (i < n && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r'))
+		i++;
+	return i;
+}
+
+/* i at an opening quote: the index after the closing one. */
+static size_t skip_string(const char *t, size_t n, size_t i)
+{
+	for (i++; i < n && t[i] != '"'; i++)
+		if (t[i] == '\\')
+			i++;
+	return i < n ? i + 1 : n;
+}
+
+static size_t skip_value(const char *t, size_t n, size_t i)
+{
+	int depth = 0;
+
+	do {
+		i = skip_ws(t, n, i);
+		if (i >= n)
+			return n;
+		switch (t[i]) {
+		case '"':
+			i = skip_string(t, n, i);
+			break;
+		case '{':
+		case '[':
+			depth++;
+			i++;
+			break;
+		case '}':
+		case ']':
+			depth--;
+			i++;
+			break;
+		case ',':
+		case ':':
+			i++;
+			break;
+		default:
+			while (i < n && !strchr(",:]} \t\r\n", t[i]))
+				i++;
+		}
+	} while (depth > 0);
+	return i;
+}
+
+/* i at '{': where the value of member key starts (the last one, as json-c keeps the last
+ * of duplicate keys), or n. */
+static size_t find_member(const char *t, size_t n, size_t i, const char *key)
+{
+	size_t found = n, klen = strlen(key);
+
+	if (i >= n || t[i] != '{')
+		return n;
+	for (i++;;) {
+		size_t k, end;
+		bool match;
+
+		i = skip_ws(t, n, i);
+		if (i >= n || t[i] != '"')
+			return found;
+		k = i + 1;
+		end = skip_string(t, n, i);
+		match = end - 1 - k == klen && memcmp(t + k, key, klen) == 0;
+		i = skip_ws(t, n, end);
+		if (i >= n || t[i] != ':')
+			return found;
+		i = skip_ws(t, n, i + 1);
+		if (match)
+			found = i;
+		i = skip_ws(t, n, skip_value(t, n, i));
+		if (i >= n || t[i] != ',')
+			return found;
+		i++;
+	}
+}
+
+static size_t find_element(const char *t, size_t n, size_t i, size_t index)
+{
+	if (i >= n || t[i] != '[')
+		return n;
+	for (size_t k = 0, j = i + 1;; k++) {
+		j = skip_ws(t, n, j);
+		if (j >= n || t[j] == ']')
+			return n;
+		if (k == index)
+			return j;
+		j = skip_ws(t, n, skip_value(t, n, j));
+		if (j >= n || t[j] != ',')
+			return n;
+		j++;
+	}
+}
+
+static void line_col(const char *t, size_t off, unsigned *line, unsigned *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (t[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if (((unsigned char)t[i] & 0xc0) != 0x80) {
+			(*col)++; /* a character, not a UTF-8 continuation byte */
+		}
+	}
+}
+
+/* ---- walking the document ---------------------------------------------------------------- */
+
+struct seg {
+	const char *key; /* NULL: an array index */
+	size_t index;
+};
+
+struct walk {
+	const struct jsonc *j;
+	const char *file;
+	const char *text;
+	size_t len;
+	const struct seccomp_oci_env *env;
+	struct seg path[8];
+	size_t depth;
+};
+
+static void enter_key(struct walk *w, const char *key)
+{
+	if (w->depth < ELEMENTSOF(w->path))
+		w->path[w->depth] = (struct seg){ .key = key };
+	w->depth++;
+}
+
+static void enter_index(struct walk *w, size_t index)
+{
+	if (w->depth < ELEMENTSOF(w->path))
+		w->path[w->depth] = (struct seg){ .index = index };
+	w->depth++;
+}
+
+static void leave(struct walk *w)
+{
+	w->depth--;
+}
+
+/* One message: "--seccomp-profile FILE:LINE:COLUMN: FIELD: what is wrong". The position is
+ * that of the field, or of the innermost object around it that is there (a field that is
+ * missing has none). */
+__attribute__((format(printf, 2, 3))) static int fail(const struct walk *w, const char *fmt, ...)
+{
+	char field[256] = "", msg[512], where[48] = "";
+	size_t depth = w->depth < ELEMENTSOF(w->path) ? w->depth : ELEMENTSOF(w->path);
+	size_t n = 0, at = skip_ws(w->text, w->len, 0);
+	va_list ap;
+
+	for (size_t d = 0; d < depth && n < sizeof(field); d++) {
+		const struct seg *s = &w->path[d];
+		int k = s->key ? snprintf(field + n, sizeof(field) - n, "%s%s", d ? "." : "",
+					  s->key)
+			       : snprintf(field + n, sizeof(field) - n, "[%zu]", s->index);
+		if (k > 0)
+			n += (size_t)k;
+	}
+	for (size_t d = 0; d < depth; d++) {
+		size_t i = w->path[d].key ? find_member(w->text, w->len, at, w->path[d].key)
+					  : find_element(w->text, w->len, at, w->path[d].index);
+		if (i >= w->len)
+			break;
+		at = i;
+	}
+	if (at < w->len) {
+		unsigned line, col;
+		line_col(w->text, at, &line, &col);
+		snprintf(where, sizeof(where), ":%u:%u", line, col);
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!field[0])
+		return sbx_errx("--seccomp-profile %s%s: %s", w->file, where, msg);
+	return sbx_errx("--seccomp-profile %s%s: %s: %s", w->file, where, field, msg);
+}
+
+static const char *type_name(enum json_type t)
+{
+	switch (t) {
+	case json_type_null:
+		return "null";
+	case json_type_boolean:
+		return "a boolean";
+	case json_type_double:
+		return "a fractional number";
+	case json_type_int:
+		return "an integer";
+	case json_type_object:
+		return "an object";
+	case json_type_array:
+		return "an array";
+	case json_type_string:
+		return "a string";
+	}
+	return "something else";
+}
+
+/* Member key of obj; NULL when absent or null (Go writes an empty list as null). */
+static json_object *member(const struct walk *w, json_object *obj, const char *key)
+{
+	json_object *v = NULL;
+
+	if (!w->j->object_get_ex(obj, key, &v) || w->j->get_type(v) == json_type_null)
+		return NULL;
+	return v;
+}
+
+static int expect(const struct walk *w, json_object *o, enum json_type t)
+{
+	enum json_type got = w->j->get_type(o);
+
+	if (got == t)
+		return 0;
+	return fail(w, "expected %s, got %s", type_name(t), type_name(got));
+}
+
+static int get_string(const struct walk *w, json_object *o, const char **ret)
+{
+	const char *s;
+	int r = expect(w, o, json_type_string);
+
+	if (r < 0)
+		return r;
+	s = w->j->get_string(o);
+	if ((size_t)w->j->get_string_len(o) != strlen(s))
+		return fail(w, "contains a NUL character");
+	*ret = s;
+	return 0;
+}
+
+static int get_uint(const struct walk *w, json_object *o, uint64_t max, uint64_t *ret)
+{
+	uint64_t v;
+
+	if (w->j->get_type(o) != json_type_int)
+		return fail(w, "expected a non-negative integer, got %s",
+			    type_name(w->j->get_type(o)));
+	if (w->j->get_int64(o) < 0)
+		return fail(w, "expected a non-negative integer, got %lld",
+			    (long long)w->j->get_int64(o));
+	v = w->j->get_uint64(o);
+	if (v > max)
+		return fail(w, "%llu is out of range (0-%llu)", (unsigned long long)v,
+			    (unsigned long long)max);
+	*ret = v;
+	return 0;
+}
+
+/* Every member of obj must be one of known: a misspelt "errnoret" must not be ignored. */
+static int check_fields(struct walk *w, json_object *obj, const char *const *known)
+{
+	struct json_object_iterator it, end;
+	int r = expect(w, obj, json_type_object);
+
+	if (r < 0)
+		return r;
+	it = w->j->iter_begin(obj);
+	end = w->j->iter_end(obj);
+	for (; !w->j->iter_equal(&it, &end); w->j->iter_next(&it)) {
+		const char *name = w->j->iter_peek_name(&it);
+		char list[256];
+		size_t n = 0;
+		bool ok = false;
+
+		for (size_t i = 0; known[i]; i++)
+			ok = ok || streq(known[i], name);
+		if (ok)
+			continue;
+		list[0] = '\0';
+		for (size_t i = 0; known[i] && n < sizeof(list); i++) {
+			int k = snprintf(list + n, sizeof(list) - n, "%s%s", i ? ", " : "",
+					 known[i]);
+			if (k > 0)
+				n += (size_t)k;
+		}
+		enter_key(w, name);
+		return fail(w, "unknown field (expected one of: %s)", list);
+	}
+	return 0;
+}
+
+/* An array of non-empty strings, each passed to f. */
+static int each_string(struct walk *w, json_object *arr,
+		       int (*f)(struct walk *w, const char *s, void *userdata), void *userdata)
+{
+	int r = expect(w, arr, json_type_array);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < w->j->array_length(arr); i++) {
+		const char *s;
+		enter_index(w, i);
+		if ((r = get_string(w, w->j->array_get_idx(arr, i), &s)) < 0)
+			return r;
+		if (!s[0])
+			return fail(w, "empty string");
+		if ((r = f(w, s, userdata)) < 0)
+			return r;
+		leave(w);
+	}
+	return 0;
+}
+
+/* action and its errno: from "action" + "errnoRet" (OCI) or "errno" (Podman's name). */
+static int parse_action(struct walk *w, json_object *obj, const char *key, const char *ret_key,
+			const char *name_key, uint32_t *ret)
+{
+	json_object *a = member(w, obj, key), *e = member(w, obj, ret_key),
+		    *en = member(w, obj, name_key);
+	const struct action_name *act = NULL;
+	uint64_t err = EPERM; /* what runc and crun return when errnoRet is not given */
+	const char *s;
+	int r;
+
+	enter_key(w, key);
+	if (!a)
+		return fail(w, "missing (expected one of SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, ...)");
+	if ((r = get_string(w, a, &s)) < 0)
+		return r;
+	for (size_t i = 0; i < ELEMENTSOF(action_names); i++)
+		if (streq(action_names[i].name, s))
+			act = &action_names[i];
+	if (!act && streq(s, "SCMP_ACT_NOTIFY"))
+		return fail(w, "SCMP_ACT_NOTIFY is not supported: sbx has no seccomp notification "
+			       "agent");
+	if (!act)
+		return fail(w, "unknown action \"%s\"", s);
+	leave(w);
+	if ((e || en) && !act->takes_errno) {
+		enter_key(w, e ? ret_key : name_key);
+		return fail(w, "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE return an errno, not %s",
+			    act->name);
+	}
+	if (e) {
+		/* the kernel clamps an errno to 4095; a tracer's message has 16 bits */
+		uint64_t max = act->action == SCMP_ACT_ERRNO(0) ? 4095 : 0xffff;
+		enter_key(w, ret_key);
+		if ((r = get_uint(w, e, max, &err)) < 0)
+			return r;
+		leave(w);
+	}
+	if (en) {
+		int v;
+		enter_key(w, name_key);
+		if ((r = get_string(w, en, &s)) < 0)
+			return r;
+		if ((v = errno_by_name(s)) < 0)
+			return fail(w, "unknown errno name \"%s\"", s);
+		if (e && (uint64_t)v != err)
+			return fail(w, "%s is %d, but %s says %llu", s, v, ret_key,
+				    (unsigned long long)err);
+		err = (uint64_t)v;
+		leave(w);
+	}
+	*ret = act->takes_errno ? act->action | (uint32_t)err : act->action;
+	return 0;
+}
+
+static int parse_arch_name(struct walk *w, const char *s, uint32_t *ret)
+{
+	if (streq(s, "SCMP_ARCH_NATIVE") && w->env->arch) {
+		*ret = w->env->arch;
+		return 0;
+	}
+	for (size_t i = 0; i < ELEMENTSOF(arch_names); i++)
+		if (streq(arch_names[i].name, s)) {
+			*ret = arch_names[i].token;
+			return 0;
+		}
+	return fail(w, "unknown architecture \"%s\"", s);
+}
+
+static int add_arch(struct walk *w, const char *s, void *userdata)
+{
+	struct seccomp_oci_profile *p = userdata;
+	uint32_t token = 0;
+	int r = parse_arch_name(w, s, &token);
+
+	if (r < 0)
+		return r;
+	if (token == w->env->arch)
+		return 0; /* a filter always has the native architecture */
+	for (size_t i = 0; i < p->n_arches; i++)
+		if (p->arches[i] == token)
+			return 0;
+	if (p->n_arches >= ELEMENTSOF(p->arches))
+		return fail(w, "too many architectures");
+	p->arches[p->n_arches++] = token;
+	return 0;
+}
+
+static int check_string(struct walk *w, const char *s, void *userdata)
+{
+	(void)w, (void)s, (void)userdata;
+	return 0;
+}
+
+/* archMap (Docker): the sub-architectures listed for the native one join the filter. */
+static int parse_arch_map(struct walk *w, json_object *map, struct seccomp_oci_profile *p)
+{
+	static const char *const fields[] = { "architecture", "subArchitectures", NULL };
+	int r = expect(w, map, json_type_array);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < w->j->array_length(map); i++) {
+		json_object *e = w->j->array_get_idx(map, i), *a, *subs;
+		const char *name;
+		bool native;
+
+		enter_index(w, i);
+		if ((r = check_fields(w, e, fields)) < 0)
+			return r;
+		a = member(w, e, "architecture");
+		subs = member(w, e, "subArchitectures");
+		enter_key(w, "architecture");
+		if (!a)
+			return fail(w, "missing");
+		if ((r = get_string(w, a, &name)) < 0)
+			return r;
+		leave(w);
+		/* Other machines' entries may name architectures this libseccomp lacks. */
+		native = w->env->arch && arch_by_token(w->env->arch) &&
+			 streq(arch_by_token(w->env->arch)->name, name);
+		if (subs) {
+			enter_key(w, "subArchitectures");
+			r = each_string(w, subs, native ? add_arch : check_string, p);
+			if (r < 0)
+				return r;
+			leave(w);
+		}
+		leave(w);
+	}
+	return 0;
+}
+
+static int parse_flag(struct walk *w, const char *s, void *userdata)
+{
+	struct seccomp_oci_profile *p = userdata;
+
+	for (size_t i = 0; i < ELEMENTSOF(flag_names); i++)
+		if (streq(flag_names[i].name, s)) {
+			p->flags |= flag_names[i].flag;
+			return 0;
+		}
+	if (streq(s, "SECCOMP_FILTER_FLAG_NEW_LISTENER") ||
+	    streq(s, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") ||
+	    streq(s, "SECCOMP_FILTER_FLAG_TSYNC_ESRCH"))
+		return fail(w, "%s is not supported: sbx has no seccomp notification agent", s);
+	return fail(w, "unknown flag \"%s\"", s);
+}
+
+static int parse_cond(struct walk *w, json_object *o, struct seccomp_oci_cond *c)
+{
+	static const char *const fields[] = { "index", "value", "valueTwo", "op", NULL };
+	json_object *index = member(w, o, "index"), *value = member(w, o, "value"),
+		    *two = member(w, o, "valueTwo"), *op = member(w, o, "op");
+	uint64_t v;
+	const char *s;
+	int r;
+
+	if ((r = check_fields(w, o, fields)) < 0)
+		return r;
+	enter_key(w, "index");
+	if (!index)
+		return fail(w, "missing (the argument, 0-5)");
+	if ((r = get_uint(w, index, 5, &v)) < 0)
+		return r;
+	c->index = (unsigned)v;
+	leave(w);
+	enter_key(w, "value");
+	if (value && (r = get_uint(w, value, UINT64_MAX, &c->value)) < 0)
+		return r;
+	leave(w);
+	enter_key(w, "valueTwo");
+	if (two && (r = get_uint(w, two, UINT64_MAX, &c->value_two)) < 0)
+		return r;
+	leave(w);
+	enter_key(w, "op");
+	if (!op)
+		return fail(w, "missing (SCMP_CMP_EQ, SCMP_CMP_NE, ...)");
+	if ((r = get_string(w, op, &s)) < 0)
+		return r;
+	for (unsigned i = 0; i < ELEMENTSOF(op_names); i++)
+		if (op_names[i] && streq(op_names[i], s)) {
+			c->op = i;
+			leave(w);
+			return 0;
+		}
+	return fail(w, "unknown operator \"%s\"", s);
+}
+
+struct caps_check {
+	uint64_t have;
+	bool any;
+	bool all;
+};
+
+static int check_cap(struct walk *w, const char *s, void *userdata)
+{
+	struct caps_check *c = userdata;
+	uint64_t mask = 0;
+
+	/* A capability this libcap-ng does not know is one the command cannot hold. */
+	if (caps_parse("--seccomp-profile", s, &mask) < 0)
+		log_debug("--seccomp-profile %s: unknown capability %s: taken as not held", w->file,
+			  s);
+	if (mask && (c->have & mask) == mask)
+		c->any = true;
+	else
+		c->all = false;
+	return 0;
+}
+
+struct arch_check {
+	const char *native;
+	bool match;
+};
+
+static int check_arch(struct walk *w, const char *s, void *userdata)
+{
+	struct arch_check *a = userdata;
+
+	(void)w;
+	if (a->native && streq(a->native, s))
+		a->match = true;
+	return 0;
+}
+
+/* includes (include true) or excludes: may turn *applies off. */
+static int parse_filter(struct walk *w, json_object *entry, const char *key, bool include,
+			bool *applies)
+{
+	static const char *const fields[] = { "caps", "arches", "minKernel", NULL };
+	json_object *f = member(w, entry, key), *caps, *arches, *kernel;
+	const struct arch_name *native = arch_by_token(w->env->arch);
+	int r;
+
+	if (!f)
+		return 0;
+	enter_key(w, key);
+	if ((r = check_fields(w, f, fields)) < 0)
+		return r;
+	caps = member(w, f, "caps");
+	arches = member(w, f, "arches");
+	kernel = member(w, f, "minKernel");
+	if (caps) {
+		struct caps_check c = { .have = w->env->caps, .all = true };
+		enter_key(w, "caps");
+		if ((r = each_string(w, caps, check_cap, &c)) < 0)
+			return r;
+		leave(w);
+		/* includes: every capability held; excludes: any one */
+		if (include ? !c.all : c.any)
+			*applies = false;
+	}
+	if (arches) {
+		struct arch_check a = { .native = native ? native->docker : NULL };
+		enter_key(w, "arches");
+		if ((r = each_string(w, arches, check_arch, &a)) < 0)
+			return r;
+		leave(w);
+		if (w->j->array_length(arches) > 0 && include != a.match)
+			*applies = false;
+	}
+	if (kernel) {
+		const char *s;
+		unsigned major, minor;
+		int end = 0;
+		bool newer;
+		enter_key(w, "minKernel");
+		if ((r = get_string(w, kernel, &s)) < 0)
+			return r;
+		if (sscanf(s, "%u.%u%n", &major, &minor, &end) != 2 ||
+		    (s[end] && !(s[end] == '.' || s[end] == '-')))
+			return fail(w, "\"%s\" is not a kernel version (e.g. \"5.8\")", s);
+		leave(w);
+		newer = w->env->kernel[0] > major ||
+			(w->env->kernel[0] == major && w->env->kernel[1] >= minor);
+		if (include != newer)
+			*applies = false;
+	}
+	leave(w);
+	return 0;
+}
+
+static int push_name(struct walk *w, const char *s, void *userdata)
+{
+	(void)w;
+	strv_push(userdata, xstrdup(s));
+	return 0;
+}
+
+static void rule_free(struct seccomp_oci_rule *rule)
+{
+	strv_free(rule->names);
+	free(rule->conds);
+}
+
+static int parse_syscall(struct walk *w, json_object *o, size_t entry,
+			 struct seccomp_oci_profile *p)
+{
+	static const char *const fields[] = { "names", "name",	  "action",   "errnoRet", "errno",
+					      "args",  "comment", "includes", "excludes", NULL };
+	_cleanup_(rule_free) struct seccomp_oci_rule rule = { .entry = entry };
+	json_object *names, *name, *args, *comment;
+	bool applies = true;
+	int r;
+
+	if ((r = check_fields(w, o, fields)) < 0)
+		return r;
+	names = member(w, o, "names");
+	name = member(w, o, "name");
+	if (names) {
+		enter_key(w, "names");
+		if ((r = each_string(w, names, push_name, &rule.names)) < 0)
+			return r;
+		leave(w);
+	}
+	if (name) {
+		const char *s;
+		enter_key(w, "name");
+		if ((r = get_string(w, name, &s)) < 0)
+			return r;
+		if (s[0] && rule.names)
+			return fail(w, "give either \"names\" or \"name\", not both");
+		if (s[0])
+			strv_push(&rule.names, xstrdup(s));
+		leave(w);
+	}
+	if (!rule.names) {
+		enter_key(w, "names");
+		return fail(w, "missing (the syscalls the entry is about)");
+	}
+	if ((r = parse_action(w, o, "action", "errnoRet", "errno", &rule.action)) < 0)
+		return r;
+	if ((args = member(w, o, "args"))) {
+		enter_key(w, "args");
+		if ((r = expect(w, args, json_type_array)) < 0)
+			return r;
+		rule.n_conds = w->j->array_length(args);
+		rule.conds = xmalloc((rule.n_conds ? rule.n_conds : 1) * sizeof(*rule.conds));
+		for (size_t i = 0; i < rule.n_conds; i++) {
+			rule.conds[i] = (struct seccomp_oci_cond){ 0 };
+			enter_index(w, i);
+			if ((r = parse_cond(w, w->j->array_get_idx(args, i), &rule.conds[i])) < 0)
+				return r;
+			leave(w);
+		}
+		leave(w);
+	}
+	if ((comment = member(w, o, "comment"))) {
+		const char *s;
+		enter_key(w, "comment");
+		if ((r = get_string(w, comment, &s)) < 0)
+			return r;
+		leave(w);
+	}
+	if ((r = parse_filter(w, o, "includes", true, &applies)) < 0 ||
+	    (r = parse_filter(w, o, "excludes", false, &applies)) < 0)
+		return r;
+	/* libseccomp refuses a rule with the default action, which would change nothing */
+	if (!applies || rule.action == p->default_action)
+		return 0;
+	p->rules = xrealloc(p->rules, (p->n_rules + 1) * sizeof(*p->rules));
+	p->rules[p->n_rules++] = rule;
+	rule = (struct seccomp_oci_rule){ 0 };
+	return 0;
+}
+
+static int parse_listener(struct walk *w, json_object *top, const char *key)
+{
+	json_object *o = member(w, top, key);
+	const char *s;
+	int r;
+
+	if (!o)
+		return 0;
+	enter_key(w, key);
+	if ((r = get_string(w, o, &s)) < 0)
+		return r;
+	if (s[0])
+		return fail(w, "not supported: sbx has no seccomp notification agent");
+	leave(w);
+	return 0;
+}
+
+static int parse_profile(struct walk *w, json_object *top, struct seccomp_oci_profile *p)
+{
+	static const char *const fields[] = {
+		"defaultAction", "defaultErrnoRet", "defaultErrno", "architectures",	"archMap",
+		"syscalls",	 "flags",	    "listenerPath", "listenerMetadata", NULL
+	};
+	json_object *arches, *map, *flags, *calls;
+	int r;
+
+	if ((r = check_fields(w, top, fields)) < 0 ||
+	    (r = parse_action(w, top, "defaultAction", "defaultErrnoRet", "defaultErrno",
+			      &p->default_action)) < 0 ||
+	    (r = parse_listener(w, top, "listenerPath")) < 0 ||
+	    (r = parse_listener(w, top, "listenerMetadata")) < 0)
+		return r;
+	arches = member(w, top, "architectures");
+	map = member(w, top, "archMap");
+	if (arches) {
+		enter_key(w, "architectures");
+		if (map && w->j->get_type(map) == json_type_array && w->j->array_length(map) > 0 &&
+		    w->j->get_type(arches) == json_type_array && w->j->array_length(arches) > 0)
+			return fail(w, "give either \"architectures\" or \"archMap\", not both");
+		if ((r = each_string(w, arches, add_arch, p)) < 0)
+			return r;
+		leave(w);
+	}
+	if (map) {
+		enter_key(w, "archMap");
+		if ((r = parse_arch_map(w, map, p)) < 0)
+			return r;
+		leave(w);
+	}
+	if ((flags = member(w, top, "flags"))) {
+		enter_key(w, "flags");
+		if ((r = each_string(w, flags, parse_flag, p)) < 0)
+			return r;
+		leave(w);
+	}
+	if ((calls = member(w, top, "syscalls"))) {
+		enter_key(w, "syscalls");
+		if ((r = expect(w, calls, json_type_array)) < 0)
+			return r;
+		for (size_t i = 0; i < w->j->array_length(calls); i++) {
+			enter_index(w, i);
+			if ((r = parse_syscall(w, w->j->array_get_idx(calls, i), i, p)) < 0)
+				return r;
+			leave(w);
+		}
+		leave(w);
+	}
+	return 0;
+}
+
+void seccomp_oci_env_host(struct seccomp_oci_env *env, uint64_t caps)
+{
+	struct utsname u;
+
+	*env = (struct seccomp_oci_env){ .arch = NATIVE_ARCH, .caps = caps };
+	if (uname(&u) == 0 && sscanf(u.release, "%u.%u", &env->kernel[0], &env->kernel[1]) != 2)
+		env->kernel[0] = env->kernel[1] = 0;
+}
+
+void seccomp_oci_profile_free(struct seccomp_oci_profile *p)
+{
+	for (size_t i = 0; i < p->n_rules; i++)
+		rule_free(&p->rules[i]);
+	free(p->rules);
+	free(p->file);
+	free(p->text);
+	*p = (struct seccomp_oci_profile){ 0 };
+}
+
+int seccomp_oci_parse(const char *file, const char *text, size_t len,
+		      const struct seccomp_oci_env *env, struct seccomp_oci_profile *ret)
+{
+	_cleanup_(unload_library) struct jsonc j = { 0 };
+	_cleanup_(seccomp_oci_profile_free) struct seccomp_oci_profile p = { 0 };
+	struct walk w = { .j = &j, .file = file, .text = text, .len = len, .env = env };
+	json_tokener *tok;
+	json_object *top;
+	enum json_tokener_error err;
+	size_t end;
+	int r;
+
+	if ((r = load_library(&j, "libjson-c.so.5", "libjson-c5", jsonc_syms,
+			      ELEMENTSOF(jsonc_syms), file)) < 0)
+		return r;
+	if (len > INT_MAX)
+		return sbx_errx("--seccomp-profile %s: too large (%zu bytes)", file, len);
+	if (!(tok = j.tokener_new()))
+		return sbx_err(ENOMEM, "--seccomp-profile %s", file);
+	/* RFC 8259 JSON: no comments, no trailing commas, nothing after the profile */
+	j.tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	top = j.tokener_parse_ex(tok, text, (int)len);
+	err = j.tokener_get_error(tok);
+	end = j.tokener_get_parse_end(tok);
+	if (!top || err != json_tokener_success) {
+		unsigned line, col;
+		const char *why = err == json_tokener_continue ? "unexpected end of file"
+							       : j.tokener_error_desc(err);
+		j.tokener_free(tok);
+		if (top)
+			j.put(top);
+		line_col(text, err == json_tokener_continue ? len : end, &line, &col);
+		return sbx_errx("--seccomp-profile %s:%u:%u: not valid JSON: %s", file, line, col,
+				why);
+	}
+	j.tokener_free(tok);
+	if (skip_ws(text, len, end) < len) {
+		unsigned line, col;
+		j.put(top);
+		line_col(text, skip_ws(text, len, end), &line, &col);
+		return sbx_errx(
+			"--seccomp-profile %s:%u:%u: not valid JSON: more after the profile", file,
+			line, col);
+	}
+	p.file = xstrdup(file);
+	p.text = xmalloc(len + 1);
+	memcpy(p.text, text, len);
+	p.text[len] = '\0';
+	p.len = len;
+	r = parse_profile(&w, top, &p);
+	j.put(top);
+	if (r < 0)
+		return r;
+	*ret = p;
+	p = (struct seccomp_oci_profile){ 0 };
+	return 0;
+}
+
+/* ---- compiling ------------------------------------------------------------------------- */
+
+static void release_ctx(struct libseccomp *l, scmp_filter_ctx *ctx)
+{
+	if (*ctx)
+		l->release(*ctx);
+}
+
+/* The message for a rule libseccomp refused, placed at its syscalls[] entry. */
+static int rule_fail(const struct seccomp_oci_profile *p, const struct seccomp_oci_rule *rule,
+		     const char *name, int r)
+{
+	struct walk w = { .file = p->file, .text = p->text, .len = p->len, .depth = 2 };
+
+	w.path[0] = (struct seg){ .key = "syscalls" };
+	w.path[1] = (struct seg){ .index = rule->entry };
+	return fail(&w, "libseccomp refused the rule for %s: %s", name, strerror(-r));
+}
+
+static int add_rule(struct libseccomp *l, scmp_filter_ctx ctx, const struct seccomp_oci_profile *p,
+		    const struct seccomp_oci_rule *rule, const char *name, int nr)
+{
+	struct scmp_arg_cmp cmp[6];
+	bool repeated = false;
+	unsigned seen = 0;
+	int r;
+
+	for (size_t i = 0; i < rule->n_conds; i++) {
+		repeated = repeated || (seen & (1u << rule->conds[i].index));
+		seen |= 1u << rule->conds[i].index;
+	}
+	/* One rule cannot compare an argument twice; runc then makes each comparison a rule
+	 * of its own (any one matching applies the action), and profiles written for Docker
+	 * rely on that. */
+	for (size_t i = 0; i < rule->n_conds; i++) {
+		const struct seccomp_oci_cond *c = &rule->conds[i];
+		size_t k = repeated ? 0 : i;
+		cmp[k] = (struct scmp_arg_cmp){ .arg = c->index,
+						.op = (enum scmp_compare)c->op,
+						.datum_a = c->value,
+						.datum_b = c->value_two };
+		if (repeated && (r = l->rule_add_array(ctx, rule->action, nr, 1, cmp)) < 0)
+			return rule_fail(p, rule, name, r);
+	}
+	if (!repeated &&
+	    (r = l->rule_add_array(ctx, rule->action, nr, (unsigned)rule->n_conds, cmp)) < 0)
+		return rule_fail(p, rule, name, r);
+	return 0;
+}
+
+int seccomp_oci_compile(const struct seccomp_oci_profile *p, struct seccomp_oci_prog **ret)
+{
+	_cleanup_(unload_library) struct libseccomp l = { 0 };
+	_cleanup_free_ char *bpf = NULL;
+	_cleanup_close_ int fd = -1;
+	scmp_filter_ctx ctx = NULL;
+	struct seccomp_oci_prog *prog;
+	size_t len, n;
+	int r;
+
+	if ((r = load_library(&l, "libseccomp.so.2", "libseccomp2", libseccomp_syms,
+			      ELEMENTSOF(libseccomp_syms), p->file)) < 0)
+		return r;
+	if (!(ctx = l.init(p->default_action)))
+		return sbx_errx("--seccomp-profile %s: defaultAction: libseccomp cannot build a "
+				"filter with it on this kernel",
+				p->file);
+	/* A binary search over the syscalls rather than one comparison after the other:
+	 * profiles list hundreds. Older libseccomp lacks it; the filter means the same. */
+	(void)l.attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	for (size_t i = 0; i < p->n_arches; i++) {
+		const struct arch_name *a = arch_by_token(p->arches[i]);
+		r = l.arch_add(ctx, p->arches[i]);
+		if (r < 0 && r != -EEXIST) {
+			release_ctx(&l, &ctx);
+			return sbx_errx("--seccomp-profile %s: architecture %s: libseccomp cannot "
+					"add it to a filter for this machine: %s",
+					p->file, a ? a->name : "?", strerror(-r));
+		}
+	}
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct seccomp_oci_rule *rule = &p->rules[i];
+		for (size_t k = 0; rule->names[k]; k++) {
+			int nr = l.resolve_name(rule->names[k]);
+			/* Like runc: profiles are written for many kernels and machines, and
+			 * list syscalls this libseccomp does not know. */
+			if (nr == __NR_SCMP_ERROR) {
+				log_debug("--seccomp-profile %s: syscalls[%zu]: %s is unknown to "
+					  "libseccomp here, skipped",
+					  p->file, rule->entry, rule->names[k]);
+				continue;
+			}
+			if ((r = add_rule(&l, ctx, p, rule, rule->names[k], nr)) < 0) {
+				release_ctx(&l, &ctx);
+				return r;
+			}
+		}
+	}
+	fd = memfd_create("sbx-seccomp-profile", MFD_CLOEXEC);
+	if (fd < 0) {
+		release_ctx(&l, &ctx);
+		return sbx_err(errno, "--seccomp-profile %s: memfd_create", p->file);
+	}
+	r = l.export_bpf(ctx, fd);
+	release_ctx(&l, &ctx);
+	if (r < 0)
+		return sbx_err(-r, "--seccomp-profile %s: libseccomp: export the filter", p->file);
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return sbx_err(errno, "--seccomp-profile %s: read the compiled filter", p->file);
+	if ((r = read_fd_all(fd, &bpf, &len)) < 0)
+		return sbx_err(-r, "--seccomp-profile %s: read the compiled filter", p->file);
+	n = len / sizeof(struct sock_filter);
+	if (n == 0 || len % sizeof(struct sock_filter) != 0)
+		return sbx_errx("--seccomp-profile %s: libseccomp made no filter", p->file);
+	if (n > BPF_MAXINSNS)
+		return sbx_errx("--seccomp-profile %s: the filter has %zu instructions, more than "
+				"the kernel's %d",
+				p->file, n, BPF_MAXINSNS);
+	prog = xmalloc(sizeof(*prog) + len);
+	prog->flags = p->flags;
+	prog->len = (unsigned short)n;
+	memcpy(prog->insns, bpf, len);
+	*ret = prog;
+	return 0;
+}
+
+int seccomp_oci_prepare(const char *file, uint64_t caps, struct seccomp_oci_prog **ret)
+{
+	_cleanup_(seccomp_oci_profile_free) struct seccomp_oci_profile p = { 0 };
+	_cleanup_free_ char *text = NULL;
+	_cleanup_close_ int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	struct seccomp_oci_env env;
+	size_t len;
+	int r;
+
+	if (fd < 0)
+		return sbx_err(errno, "--seccomp-profile %s", file);
+	if ((r = read_fd_all(fd, &text, &len)) < 0)
+		return sbx_err(-r, "--seccomp-profile %s: read", file);
+	seccomp_oci_env_host(&env, caps);
+	if ((r = seccomp_oci_parse(file, text, len, &env, &p)) < 0)
+		return r;
+	return seccomp_oci_compile(&p, ret);
+}
+
+int seccomp_oci_load(const struct seccomp_oci_prog *prog, const char *file)
+{
+	struct sock_fprog fprog = { .len = prog->len, .filter = (struct sock_filter *)prog->insns };
+
+	/* seccomp(2), not prctl: the profile's flags (LOG, SPEC_ALLOW) have no prctl form */
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, prog->flags, &fprog) < 0)
+		return sbx_err(errno, "--seccomp-profile %s: load the filter", file);
+	return 0;
+}

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "base/config.h"
+
+/* In the parent, after clone(CLONE_NEWUSER): writes setgroups, uid_map and gid_map of pid
+ * (or has newuidmap/newgidmap write them with --subids). */
+int userns_write_maps(const struct sbx_config *c, pid_t pid);
+
+/* Whether the new namespace's first process may write its own maps: one line mapping the
+ * caller's own uid and gid (user_namespaces(7)), which is all but --subids. */
+bool userns_self_mappable(const struct sbx_config *c);
+
+/* In the child, right after clone(CLONE_NEWUSER): the maps userns_write_maps would
+ * write, written by the child itself, when the parent cannot (it waits in vfork). */
+int userns_write_own_maps(const struct sbx_config *c);
