@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "base/util.h"
+#include "setup/userns.h"
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
 
@@ -409,24 +410,19 @@ static enum check_state check_overlay(FILE *out)
 
 /* ---- --subids: newuidmap/newgidmap and /etc/subuid, /etc/subgid ------------------------ */
 
-/* Where sbx looks for the helpers (userns.c): not $PATH, which the caller controls. */
-static const char *const helper_dirs[] = { "/usr/bin/", "/bin/", "/usr/sbin/", "/sbin/" };
-
-/* Finds TOOL as sbx would; *privileged tells whether it can map ranges at all, being
- * setuid root or carrying file capabilities. */
+/* Finds TOOL as --subids does (userns_helper_path); *privileged tells whether it can map
+ * ranges at all, being setuid root or carrying file capabilities. */
 static int find_helper(const char *tool, char *path, size_t n, bool *privileged)
 {
+	_cleanup_free_ char *found = userns_helper_path(tool);
 	struct stat st;
 
-	for (size_t i = 0; i < ELEMENTSOF(helper_dirs); i++) {
-		snprintf(path, n, "%s%s", helper_dirs[i], tool);
-		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || access(path, X_OK) < 0)
-			continue;
-		*privileged = ((st.st_mode & S_ISUID) && st.st_uid == 0) ||
-			      getxattr(path, "security.capability", NULL, 0) > 0;
-		return 0;
-	}
-	return -ENOENT;
+	if (!found || stat(found, &st) < 0)
+		return -ENOENT;
+	snprintf(path, n, "%s", found);
+	*privileged = ((st.st_mode & S_ISUID) && st.st_uid == 0) ||
+		      getxattr(found, "security.capability", NULL, 0) > 0;
+	return 0;
 }
 
 static enum check_state check_helpers(FILE *out)
@@ -824,40 +820,21 @@ static enum check_state check_landlock(FILE *out)
 	return say(out, CHECK_WARN, "landlock", &d, &f);
 }
 
-/* The first executable TOOL in $PATH (the way execvp finds it), into path. */
-static bool find_in_path(const char *tool, char *path, size_t n)
-{
-	const char *p = getenv("PATH");
-
-	if (!p || !*p)
-		p = "/usr/local/bin:/usr/bin:/bin";
-	while (*p) {
-		size_t len = strcspn(p, ":");
-		struct stat st;
-		/* An empty entry means the current directory, as for execvp(3). */
-		snprintf(path, n, "%.*s/%s", len ? (int)len : 1, len ? p : ".", tool);
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0)
-			return true;
-		p += len + (p[len] == ':');
-	}
-	return false;
-}
-
+/* The helpers as netuser.c finds them (path_search), so that --check says what a run does. */
 static enum check_state check_pasta(FILE *out)
 {
 	struct text d = { 0 }, f = { 0 };
-	char pasta[PATH_MAX], slirp[PATH_MAX];
-	bool have_slirp = find_in_path("slirp4netns", slirp, sizeof(slirp));
+	_cleanup_free_ char *pasta = path_search("pasta"), *slirp = path_search("slirp4netns");
 
-	if (find_in_path("pasta", pasta, sizeof(pasta))) {
-		add(&d, "%s (for --net=pasta)", pasta);
-		if (have_slirp)
-			add(&d, "; also %s", slirp);
+	if (pasta) {
+		add(&d, "%s (for --net=pasta and --net=auto)", pasta);
+		if (slirp)
+			add(&d, "; also %s (for --net=slirp4netns)", slirp);
 		return say(out, CHECK_OK, "pasta", &d, &f);
 	}
-	add(&d, "not in $PATH (--net=pasta, user-mode networking, will need it)");
-	if (have_slirp)
-		add(&d, "; %s is there, but sbx does not use slirp4netns", slirp);
+	add(&d, "not in $PATH (--net=pasta, user-mode networking, will fail)");
+	if (slirp)
+		add(&d, "; %s is there, for --net=slirp4netns and --net=auto", slirp);
 	add(&f, "as root, `apt-get install passt` (Fedora, Arch: passt)");
 	return say(out, CHECK_WARN, "pasta", &d, &f);
 }

@@ -411,6 +411,24 @@ int read_fd_all(int fd, char **ret, size_t *ret_len)
 	return 0;
 }
 
+char *path_search(const char *name)
+{
+	const char *path = getenv("PATH");
+	_cleanup_free_ char *copy = xstrdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
+	char *save = NULL;
+
+	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		_cleanup_free_ char *p = NULL;
+		struct stat st;
+		if (dir[0] != '/')
+			continue;
+		p = xasprintf("%s/%s", dir, name);
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0)
+			return TAKE_PTR(p);
+	}
+	return NULL;
+}
+
 bool path_in(const char *path, const char *dir)
 {
 	size_t n = strlen(dir);

@@ -91,6 +91,9 @@ int read_fd_all(int fd, char **ret, size_t *ret_len);
 
 /* Paths. path_in: PATH is DIR or lies below it (both absolute and normalized). */
 bool path_in(const char *path, const char *dir);
+/* The executable NAME in the absolute directories of $PATH (a relative entry would make
+ * the result depend on the cwd at launch), or NULL. The one search sbx and --check use. */
+char *path_search(const char *name);
 /* The first symlink on the way to PATH (absolute, or relative to the cwd) that a sandbox
  * could have planted: any, except those owned by root when the caller is not root (the
  * system's own layout, /bin -> usr/bin, which no rootless sandbox can create). Returns 1

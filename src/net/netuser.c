@@ -118,25 +118,6 @@ void netuser_format_publish(const struct sbx_publish *p, char *buf, size_t size)
 
 /* ---- planning ---------------------------------------------------------------------------- */
 
-static char *find_in_path(const char *name)
-{
-	const char *path = getenv("PATH");
-	_cleanup_free_ char *copy = xstrdup(path ? path : "/usr/local/bin:/usr/bin:/bin");
-	char *save = NULL;
-
-	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-		_cleanup_free_ char *p = NULL;
-		struct stat st;
-		/* Relative entries would make the helper depend on the cwd at launch. */
-		if (dir[0] != '/')
-			continue;
-		p = xasprintf("%s/%s", dir, name);
-		if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0)
-			return TAKE_PTR(p);
-	}
-	return NULL;
-}
-
 /* Where the sandbox's resolver file must go. With the host's /etc bound in (the default
  * profile), /etc/resolv.conf is often a symlink (systemd-resolved, resolvconf) into /run,
  * which is a fresh tmpfs inside: the file goes where the link leads, and the link then
@@ -216,14 +197,14 @@ int netuser_prepare(struct sbx_config *c)
 	if (c->net != NET_PASTA && c->net != NET_SLIRP4NETNS && c->net != NET_AUTO)
 		return 0;
 	if (c->net == NET_AUTO) {
-		if ((path = find_in_path("pasta")))
+		if ((path = path_search("pasta")))
 			c->net = NET_PASTA;
-		else if ((path = find_in_path("slirp4netns")))
+		else if ((path = path_search("slirp4netns")))
 			c->net = NET_SLIRP4NETNS;
 		else
 			return sbx_errx("--net=auto: neither pasta nor slirp4netns is in $PATH; "
 					"install the package passt (or slirp4netns)");
-	} else if (!(path = find_in_path(helper_name(c->net)))) {
+	} else if (!(path = path_search(helper_name(c->net)))) {
 		return sbx_errx("--net=%s: %s is not in $PATH; install the package %s",
 				helper_name(c->net), helper_name(c->net), helper_package(c->net));
 	}

@@ -6,6 +6,7 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -103,19 +104,26 @@ static char **subid_args(const char *tool, pid_t pid, unsigned long inner, unsig
 	return v;
 }
 
-static int run_helper(char **argv)
+char *userns_helper_path(const char *tool)
 {
 	static const char *const dirs[] = { "/usr/bin/", "/bin/", "/usr/sbin/", "/sbin/" };
-	char path[64] = "";
+
+	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+		_cleanup_free_ char *path = xasprintf("%s%s", dirs[i], tool);
+		struct stat st;
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0)
+			return TAKE_PTR(path);
+	}
+	return NULL;
+}
+
+static int run_helper(char **argv)
+{
+	_cleanup_free_ char *path = userns_helper_path(argv[0]);
 	pid_t pid;
 	int status;
 
-	for (size_t i = 0; i < ELEMENTSOF(dirs) && !path[0]; i++) {
-		snprintf(path, sizeof(path), "%s%s", dirs[i], argv[0]);
-		if (access(path, X_OK) != 0)
-			path[0] = '\0';
-	}
-	if (!path[0])
+	if (!path)
 		return sbx_errx("--subids: %s not found (install the uidmap package)", argv[0]);
 	pid = fork();
 	if (pid < 0)

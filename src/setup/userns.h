@@ -13,6 +13,10 @@ int userns_write_maps(const struct sbx_config *c, pid_t pid);
  * caller's own uid and gid (user_namespaces(7)), which is all but --subids. */
 bool userns_self_mappable(const struct sbx_config *c);
 
+/* Where --subids finds newuidmap/newgidmap: fixed system directories, not $PATH, which the
+ * caller controls. NULL if absent. */
+char *userns_helper_path(const char *tool);
+
 /* In the child, right after clone(CLONE_NEWUSER): the maps userns_write_maps would
  * write, written by the child itself, when the parent cannot (it waits in vfork). */
 int userns_write_own_maps(const struct sbx_config *c);

@@ -111,6 +111,20 @@ find_line() {
 	[[ "$line" == warn* ]]
 }
 
+@test "--check finds pasta where --net=pasta does: never through a relative PATH entry" {
+	# A relative entry would make a run depend on its cwd; sbx skips it, so --check must too.
+	cd "$BATS_TEST_TMPDIR"
+	mkdir -p rel
+	printf '#!/bin/sh\nexit 0\n' >rel/pasta
+	chmod +x rel/pasta
+	PATH=rel:/nonexistent run "$SBX" --check
+	find_line pasta
+	[[ "$line" == "warn    pasta: not in \$PATH"* ]]
+	PATH=rel:/nonexistent run "$SBX" --net=pasta true
+	assert_status 125
+	assert_output_contains "pasta is not in \$PATH"
+}
+
 @test "--check leaves no process behind" {
 	sbx_tmpdir
 	# The session sbx leads: a probe child that outlived it would still be in it.
