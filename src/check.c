@@ -456,70 +456,40 @@ static enum check_state check_helpers(FILE *out)
 	return say(out, st, "newuidmap/newgidmap", &d, &f);
 }
 
-struct subid {
-	unsigned long start, count;
-	bool found;
-	unsigned long end; /* where the highest range of any user ends */
-};
-
-/* Reads FILE the way userns.c does: the first line naming the user (by name or uid)
- * with a non-empty range counts. */
-static void find_subid(const char *file, const char *name, uid_t uid, struct subid *ret)
-{
-	_cleanup_fclose_ FILE *f = fopen(file, "re");
-	char line[512], uidstr[16];
-
-	snprintf(uidstr, sizeof(uidstr), "%u", uid);
-	while (f && fgets(line, sizeof(line), f)) {
-		char *who = strtok(line, ":"), *start = strtok(NULL, ":"),
-		     *count = strtok(NULL, ":\n");
-		unsigned long s, c;
-		if (!who || !start || !count)
-			continue;
-		s = strtoul(start, NULL, 10);
-		c = strtoul(count, NULL, 10);
-		if (s + c > ret->end)
-			ret->end = s + c;
-		if (ret->found || c == 0 || (!streq(who, uidstr) && !(name && streq(who, name))))
-			continue;
-		ret->start = s;
-		ret->count = c;
-		ret->found = true;
-	}
-}
-
 static enum check_state check_subids(FILE *out)
 {
 	struct passwd *pw = getpwuid(getuid());
 	const char *name = pw ? pw->pw_name : NULL;
 	struct text d = { 0 }, f = { 0 };
-	struct subid u = { 0 }, g = { 0 };
-	unsigned long next;
+	struct subid_range u, g;
+	unsigned long end = 0, next;
+	bool u_found, g_found;
 	char who[64];
 
 	if (name)
 		snprintf(who, sizeof(who), "%s", name);
 	else
 		snprintf(who, sizeof(who), "%u", getuid());
-	find_subid("/etc/subuid", name, getuid(), &u);
-	find_subid("/etc/subgid", name, getuid(), &g);
-	if (u.found && g.found) {
+	/* As --subids reads them (setup/userns.c). */
+	u_found = userns_subid_lookup("/etc/subuid", getuid(), &u, &end) > 0;
+	g_found = userns_subid_lookup("/etc/subgid", getuid(), &g, &end) > 0;
+	if (u_found && g_found) {
 		add(&d,
 		    "%s has uids %lu-%lu in /etc/subuid and gids %lu-%lu in /etc/subgid (for "
 		    "--subids)",
 		    who, u.start, u.start + u.count - 1, g.start, g.start + g.count - 1);
 		return say(out, CHECK_OK, "subordinate ids", &d, &f);
 	}
-	add(&d, "no range for %s in%s%s (--subids will fail)", who, u.found ? "" : " /etc/subuid",
-	    g.found ? "" : " /etc/subgid");
+	add(&d, "no range for %s in%s%s (--subids will fail)", who, u_found ? "" : " /etc/subuid",
+	    g_found ? "" : " /etc/subgid");
 	/* A range above every existing one cannot overlap another user's. */
-	next = u.end > g.end ? u.end : g.end;
+	next = end;
 	if (next < 100000)
 		next = 100000;
 	add(&f, "as root, `usermod");
-	if (!u.found)
+	if (!u_found)
 		add(&f, " --add-subuids %lu-%lu", next, next + 65535);
-	if (!g.found)
+	if (!g_found)
 		add(&f, " --add-subgids %lu-%lu", next, next + 65535);
 	add(&f, " %s`", who);
 	return say(out, CHECK_WARN, "subordinate ids", &d, &f);

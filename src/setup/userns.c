@@ -45,31 +45,46 @@ static int write_map(int dirfd, const char *file, const char *content)
 	return r;
 }
 
-struct subid_range {
-	unsigned long start, count;
-};
-
-static int find_subids(const char *file, uid_t uid, struct subid_range *ret)
+int userns_subid_lookup(const char *file, uid_t uid, struct subid_range *ret,
+			unsigned long *ret_end)
 {
 	_cleanup_fclose_ FILE *f = fopen(file, "re");
 	struct passwd *pw = getpwuid(uid);
 	char line[512], uidstr[16];
+	bool found = false;
 
 	if (!f)
-		return sbx_err(errno, "--subids: %s", file);
+		return -errno;
 	snprintf(uidstr, sizeof(uidstr), "%u", uid);
 	while (fgets(line, sizeof(line), f)) {
-		char *name = strtok(line, ":"), *start = strtok(NULL, ":"),
-		     *count = strtok(NULL, ":\n");
+		char *save = NULL, *name = strtok_r(line, ":", &save),
+		     *start = strtok_r(NULL, ":", &save), *count = strtok_r(NULL, ":\n", &save);
+		unsigned long s, n;
 		if (!name || !start || !count)
 			continue;
-		if (!streq(name, uidstr) && !(pw && streq(name, pw->pw_name)))
+		s = strtoul(start, NULL, 10);
+		n = strtoul(count, NULL, 10);
+		if (ret_end && s + n > *ret_end)
+			*ret_end = s + n;
+		if (found || n == 0 || (!streq(name, uidstr) && !(pw && streq(name, pw->pw_name))))
 			continue;
-		ret->start = strtoul(start, NULL, 10);
-		ret->count = strtoul(count, NULL, 10);
-		if (ret->count > 0)
-			return 0;
+		*ret = (struct subid_range){ .start = s, .count = n };
+		found = true;
 	}
+	return found;
+}
+
+static int find_subids(const char *file, uid_t uid, struct subid_range *ret)
+{
+	struct passwd *pw = getpwuid(uid);
+	char uidstr[16];
+	int r = userns_subid_lookup(file, uid, ret, NULL);
+
+	if (r > 0)
+		return 0;
+	if (r < 0)
+		return sbx_err(-r, "--subids: %s", file);
+	snprintf(uidstr, sizeof(uidstr), "%u", uid);
 	return sbx_errx("--subids: no range for %s in %s (add one with usermod --add-subuids; see: "
 			"sbx --check)",
 			pw ? pw->pw_name : uidstr, file);

@@ -13,6 +13,15 @@ int userns_write_maps(const struct sbx_config *c, pid_t pid);
  * caller's own uid and gid (user_namespaces(7)), which is all but --subids. */
 bool userns_self_mappable(const struct sbx_config *c);
 
+/* The first line of FILE (/etc/subuid, /etc/subgid) naming uid, by number or name, with a
+ * non-empty range: 1, or 0 where none does, -errno where FILE cannot be read.
+ * ret_end, if not NULL, grows to where the highest range of any user ends. */
+struct subid_range {
+	unsigned long start, count;
+};
+int userns_subid_lookup(const char *file, uid_t uid, struct subid_range *ret,
+			unsigned long *ret_end);
+
 /* Where --subids finds newuidmap/newgidmap: fixed system directories, not $PATH, which the
  * caller controls. NULL if absent. */
 char *userns_helper_path(const char *tool);
