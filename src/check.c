@@ -26,9 +26,8 @@
 #include <unistd.h>
 
 #include "base/util.h"
+#include "limits/cgroup.h"
 #include "setup/userns.h"
-
-#define CGROUP_ROOT "/sys/fs/cgroup"
 
 /* Ordered by severity: the run's exit status follows the worst line. */
 enum check_state {
@@ -527,19 +526,15 @@ static void add_controllers(struct text *t, unsigned mask)
 		add(t, "none of memory cpu pids io");
 }
 
-/* This process's cgroup v2 path ("0::PATH" in /proc/self/cgroup), as a directory under
- * CGROUP_ROOT; NULL when it is in no v2 hierarchy. */
+/* This process's cgroup v2 path, as a directory under CGROUP_ROOT; NULL when it is in no
+ * v2 hierarchy. */
 static char *own_cgroup_dir(void)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/cgroup", "re");
-	char line[4096];
+	_cleanup_free_ char *cg = NULL;
 
-	while (f && fgets(line, sizeof(line), f))
-		if (strncmp(line, "0::", 3) == 0) {
-			line[strcspn(line, "\n")] = '\0';
-			return xasprintf("%s%s", CGROUP_ROOT, streq(line + 3, "/") ? "" : line + 3);
-		}
-	return NULL;
+	if (cgroup_proc_path("/proc/self/cgroup", &cg) < 0)
+		return NULL;
+	return xasprintf("%s%s", CGROUP_ROOT, streq(cg, "/") ? "" : cg);
 }
 
 /* DIR as /proc/self/cgroup names it. */

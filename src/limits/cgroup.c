@@ -13,7 +13,6 @@
 
 #include "base/log.h"
 
-#define CGROUP_ROOT "/sys/fs/cgroup"
 #define JOB_TIMEOUT_USEC (30ULL * 1000000ULL)
 
 bool cgroup_wanted(const struct sbx_config *c)
@@ -247,20 +246,18 @@ static int cgroup2_mounted(void);
 
 static int check_controllers(const struct sbx_config *c, pid_t pid, const char *unit)
 {
-	_cleanup_free_ char *path = xasprintf("/proc/%d/cgroup", pid), *file = NULL, *have = NULL;
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	_cleanup_free_ char *path = xasprintf("/proc/%d/cgroup", pid), *cg = NULL, *file = NULL,
+			    *have = NULL;
 	_cleanup_close_ int fd = -1;
-	char line[4096] = "", need[64];
+	char need[64];
+	int r;
 
 	/* Elsewhere (a hybrid host with its v1 controllers) there is nothing to read. */
 	if (cgroup2_mounted() < 0)
 		return 0;
-	while (f && fgets(line, sizeof(line), f) && strncmp(line, "0::", 3) != 0)
-		;
-	if (strncmp(line, "0::", 3) != 0)
-		return sbx_errx("cgroup: %s: cannot find the scope's cgroup", unit);
-	line[strcspn(line, "\n")] = '\0';
-	file = xasprintf("%s%s/cgroup.controllers", CGROUP_ROOT, line + 3);
+	if ((r = cgroup_proc_path(path, &cg)) < 0)
+		return sbx_err_wrap(r, "cgroup: %s: cannot find the scope's cgroup", unit);
+	file = xasprintf("%s%s/cgroup.controllers", CGROUP_ROOT, cg);
 	fd = open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || read_fd_all(fd, &have, NULL) < 0)
 		return sbx_err(errno, "cgroup: read %s", file);
@@ -432,13 +429,18 @@ int cgroup_read_path(int fd, char **ret)
 	return 0;
 }
 
-static int own_cgroup(char **ret)
+int cgroup_proc_path(const char *proc_file, char **ret)
 {
-	_cleanup_close_ int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = open(proc_file, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		return sbx_err(errno, "cgroup: open /proc/self/cgroup");
+		return sbx_err(errno, "cgroup: open %s", proc_file);
 	return cgroup_read_path(fd, ret);
+}
+
+static int own_cgroup(char **ret)
+{
+	return cgroup_proc_path("/proc/self/cgroup", ret);
 }
 
 static int cgroup2_mounted(void)

@@ -5,6 +5,9 @@
 
 #include "base/config.h"
 
+/* Where the cgroup v2 hierarchy is mounted, on the host as in a sandbox. */
+#define CGROUP_ROOT "/sys/fs/cgroup"
+
 struct cgroup_bus;
 
 struct cgroup_run {
@@ -48,3 +51,5 @@ long cgroup_oom_kills(int fd);
 /* The cgroup v2 path ("0::/path") in a /proc/PID/cgroup open on fd, read now; -EINVAL
  * with a message when the process is in no cgroup v2 hierarchy. */
 int cgroup_read_path(int fd, char **ret);
+/* The same for the file /proc/PID/cgroup or /proc/self/cgroup at proc_file. */
+int cgroup_proc_path(const char *proc_file, char **ret);
