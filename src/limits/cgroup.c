@@ -290,112 +290,125 @@ static void bus_close(struct sdbus *b, sd_bus *bus, sd_bus_slot *slot)
 		dlclose(b->dl);
 }
 
-static int place_systemd(const struct sbx_config *c, pid_t pid, struct cgroup_run *run)
+static void cgroup_bus_freep(struct cgroup_bus **cb)
 {
-	struct sdbus b = { 0 };
-	sd_bus *bus = NULL;
-	sd_bus_slot *slot = NULL;
-	sd_bus_message *reply = NULL;
-	struct props p = { .c = c, .pid = pid };
-	struct job_wait w = { .b = &b };
-	_cleanup_free_ char *unit = unit_name(c, pid);
-	char *job_copy = NULL;
-	bool bus_unreachable = false;
-	int r;
+	if (*cb) {
+		bus_close(&(*cb)->b, (*cb)->bus, (*cb)->slot);
+		free(*cb);
+	}
+}
 
+static void job_wait_done(struct job_wait *w)
+{
+	free(w->result);
+}
+
+/* Loads libsystemd, connects to the user manager and subscribes to JobRemoved: before the
+ * start, or the job may end before we listen. -ENOTCONN (message set) where there is no
+ * user manager to reach, so that --cgroup auto may try the direct backend. */
+static int bus_connect(struct cgroup_bus *cb, struct job_wait *w)
+{
 	uint64_t t0 = trace_start();
+	int r = sdbus_load(&cb->b);
 
-	if ((r = sdbus_load(&b)) < 0)
+	if (r < 0)
 		return r;
 	trace_end("cgroup: load libsystemd", t0);
 	t0 = trace_start();
-	r = b.open_user(&bus);
+	r = cb->b.open_user(&cb->bus);
 	trace_end("cgroup: connect to the user bus", t0);
 	if (r < 0) {
-		bus_unreachable = true;
-		r = sbx_errx(
-			"cgroup: cannot reach the systemd user manager on D-Bus: %s (install "
-			"dbus-user-session; log in or `loginctl enable-linger`; see: sbx --check)",
-			r == -ENOMEDIUM ? "no session bus address" : strerror(-r));
-		goto out;
+		sbx_errx("cgroup: cannot reach the systemd user manager on D-Bus: %s (install "
+			 "dbus-user-session; log in or `loginctl enable-linger`; see: sbx --check)",
+			 r == -ENOMEDIUM ? "no session bus address" : strerror(-r));
+		return -ENOTCONN;
 	}
-	/* Subscribe before starting, or the job may end before we listen. */
-	r = b.match_signal(bus, &slot, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-			   "org.freedesktop.systemd1.Manager", "JobRemoved", on_job_removed, &w);
-	if (r < 0) {
-		r = sbx_err(-r, "cgroup: subscribe to systemd's JobRemoved");
-		goto out;
-	}
-	t0 = trace_start();
+	r = cb->b.match_signal(cb->bus, &cb->slot, "org.freedesktop.systemd1",
+			       "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
+			       "JobRemoved", on_job_removed, w);
+	return r < 0 ? sbx_err(-r, "cgroup: subscribe to systemd's JobRemoved") : 0;
+}
+
+/* StartTransientUnit, again without each optional property this systemd does not know;
+ * the job's object path into *ret_job. */
+static int start_job(struct cgroup_bus *cb, const char *unit, struct props *p, char **ret_job)
+{
+	sd_bus_message *reply = NULL;
+	const char *job = NULL;
+	int r;
+
 	for (;;) {
 		sd_bus_error err = SD_BUS_ERROR_NULL;
 		int opt;
-		r = start_unit(&b, bus, unit, &p, &err, &reply);
+		r = start_unit(&cb->b, cb->bus, unit, p, &err, &reply);
 		if (r >= 0)
 			break;
 		opt = refused_optional(&err);
-		if (opt >= 0 && !(p.skip & (1u << opt))) {
-			log_warn("systemd does not know %s; starting %s without it",
-				 optional_props[opt], unit);
-			p.skip |= 1u << opt;
-			b.error_free(&err);
-			continue;
+		if (opt < 0 || (p->skip & (1u << opt))) {
+			r = sbx_errx("cgroup: systemd refused to start %s: %s", unit,
+				     err.message ? err.message : strerror(-r));
+			cb->b.error_free(&err);
+			return r;
 		}
-		r = sbx_errx("cgroup: systemd refused to start %s: %s", unit,
-			     err.message ? err.message : strerror(-r));
-		b.error_free(&err);
-		goto out;
+		log_warn("systemd does not know %s; starting %s without it", optional_props[opt],
+			 unit);
+		p->skip |= 1u << opt;
+		cb->b.error_free(&err);
 	}
-	{
-		const char *job = NULL;
-		if ((r = b.read(reply, "o", &job)) < 0) {
-			r = sbx_err(-r, "cgroup: read the job of %s", unit);
-			goto out;
-		}
-		job_copy = xstrdup(job);
-		w.job = job_copy;
-	}
-	trace_end("cgroup: StartTransientUnit", t0);
-	t0 = trace_start();
-	while (!w.result) {
-		r = b.process(bus, NULL);
-		if (r < 0) {
-			r = sbx_err(-r, "cgroup: waiting for %s", unit);
-			goto out;
-		}
+	r = cb->b.read(reply, "o", &job);
+	if (r >= 0)
+		*ret_job = xstrdup(job);
+	cb->b.message_unref(reply);
+	return r < 0 ? sbx_err(-r, "cgroup: read the job of %s", unit) : 0;
+}
+
+/* Until JobRemoved names w->job, within JOB_TIMEOUT_USEC; its result must be "done". */
+static int wait_job(struct cgroup_bus *cb, struct job_wait *w, const char *unit)
+{
+	while (!w->result) {
+		int r = cb->b.process(cb->bus, NULL);
 		if (r > 0)
 			continue;
-		r = b.wait(bus, JOB_TIMEOUT_USEC);
-		if (r < 0) {
-			r = sbx_err(-r, "cgroup: waiting for %s", unit);
-			goto out;
-		}
-		if (r == 0) {
-			r = sbx_errx("cgroup: systemd did not finish starting %s in time", unit);
-			goto out;
-		}
+		if (r == 0)
+			r = cb->b.wait(cb->bus, JOB_TIMEOUT_USEC);
+		if (r < 0)
+			return sbx_err(-r, "cgroup: waiting for %s", unit);
+		if (r == 0)
+			return sbx_errx("cgroup: systemd did not finish starting %s in time", unit);
 	}
+	if (!streq(w->result, "done"))
+		return sbx_errx("cgroup: starting %s failed: job result '%s'", unit, w->result);
+	return 0;
+}
+
+static int place_systemd(const struct sbx_config *c, pid_t pid, struct cgroup_run *run)
+{
+	__attribute__((cleanup(cgroup_bus_freep))) struct cgroup_bus *cb = xmalloc(sizeof(*cb));
+	struct props p = { .c = c, .pid = pid };
+	__attribute__((cleanup(job_wait_done))) struct job_wait w = { .b = &cb->b };
+	_cleanup_free_ char *unit = unit_name(c, pid), *job = NULL;
+	uint64_t t0;
+	int r;
+
+	*cb = (struct cgroup_bus){ 0 };
+	if ((r = bus_connect(cb, &w)) < 0)
+		return r;
+	t0 = trace_start();
+	if ((r = start_job(cb, unit, &p, &job)) < 0)
+		return r;
+	w.job = job;
+	trace_end("cgroup: StartTransientUnit", t0);
+	t0 = trace_start();
+	if ((r = wait_job(cb, &w, unit)) < 0)
+		return r;
 	trace_end("cgroup: JobRemoved", t0);
-	if (!streq(w.result, "done")) {
-		r = sbx_errx("cgroup: starting %s failed: job result '%s'", unit, w.result);
-		goto out;
-	}
 	run->backend = CGROUP_SYSTEMD;
 	run->unit = TAKE_PTR(unit);
-	r = check_controllers(c, pid, run->unit);
-out:
-	free(job_copy);
-	free(w.result);
-	if (reply)
-		b.message_unref(reply);
-	if (r >= 0) {
-		/* Closed by cgroup_placed once the child goes on: not on its way. */
-		run->bus = xmalloc(sizeof(*run->bus));
-		*run->bus = (struct cgroup_bus){ .b = b, .bus = bus, .slot = slot };
+	if ((r = check_controllers(c, pid, run->unit)) < 0)
 		return r;
-	}
-	bus_close(&b, bus, slot);
-	return bus_unreachable ? -ENOTCONN : r;
+	/* Closed by cgroup_placed once the child goes on: not on its way. */
+	run->bus = TAKE_PTR(cb);
+	return 0;
 }
 
 void cgroup_placed(struct cgroup_run *run)
