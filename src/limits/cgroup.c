@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "limits/cgroup.h"
 
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include <systemd/sd-bus.h>
 #include <unistd.h>
 
+#include "base/dl.h"
 #include "base/log.h"
 
 #define JOB_TIMEOUT_USEC (30ULL * 1000000ULL)
@@ -67,50 +67,28 @@ struct sdbus {
 	sd_bus_slot *(*slot_unref)(sd_bus_slot *);
 };
 
+static const struct dl_sym sdbus_syms[] = {
+	DL_SYM(struct sdbus, open_user, "sd_bus_open_user"),
+	DL_SYM(struct sdbus, flush_close_unref, "sd_bus_flush_close_unref"),
+	DL_SYM(struct sdbus, new_method_call, "sd_bus_message_new_method_call"),
+	DL_SYM(struct sdbus, append, "sd_bus_message_append"),
+	DL_SYM(struct sdbus, open_container, "sd_bus_message_open_container"),
+	DL_SYM(struct sdbus, close_container, "sd_bus_message_close_container"),
+	DL_SYM(struct sdbus, call, "sd_bus_call"),
+	DL_SYM(struct sdbus, read, "sd_bus_message_read"),
+	DL_SYM(struct sdbus, message_unref, "sd_bus_message_unref"),
+	DL_SYM(struct sdbus, error_free, "sd_bus_error_free"),
+	DL_SYM(struct sdbus, match_signal, "sd_bus_match_signal"),
+	DL_SYM(struct sdbus, process, "sd_bus_process"),
+	DL_SYM(struct sdbus, wait, "sd_bus_wait"),
+	DL_SYM(struct sdbus, slot_unref, "sd_bus_slot_unref"),
+};
+
 static int sdbus_load(struct sdbus *b)
 {
-	static const char *const names[] = {
-		"sd_bus_open_user",
-		"sd_bus_flush_close_unref",
-		"sd_bus_message_new_method_call",
-		"sd_bus_message_append",
-		"sd_bus_message_open_container",
-		"sd_bus_message_close_container",
-		"sd_bus_call",
-		"sd_bus_message_read",
-		"sd_bus_message_unref",
-		"sd_bus_error_free",
-		"sd_bus_match_signal",
-		"sd_bus_process",
-		"sd_bus_wait",
-		"sd_bus_slot_unref",
-	};
-	void **slots[] = {
-		(void **)&b->open_user,
-		(void **)&b->flush_close_unref,
-		(void **)&b->new_method_call,
-		(void **)&b->append,
-		(void **)&b->open_container,
-		(void **)&b->close_container,
-		(void **)&b->call,
-		(void **)&b->read,
-		(void **)&b->message_unref,
-		(void **)&b->error_free,
-		(void **)&b->match_signal,
-		(void **)&b->process,
-		(void **)&b->wait,
-		(void **)&b->slot_unref,
-	};
+	int r = dl_load(b, "libsystemd.so.0", "libsystemd0", sdbus_syms, ELEMENTSOF(sdbus_syms));
 
-	b->dl = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
-	if (!b->dl)
-		return sbx_errx("cgroup: libsystemd.so.0 is not installed (Debian: libsystemd0)");
-	for (size_t i = 0; i < ELEMENTSOF(names); i++) {
-		*slots[i] = dlsym(b->dl, names[i]);
-		if (!*slots[i])
-			return sbx_errx("cgroup: libsystemd.so.0 lacks %s", names[i]);
-	}
-	return 0;
+	return r < 0 ? sbx_err_wrap(r, "cgroup") : 0;
 }
 
 /* Properties a systemd too old to know them may go without; the limits never. */
@@ -286,8 +264,7 @@ static void bus_close(struct sdbus *b, sd_bus *bus, sd_bus_slot *slot)
 		b->slot_unref(slot);
 	if (bus)
 		b->flush_close_unref(bus);
-	if (b->dl)
-		dlclose(b->dl);
+	dl_unload(b);
 }
 
 static void cgroup_bus_freep(struct cgroup_bus **cb)

@@ -22,7 +22,6 @@
  */
 #include "seccomp/seccomp_oci.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json_object.h>
@@ -40,6 +39,7 @@
 #include <unistd.h>
 
 #include "setup/caps.h"
+#include "base/dl.h"
 #include "base/log.h"
 #include "base/util.h"
 
@@ -62,11 +62,6 @@
 #endif
 
 /* ---- the libraries ------------------------------------------------------------------- */
-
-struct sym {
-	const char *name;
-	size_t offset;
-};
 
 struct jsonc {
 	void *dl;
@@ -94,29 +89,29 @@ struct jsonc {
 	__typeof__(&json_object_iter_peek_value) iter_peek_value;
 };
 
-static const struct sym jsonc_syms[] = {
-	{ "json_tokener_new", offsetof(struct jsonc, tokener_new) },
-	{ "json_tokener_free", offsetof(struct jsonc, tokener_free) },
-	{ "json_tokener_set_flags", offsetof(struct jsonc, tokener_set_flags) },
-	{ "json_tokener_parse_ex", offsetof(struct jsonc, tokener_parse_ex) },
-	{ "json_tokener_get_error", offsetof(struct jsonc, tokener_get_error) },
-	{ "json_tokener_error_desc", offsetof(struct jsonc, tokener_error_desc) },
-	{ "json_tokener_get_parse_end", offsetof(struct jsonc, tokener_get_parse_end) },
-	{ "json_object_put", offsetof(struct jsonc, put) },
-	{ "json_object_get_type", offsetof(struct jsonc, get_type) },
-	{ "json_object_object_get_ex", offsetof(struct jsonc, object_get_ex) },
-	{ "json_object_get_string", offsetof(struct jsonc, get_string) },
-	{ "json_object_get_string_len", offsetof(struct jsonc, get_string_len) },
-	{ "json_object_array_length", offsetof(struct jsonc, array_length) },
-	{ "json_object_array_get_idx", offsetof(struct jsonc, array_get_idx) },
-	{ "json_object_get_int64", offsetof(struct jsonc, get_int64) },
-	{ "json_object_get_uint64", offsetof(struct jsonc, get_uint64) },
-	{ "json_object_iter_begin", offsetof(struct jsonc, iter_begin) },
-	{ "json_object_iter_end", offsetof(struct jsonc, iter_end) },
-	{ "json_object_iter_equal", offsetof(struct jsonc, iter_equal) },
-	{ "json_object_iter_next", offsetof(struct jsonc, iter_next) },
-	{ "json_object_iter_peek_name", offsetof(struct jsonc, iter_peek_name) },
-	{ "json_object_iter_peek_value", offsetof(struct jsonc, iter_peek_value) },
+static const struct dl_sym jsonc_syms[] = {
+	DL_SYM(struct jsonc, tokener_new, "json_tokener_new"),
+	DL_SYM(struct jsonc, tokener_free, "json_tokener_free"),
+	DL_SYM(struct jsonc, tokener_set_flags, "json_tokener_set_flags"),
+	DL_SYM(struct jsonc, tokener_parse_ex, "json_tokener_parse_ex"),
+	DL_SYM(struct jsonc, tokener_get_error, "json_tokener_get_error"),
+	DL_SYM(struct jsonc, tokener_error_desc, "json_tokener_error_desc"),
+	DL_SYM(struct jsonc, tokener_get_parse_end, "json_tokener_get_parse_end"),
+	DL_SYM(struct jsonc, put, "json_object_put"),
+	DL_SYM(struct jsonc, get_type, "json_object_get_type"),
+	DL_SYM(struct jsonc, object_get_ex, "json_object_object_get_ex"),
+	DL_SYM(struct jsonc, get_string, "json_object_get_string"),
+	DL_SYM(struct jsonc, get_string_len, "json_object_get_string_len"),
+	DL_SYM(struct jsonc, array_length, "json_object_array_length"),
+	DL_SYM(struct jsonc, array_get_idx, "json_object_array_get_idx"),
+	DL_SYM(struct jsonc, get_int64, "json_object_get_int64"),
+	DL_SYM(struct jsonc, get_uint64, "json_object_get_uint64"),
+	DL_SYM(struct jsonc, iter_begin, "json_object_iter_begin"),
+	DL_SYM(struct jsonc, iter_end, "json_object_iter_end"),
+	DL_SYM(struct jsonc, iter_equal, "json_object_iter_equal"),
+	DL_SYM(struct jsonc, iter_next, "json_object_iter_next"),
+	DL_SYM(struct jsonc, iter_peek_name, "json_object_iter_peek_name"),
+	DL_SYM(struct jsonc, iter_peek_value, "json_object_iter_peek_value"),
 };
 
 struct libseccomp {
@@ -130,51 +125,15 @@ struct libseccomp {
 	__typeof__(&seccomp_export_bpf) export_bpf;
 };
 
-static const struct sym libseccomp_syms[] = {
-	{ "seccomp_init", offsetof(struct libseccomp, init) },
-	{ "seccomp_release", offsetof(struct libseccomp, release) },
-	{ "seccomp_arch_add", offsetof(struct libseccomp, arch_add) },
-	{ "seccomp_attr_set", offsetof(struct libseccomp, attr_set) },
-	{ "seccomp_syscall_resolve_name", offsetof(struct libseccomp, resolve_name) },
-	{ "seccomp_rule_add_array", offsetof(struct libseccomp, rule_add_array) },
-	{ "seccomp_export_bpf", offsetof(struct libseccomp, export_bpf) },
+static const struct dl_sym libseccomp_syms[] = {
+	DL_SYM(struct libseccomp, init, "seccomp_init"),
+	DL_SYM(struct libseccomp, release, "seccomp_release"),
+	DL_SYM(struct libseccomp, arch_add, "seccomp_arch_add"),
+	DL_SYM(struct libseccomp, attr_set, "seccomp_attr_set"),
+	DL_SYM(struct libseccomp, resolve_name, "seccomp_syscall_resolve_name"),
+	DL_SYM(struct libseccomp, rule_add_array, "seccomp_rule_add_array"),
+	DL_SYM(struct libseccomp, export_bpf, "seccomp_export_bpf"),
 };
-
-/* Fills the function pointers of table, whose first member is the dlopen() handle. */
-static int load_library(void *table, const char *soname, const char *package,
-			const struct sym *syms, size_t n, const char *file)
-{
-	void *dl = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
-
-	if (!dl) {
-		const char *why = dlerror();
-		if (!why || strstr(why, "No such file"))
-			return sbx_errx(
-				"--seccomp-profile %s: %s is not installed (Debian: install %s)",
-				file, soname, package);
-		return sbx_errx("--seccomp-profile %s: %s (Debian: install %s)", file, why,
-				package);
-	}
-	memcpy(table, &dl, sizeof(dl));
-	for (size_t i = 0; i < n; i++) {
-		void *f = dlsym(dl, syms[i].name);
-		if (!f)
-			return sbx_errx("--seccomp-profile %s: %s lacks %s (too old a version?)",
-					file, soname, syms[i].name);
-		memcpy((char *)table + syms[i].offset, &f, sizeof(f));
-	}
-	return 0;
-}
-
-/* The supervisor lives as long as the sandbox: give the memory back once compiled. */
-static void unload_library(void *table)
-{
-	void *dl;
-
-	memcpy(&dl, table, sizeof(dl));
-	if (dl)
-		dlclose(dl);
-}
 
 /* ---- names ----------------------------------------------------------------------------- */
 
@@ -1046,7 +1005,7 @@ void seccomp_oci_profile_free(struct seccomp_oci_profile *p)
 int seccomp_oci_parse(const char *file, const char *text, size_t len,
 		      const struct seccomp_oci_env *env, struct seccomp_oci_profile *ret)
 {
-	_cleanup_(unload_library) struct jsonc j = { 0 };
+	_cleanup_(dl_unload) struct jsonc j = { 0 };
 	_cleanup_(seccomp_oci_profile_free) struct seccomp_oci_profile p = { 0 };
 	struct walk w = { .j = &j, .file = file, .text = text, .len = len, .env = env };
 	json_tokener *tok;
@@ -1055,9 +1014,9 @@ int seccomp_oci_parse(const char *file, const char *text, size_t len,
 	size_t end;
 	int r;
 
-	if ((r = load_library(&j, "libjson-c.so.5", "libjson-c5", jsonc_syms,
-			      ELEMENTSOF(jsonc_syms), file)) < 0)
-		return r;
+	if ((r = dl_load(&j, "libjson-c.so.5", "libjson-c5", jsonc_syms, ELEMENTSOF(jsonc_syms))) <
+	    0)
+		return sbx_err_wrap(r, "--seccomp-profile %s", file);
 	if (len > INT_MAX)
 		return sbx_errx("--seccomp-profile %s: too large (%zu bytes)", file, len);
 	if (!(tok = j.tokener_new()))
@@ -1153,7 +1112,7 @@ static int add_rule(struct libseccomp *l, scmp_filter_ctx ctx, const struct secc
 
 int seccomp_oci_compile(const struct seccomp_oci_profile *p, struct seccomp_oci_prog **ret)
 {
-	_cleanup_(unload_library) struct libseccomp l = { 0 };
+	_cleanup_(dl_unload) struct libseccomp l = { 0 };
 	_cleanup_free_ char *bpf = NULL;
 	_cleanup_close_ int fd = -1;
 	scmp_filter_ctx ctx = NULL;
@@ -1161,9 +1120,9 @@ int seccomp_oci_compile(const struct seccomp_oci_profile *p, struct seccomp_oci_
 	size_t len, n;
 	int r;
 
-	if ((r = load_library(&l, "libseccomp.so.2", "libseccomp2", libseccomp_syms,
-			      ELEMENTSOF(libseccomp_syms), p->file)) < 0)
-		return r;
+	if ((r = dl_load(&l, "libseccomp.so.2", "libseccomp2", libseccomp_syms,
+			 ELEMENTSOF(libseccomp_syms))) < 0)
+		return sbx_err_wrap(r, "--seccomp-profile %s", p->file);
 	if (!(ctx = l.init(p->default_action)))
 		return sbx_errx("--seccomp-profile %s: defaultAction: libseccomp cannot build a "
 				"filter with it on this kernel",
