@@ -60,6 +60,11 @@ int seccomp_oci_parse(const char *file, const char *text, size_t len,
 		      const struct seccomp_oci_env *env, struct seccomp_oci_profile *ret);
 void seccomp_oci_profile_free(struct seccomp_oci_profile *p);
 
+/* "--seccomp-profile FILE:LINE:COLUMN: syscalls[entry]: MESSAGE" for a rule found wrong after
+ * parsing (by the compiler); returns -EINVAL. */
+int seccomp_oci_entry_fail(const struct seccomp_oci_profile *p, size_t entry, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Builds the BPF program with libseccomp. */
 int seccomp_oci_compile(const struct seccomp_oci_profile *p, struct seccomp_oci_prog **ret);
 

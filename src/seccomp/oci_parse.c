@@ -3,8 +3,9 @@
  * of config.json) with what Docker and Podman add to it (archMap, the old single "name",
  * includes/excludes, errno names).
  *
- * Both libraries are dlopen()ed here, only when the option is used: every other sandbox
- * starts without loading them (the default filter is compiled when sbx is built).
+ * This file parses and checks it; seccomp/oci_compile.c compiles it. Both libraries
+ * (json-c here, libseccomp there) are dlopen()ed only when the option is used: every other
+ * sandbox starts without loading them (the default filter is compiled when sbx is built).
  *
  * The JSON library is json-c, not jansson or yajl:
  *  - its integers reach UINT64_MAX, and OCI makes args[].value a uint64; jansson's
@@ -33,8 +34,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -42,24 +41,8 @@
 #include "base/dl.h"
 #include "base/log.h"
 #include "base/util.h"
-
-#if defined(__x86_64__) && !defined(__ILP32__)
-#define NATIVE_ARCH SCMP_ARCH_X86_64
-#elif defined(__i386__)
-#define NATIVE_ARCH SCMP_ARCH_X86
-#elif defined(__aarch64__)
-#define NATIVE_ARCH SCMP_ARCH_AARCH64
-#elif defined(__arm__)
-#define NATIVE_ARCH SCMP_ARCH_ARM
-#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define NATIVE_ARCH SCMP_ARCH_PPC64LE
-#elif defined(__s390x__)
-#define NATIVE_ARCH SCMP_ARCH_S390X
-#elif defined(__riscv) && __riscv_xlen == 64
-#define NATIVE_ARCH SCMP_ARCH_RISCV64
-#else
-#define NATIVE_ARCH 0
-#endif
+#include "seccomp/oci_names.h"
+#include "seccomp/oci_text.h"
 
 /* ---- the libraries ------------------------------------------------------------------- */
 
@@ -114,237 +97,6 @@ static const struct dl_sym jsonc_syms[] = {
 	DL_SYM(struct jsonc, iter_peek_value, "json_object_iter_peek_value"),
 };
 
-struct libseccomp {
-	void *dl;
-	__typeof__(&seccomp_init) init;
-	__typeof__(&seccomp_release) release;
-	__typeof__(&seccomp_arch_add) arch_add;
-	__typeof__(&seccomp_attr_set) attr_set;
-	__typeof__(&seccomp_syscall_resolve_name) resolve_name;
-	__typeof__(&seccomp_rule_add_array) rule_add_array;
-	__typeof__(&seccomp_export_bpf) export_bpf;
-};
-
-static const struct dl_sym libseccomp_syms[] = {
-	DL_SYM(struct libseccomp, init, "seccomp_init"),
-	DL_SYM(struct libseccomp, release, "seccomp_release"),
-	DL_SYM(struct libseccomp, arch_add, "seccomp_arch_add"),
-	DL_SYM(struct libseccomp, attr_set, "seccomp_attr_set"),
-	DL_SYM(struct libseccomp, resolve_name, "seccomp_syscall_resolve_name"),
-	DL_SYM(struct libseccomp, rule_add_array, "seccomp_rule_add_array"),
-	DL_SYM(struct libseccomp, export_bpf, "seccomp_export_bpf"),
-};
-
-/* ---- names ----------------------------------------------------------------------------- */
-
-static const struct arch_name {
-	const char *name;
-	uint32_t token;
-	const char *docker; /* how includes/excludes "arches" spell it (moby's goToNative) */
-} arch_names[] = {
-	{ "SCMP_ARCH_X86", SCMP_ARCH_X86, "x86" },
-	{ "SCMP_ARCH_X86_64", SCMP_ARCH_X86_64, "amd64" },
-	{ "SCMP_ARCH_X32", SCMP_ARCH_X32, "x32" },
-	{ "SCMP_ARCH_ARM", SCMP_ARCH_ARM, "arm" },
-	{ "SCMP_ARCH_AARCH64", SCMP_ARCH_AARCH64, "arm64" },
-	{ "SCMP_ARCH_MIPS", SCMP_ARCH_MIPS, "mips" },
-	{ "SCMP_ARCH_MIPS64", SCMP_ARCH_MIPS64, "mips64" },
-	{ "SCMP_ARCH_MIPS64N32", SCMP_ARCH_MIPS64N32, "mips64n32" },
-	{ "SCMP_ARCH_MIPSEL", SCMP_ARCH_MIPSEL, "mipsle" },
-	{ "SCMP_ARCH_MIPSEL64", SCMP_ARCH_MIPSEL64, "mipsel64" },
-	{ "SCMP_ARCH_MIPSEL64N32", SCMP_ARCH_MIPSEL64N32, "mips3l64n32" },
-	{ "SCMP_ARCH_PPC", SCMP_ARCH_PPC, "ppc" },
-	{ "SCMP_ARCH_PPC64", SCMP_ARCH_PPC64, "ppc64" },
-	{ "SCMP_ARCH_PPC64LE", SCMP_ARCH_PPC64LE, "ppc64le" },
-	{ "SCMP_ARCH_S390", SCMP_ARCH_S390, "s390" },
-	{ "SCMP_ARCH_S390X", SCMP_ARCH_S390X, "s390x" },
-	{ "SCMP_ARCH_PARISC", SCMP_ARCH_PARISC, "parisc" },
-	{ "SCMP_ARCH_PARISC64", SCMP_ARCH_PARISC64, "parisc64" },
-	{ "SCMP_ARCH_RISCV64", SCMP_ARCH_RISCV64, "riscv64" },
-#ifdef SCMP_ARCH_LOONGARCH64
-	{ "SCMP_ARCH_LOONGARCH64", SCMP_ARCH_LOONGARCH64, "loong64" },
-#endif
-#ifdef SCMP_ARCH_M68K
-	{ "SCMP_ARCH_M68K", SCMP_ARCH_M68K, "m68k" },
-#endif
-#ifdef SCMP_ARCH_SHEB
-	{ "SCMP_ARCH_SHEB", SCMP_ARCH_SHEB, "sheb" },
-	{ "SCMP_ARCH_SH", SCMP_ARCH_SH, "sh" },
-#endif
-};
-
-static const struct arch_name *arch_by_token(uint32_t token)
-{
-	for (size_t i = 0; i < ELEMENTSOF(arch_names); i++)
-		if (arch_names[i].token == token)
-			return &arch_names[i];
-	return NULL;
-}
-
-static const struct action_name {
-	const char *name;
-	uint32_t action;
-	bool takes_errno;
-} action_names[] = {
-	{ "SCMP_ACT_ALLOW", SCMP_ACT_ALLOW, false },
-	{ "SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0), true },
-	/* like runc and crun: KILL is libseccomp's, which kills the thread */
-	{ "SCMP_ACT_KILL", SCMP_ACT_KILL, false },
-	{ "SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD, false },
-	{ "SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS, false },
-	{ "SCMP_ACT_TRAP", SCMP_ACT_TRAP, false },
-	/* without a tracer the syscall fails with ENOSYS; errnoRet is the tracer's message */
-	{ "SCMP_ACT_TRACE", SCMP_ACT_TRACE(0), true },
-	{ "SCMP_ACT_LOG", SCMP_ACT_LOG, false },
-};
-
-static const char *const op_names[] = {
-	[SCMP_CMP_NE] = "SCMP_CMP_NE",
-	[SCMP_CMP_LT] = "SCMP_CMP_LT",
-	[SCMP_CMP_LE] = "SCMP_CMP_LE",
-	[SCMP_CMP_EQ] = "SCMP_CMP_EQ",
-	[SCMP_CMP_GE] = "SCMP_CMP_GE",
-	[SCMP_CMP_GT] = "SCMP_CMP_GT",
-	[SCMP_CMP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
-};
-
-static const struct flag_name {
-	const char *name;
-	unsigned flag;
-} flag_names[] = {
-	/* The child has a single thread when it loads the filter: nothing to synchronise. */
-	{ "SECCOMP_FILTER_FLAG_TSYNC", 0 },
-	{ "SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG },
-	{ "SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW },
-};
-
-/* "EPERM" → 1, as Podman's "errno" and "defaultErrno" spell them. */
-static int errno_by_name(const char *name)
-{
-	for (int e = 1; e < 4096; e++) {
-		const char *n = strerrorname_np(e);
-		if (n && streq(n, name))
-			return e;
-	}
-	return -1;
-}
-
-/* ---- positions in the text ------------------------------------------------------------
- * json-c keeps no positions for values. The text has been parsed by the time a field is
- * found wrong, so a small scanner that trusts it finds the field again by its path. */
-
-static size_t skip_ws(const char *t, size_t n, size_t i)
-{
-	while (i < n && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r'))
-		i++;
-	return i;
-}
-
-/* i at an opening quote: the index after the closing one. */
-static size_t skip_string(const char *t, size_t n, size_t i)
-{
-	for (i++; i < n && t[i] != '"'; i++)
-		if (t[i] == '\\')
-			i++;
-	return i < n ? i + 1 : n;
-}
-
-static size_t skip_value(const char *t, size_t n, size_t i)
-{
-	int depth = 0;
-
-	do {
-		i = skip_ws(t, n, i);
-		if (i >= n)
-			return n;
-		switch (t[i]) {
-		case '"':
-			i = skip_string(t, n, i);
-			break;
-		case '{':
-		case '[':
-			depth++;
-			i++;
-			break;
-		case '}':
-		case ']':
-			depth--;
-			i++;
-			break;
-		case ',':
-		case ':':
-			i++;
-			break;
-		default:
-			while (i < n && !strchr(",:]} \t\r\n", t[i]))
-				i++;
-		}
-	} while (depth > 0);
-	return i;
-}
-
-/* i at '{': where the value of member key starts (the last one, as json-c keeps the last
- * of duplicate keys), or n. */
-static size_t find_member(const char *t, size_t n, size_t i, const char *key)
-{
-	size_t found = n, klen = strlen(key);
-
-	if (i >= n || t[i] != '{')
-		return n;
-	for (i++;;) {
-		size_t k, end;
-		bool match;
-
-		i = skip_ws(t, n, i);
-		if (i >= n || t[i] != '"')
-			return found;
-		k = i + 1;
-		end = skip_string(t, n, i);
-		match = end - 1 - k == klen && memcmp(t + k, key, klen) == 0;
-		i = skip_ws(t, n, end);
-		if (i >= n || t[i] != ':')
-			return found;
-		i = skip_ws(t, n, i + 1);
-		if (match)
-			found = i;
-		i = skip_ws(t, n, skip_value(t, n, i));
-		if (i >= n || t[i] != ',')
-			return found;
-		i++;
-	}
-}
-
-static size_t find_element(const char *t, size_t n, size_t i, size_t index)
-{
-	if (i >= n || t[i] != '[')
-		return n;
-	for (size_t k = 0, j = i + 1;; k++) {
-		j = skip_ws(t, n, j);
-		if (j >= n || t[j] == ']')
-			return n;
-		if (k == index)
-			return j;
-		j = skip_ws(t, n, skip_value(t, n, j));
-		if (j >= n || t[j] != ',')
-			return n;
-		j++;
-	}
-}
-
-static void line_col(const char *t, size_t off, unsigned *line, unsigned *col)
-{
-	*line = 1;
-	*col = 1;
-	for (size_t i = 0; i < off; i++) {
-		if (t[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else if (((unsigned char)t[i] & 0xc0) != 0x80) {
-			(*col)++; /* a character, not a UTF-8 continuation byte */
-		}
-	}
-}
-
 /* ---- walking the document ---------------------------------------------------------------- */
 
 struct seg {
@@ -388,7 +140,7 @@ __attribute__((format(printf, 2, 3))) static int fail(const struct walk *w, cons
 {
 	char field[256] = "", msg[512], where[48] = "";
 	size_t depth = w->depth < ELEMENTSOF(w->path) ? w->depth : ELEMENTSOF(w->path);
-	size_t n = 0, at = skip_ws(w->text, w->len, 0);
+	size_t n = 0, at = oci_skip_ws(w->text, w->len, 0);
 	va_list ap;
 
 	for (size_t d = 0; d < depth && n < sizeof(field); d++) {
@@ -400,15 +152,15 @@ __attribute__((format(printf, 2, 3))) static int fail(const struct walk *w, cons
 			n += (size_t)k;
 	}
 	for (size_t d = 0; d < depth; d++) {
-		size_t i = w->path[d].key ? find_member(w->text, w->len, at, w->path[d].key)
-					  : find_element(w->text, w->len, at, w->path[d].index);
+		size_t i = w->path[d].key ? oci_find_member(w->text, w->len, at, w->path[d].key)
+					  : oci_find_element(w->text, w->len, at, w->path[d].index);
 		if (i >= w->len)
 			break;
 		at = i;
 	}
 	if (at < w->len) {
 		unsigned line, col;
-		line_col(w->text, at, &line, &col);
+		oci_line_col(w->text, at, &line, &col);
 		snprintf(where, sizeof(where), ":%u:%u", line, col);
 	}
 	va_start(ap, fmt);
@@ -552,7 +304,7 @@ static int parse_action(struct walk *w, json_object *obj, const char *key, const
 {
 	json_object *a = member(w, obj, key), *e = member(w, obj, ret_key),
 		    *en = member(w, obj, name_key);
-	const struct action_name *act = NULL;
+	const struct oci_action *act;
 	uint64_t err = EPERM; /* what runc and crun return when errnoRet is not given */
 	const char *s;
 	int r;
@@ -562,9 +314,7 @@ static int parse_action(struct walk *w, json_object *obj, const char *key, const
 		return fail(w, "missing (expected one of SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, ...)");
 	if ((r = get_string(w, a, &s)) < 0)
 		return r;
-	for (size_t i = 0; i < ELEMENTSOF(action_names); i++)
-		if (streq(action_names[i].name, s))
-			act = &action_names[i];
+	act = oci_action_by_name(s);
 	if (!act && streq(s, "SCMP_ACT_NOTIFY"))
 		return fail(w, "SCMP_ACT_NOTIFY is not supported: sbx has no seccomp notification "
 			       "agent");
@@ -589,7 +339,7 @@ static int parse_action(struct walk *w, json_object *obj, const char *key, const
 		enter_key(w, name_key);
 		if ((r = get_string(w, en, &s)) < 0)
 			return r;
-		if ((v = errno_by_name(s)) < 0)
+		if ((v = oci_errno_by_name(s)) < 0)
 			return fail(w, "unknown errno name \"%s\"", s);
 		if (e && (uint64_t)v != err)
 			return fail(w, "%s is %d, but %s says %llu", s, v, ret_key,
@@ -607,12 +357,12 @@ static int parse_arch_name(struct walk *w, const char *s, uint32_t *ret)
 		*ret = w->env->arch;
 		return 0;
 	}
-	for (size_t i = 0; i < ELEMENTSOF(arch_names); i++)
-		if (streq(arch_names[i].name, s)) {
-			*ret = arch_names[i].token;
-			return 0;
-		}
-	return fail(w, "unknown architecture \"%s\"", s);
+	const struct oci_arch *a = oci_arch_by_name(s);
+
+	if (!a)
+		return fail(w, "unknown architecture \"%s\"", s);
+	*ret = a->token;
+	return 0;
 }
 
 static int add_arch(struct walk *w, const char *s, void *userdata)
@@ -665,8 +415,8 @@ static int parse_arch_map(struct walk *w, json_object *map, struct seccomp_oci_p
 			return r;
 		leave(w);
 		/* Other machines' entries may name architectures this libseccomp lacks. */
-		native = w->env->arch && arch_by_token(w->env->arch) &&
-			 streq(arch_by_token(w->env->arch)->name, name);
+		native = w->env->arch && oci_arch_by_token(w->env->arch) &&
+			 streq(oci_arch_by_token(w->env->arch)->name, name);
 		if (subs) {
 			enter_key(w, "subArchitectures");
 			r = each_string(w, subs, native ? add_arch : check_string, p);
@@ -683,11 +433,12 @@ static int parse_flag(struct walk *w, const char *s, void *userdata)
 {
 	struct seccomp_oci_profile *p = userdata;
 
-	for (size_t i = 0; i < ELEMENTSOF(flag_names); i++)
-		if (streq(flag_names[i].name, s)) {
-			p->flags |= flag_names[i].flag;
-			return 0;
-		}
+	unsigned flag;
+
+	if (oci_flag_by_name(s, &flag) == 0) {
+		p->flags |= flag;
+		return 0;
+	}
 	if (streq(s, "SECCOMP_FILTER_FLAG_NEW_LISTENER") ||
 	    streq(s, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") ||
 	    streq(s, "SECCOMP_FILTER_FLAG_TSYNC_ESRCH"))
@@ -702,7 +453,7 @@ static int parse_cond(struct walk *w, json_object *o, struct seccomp_oci_cond *c
 		    *two = member(w, o, "valueTwo"), *op = member(w, o, "op");
 	uint64_t v;
 	const char *s;
-	int r;
+	int r, op_i;
 
 	if ((r = check_fields(w, o, fields)) < 0)
 		return r;
@@ -726,13 +477,11 @@ static int parse_cond(struct walk *w, json_object *o, struct seccomp_oci_cond *c
 		return fail(w, "missing (SCMP_CMP_EQ, SCMP_CMP_NE, ...)");
 	if ((r = get_string(w, op, &s)) < 0)
 		return r;
-	for (unsigned i = 0; i < ELEMENTSOF(op_names); i++)
-		if (op_names[i] && streq(op_names[i], s)) {
-			c->op = i;
-			leave(w);
-			return 0;
-		}
-	return fail(w, "unknown operator \"%s\"", s);
+	if ((op_i = oci_op_by_name(s)) < 0)
+		return fail(w, "unknown operator \"%s\"", s);
+	c->op = (unsigned)op_i;
+	leave(w);
+	return 0;
 }
 
 struct caps_check {
@@ -778,7 +527,7 @@ static int parse_filter(struct walk *w, json_object *entry, const char *key, boo
 {
 	static const char *const fields[] = { "caps", "arches", "minKernel", NULL };
 	json_object *f = member(w, entry, key), *caps, *arches, *kernel;
-	const struct arch_name *native = arch_by_token(w->env->arch);
+	const struct oci_arch *native = oci_arch_by_token(w->env->arch);
 	int r;
 
 	if (!f)
@@ -987,7 +736,7 @@ void seccomp_oci_env_host(struct seccomp_oci_env *env, uint64_t caps)
 {
 	struct utsname u;
 
-	*env = (struct seccomp_oci_env){ .arch = NATIVE_ARCH, .caps = caps };
+	*env = (struct seccomp_oci_env){ .arch = oci_native_arch(), .caps = caps };
 	if (uname(&u) == 0 && sscanf(u.release, "%u.%u", &env->kernel[0], &env->kernel[1]) != 2)
 		env->kernel[0] = env->kernel[1] = 0;
 }
@@ -1033,15 +782,15 @@ int seccomp_oci_parse(const char *file, const char *text, size_t len,
 		j.tokener_free(tok);
 		if (top)
 			j.put(top);
-		line_col(text, err == json_tokener_continue ? len : end, &line, &col);
+		oci_line_col(text, err == json_tokener_continue ? len : end, &line, &col);
 		return sbx_errx("--seccomp-profile %s:%u:%u: not valid JSON: %s", file, line, col,
 				why);
 	}
 	j.tokener_free(tok);
-	if (skip_ws(text, len, end) < len) {
+	if (oci_skip_ws(text, len, end) < len) {
 		unsigned line, col;
 		j.put(top);
-		line_col(text, skip_ws(text, len, end), &line, &col);
+		oci_line_col(text, oci_skip_ws(text, len, end), &line, &col);
 		return sbx_errx(
 			"--seccomp-profile %s:%u:%u: not valid JSON: more after the profile", file,
 			line, col);
@@ -1060,157 +809,16 @@ int seccomp_oci_parse(const char *file, const char *text, size_t len,
 	return 0;
 }
 
-/* ---- compiling ------------------------------------------------------------------------- */
-
-static void release_ctx(struct libseccomp *l, scmp_filter_ctx *ctx)
-{
-	if (*ctx)
-		l->release(*ctx);
-}
-
-/* The message for a rule libseccomp refused, placed at its syscalls[] entry. */
-static int rule_fail(const struct seccomp_oci_profile *p, const struct seccomp_oci_rule *rule,
-		     const char *name, int r)
+int seccomp_oci_entry_fail(const struct seccomp_oci_profile *p, size_t entry, const char *fmt, ...)
 {
 	struct walk w = { .file = p->file, .text = p->text, .len = p->len, .depth = 2 };
+	char msg[512];
+	va_list ap;
 
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
 	w.path[0] = (struct seg){ .key = "syscalls" };
-	w.path[1] = (struct seg){ .index = rule->entry };
-	return fail(&w, "libseccomp refused the rule for %s: %s", name, strerror(-r));
-}
-
-static int add_rule(struct libseccomp *l, scmp_filter_ctx ctx, const struct seccomp_oci_profile *p,
-		    const struct seccomp_oci_rule *rule, const char *name, int nr)
-{
-	struct scmp_arg_cmp cmp[6];
-	bool repeated = false;
-	unsigned seen = 0;
-	int r;
-
-	for (size_t i = 0; i < rule->n_conds; i++) {
-		repeated = repeated || (seen & (1u << rule->conds[i].index));
-		seen |= 1u << rule->conds[i].index;
-	}
-	/* One rule cannot compare an argument twice; runc then makes each comparison a rule
-	 * of its own (any one matching applies the action), and profiles written for Docker
-	 * rely on that. */
-	for (size_t i = 0; i < rule->n_conds; i++) {
-		const struct seccomp_oci_cond *c = &rule->conds[i];
-		size_t k = repeated ? 0 : i;
-		cmp[k] = (struct scmp_arg_cmp){ .arg = c->index,
-						.op = (enum scmp_compare)c->op,
-						.datum_a = c->value,
-						.datum_b = c->value_two };
-		if (repeated && (r = l->rule_add_array(ctx, rule->action, nr, 1, cmp)) < 0)
-			return rule_fail(p, rule, name, r);
-	}
-	if (!repeated &&
-	    (r = l->rule_add_array(ctx, rule->action, nr, (unsigned)rule->n_conds, cmp)) < 0)
-		return rule_fail(p, rule, name, r);
-	return 0;
-}
-
-int seccomp_oci_compile(const struct seccomp_oci_profile *p, struct seccomp_oci_prog **ret)
-{
-	_cleanup_(dl_unload) struct libseccomp l = { 0 };
-	_cleanup_free_ char *bpf = NULL;
-	_cleanup_close_ int fd = -1;
-	scmp_filter_ctx ctx = NULL;
-	struct seccomp_oci_prog *prog;
-	size_t len, n;
-	int r;
-
-	if ((r = dl_load(&l, "libseccomp.so.2", "libseccomp2", libseccomp_syms,
-			 ELEMENTSOF(libseccomp_syms))) < 0)
-		return sbx_err_wrap(r, "--seccomp-profile %s", p->file);
-	if (!(ctx = l.init(p->default_action)))
-		return sbx_errx("--seccomp-profile %s: defaultAction: libseccomp cannot build a "
-				"filter with it on this kernel",
-				p->file);
-	/* A binary search over the syscalls rather than one comparison after the other:
-	 * profiles list hundreds. Older libseccomp lacks it; the filter means the same. */
-	(void)l.attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-	for (size_t i = 0; i < p->n_arches; i++) {
-		const struct arch_name *a = arch_by_token(p->arches[i]);
-		r = l.arch_add(ctx, p->arches[i]);
-		if (r < 0 && r != -EEXIST) {
-			release_ctx(&l, &ctx);
-			return sbx_errx("--seccomp-profile %s: architecture %s: libseccomp cannot "
-					"add it to a filter for this machine: %s",
-					p->file, a ? a->name : "?", strerror(-r));
-		}
-	}
-	for (size_t i = 0; i < p->n_rules; i++) {
-		const struct seccomp_oci_rule *rule = &p->rules[i];
-		for (size_t k = 0; rule->names[k]; k++) {
-			int nr = l.resolve_name(rule->names[k]);
-			/* Like runc: profiles are written for many kernels and machines, and
-			 * list syscalls this libseccomp does not know. */
-			if (nr == __NR_SCMP_ERROR) {
-				log_debug("--seccomp-profile %s: syscalls[%zu]: %s is unknown to "
-					  "libseccomp here, skipped",
-					  p->file, rule->entry, rule->names[k]);
-				continue;
-			}
-			if ((r = add_rule(&l, ctx, p, rule, rule->names[k], nr)) < 0) {
-				release_ctx(&l, &ctx);
-				return r;
-			}
-		}
-	}
-	fd = memfd_create("sbx-seccomp-profile", MFD_CLOEXEC);
-	if (fd < 0) {
-		release_ctx(&l, &ctx);
-		return sbx_err(errno, "--seccomp-profile %s: memfd_create", p->file);
-	}
-	r = l.export_bpf(ctx, fd);
-	release_ctx(&l, &ctx);
-	if (r < 0)
-		return sbx_err(-r, "--seccomp-profile %s: libseccomp: export the filter", p->file);
-	if (lseek(fd, 0, SEEK_SET) < 0)
-		return sbx_err(errno, "--seccomp-profile %s: read the compiled filter", p->file);
-	if ((r = read_fd_all(fd, &bpf, &len)) < 0)
-		return sbx_err(-r, "--seccomp-profile %s: read the compiled filter", p->file);
-	n = len / sizeof(struct sock_filter);
-	if (n == 0 || len % sizeof(struct sock_filter) != 0)
-		return sbx_errx("--seccomp-profile %s: libseccomp made no filter", p->file);
-	if (n > BPF_MAXINSNS)
-		return sbx_errx("--seccomp-profile %s: the filter has %zu instructions, more than "
-				"the kernel's %d",
-				p->file, n, BPF_MAXINSNS);
-	prog = xmalloc(sizeof(*prog) + len);
-	prog->flags = p->flags;
-	prog->len = (unsigned short)n;
-	memcpy(prog->insns, bpf, len);
-	*ret = prog;
-	return 0;
-}
-
-int seccomp_oci_prepare(const char *file, uint64_t caps, struct seccomp_oci_prog **ret)
-{
-	_cleanup_(seccomp_oci_profile_free) struct seccomp_oci_profile p = { 0 };
-	_cleanup_free_ char *text = NULL;
-	_cleanup_close_ int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	struct seccomp_oci_env env;
-	size_t len;
-	int r;
-
-	if (fd < 0)
-		return sbx_err(errno, "--seccomp-profile %s", file);
-	if ((r = read_fd_all(fd, &text, &len)) < 0)
-		return sbx_err(-r, "--seccomp-profile %s: read", file);
-	seccomp_oci_env_host(&env, caps);
-	if ((r = seccomp_oci_parse(file, text, len, &env, &p)) < 0)
-		return r;
-	return seccomp_oci_compile(&p, ret);
-}
-
-int seccomp_oci_load(const struct seccomp_oci_prog *prog, const char *file)
-{
-	struct sock_fprog fprog = { .len = prog->len, .filter = (struct sock_filter *)prog->insns };
-
-	/* seccomp(2), not prctl: the profile's flags (LOG, SPEC_ALLOW) have no prctl form */
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, prog->flags, &fprog) < 0)
-		return sbx_err(errno, "--seccomp-profile %s: load the filter", file);
-	return 0;
+	w.path[1] = (struct seg){ .index = entry };
+	return fail(&w, "%s", msg);
 }
