@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: MIT */
+#include "common.h"
+
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "apphome.h"
+#include "log.h"
+#include "profile.h"
+#include "seccomp_oci.h"
+#include "util.h"
+
+static char tmpdir[] = "/tmp/sbx-fuzz.XXXXXX";
+static const char *const *profiles;
+static const size_t *profile_lens;
+static size_t n_profiles;
+
+static const char seccomp_json[] =
+	"{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": [\"mkdir\"], "
+	"\"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 1}]}\n";
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+static void remove_tmpdir(void)
+{
+	nftw(tmpdir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void fuzz_setup(void)
+{
+	static bool done;
+	char path[PATH_MAX];
+	FILE *f;
+
+	if (done)
+		return;
+	done = true;
+	if (!mkdtemp(tmpdir) || chdir(tmpdir) < 0)
+		abort();
+	atexit(remove_tmpdir);
+	/* An empty user profile directory: profile_find looks there first. */
+	snprintf(path, sizeof(path), "%s/sbx", tmpdir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/sbx/profiles", tmpdir);
+	mkdir(path, 0700);
+	/* --seccomp-profile seccomp.json finds a file (a small valid profile). */
+	snprintf(path, sizeof(path), "%s/seccomp.json", tmpdir);
+	f = fopen(path, "we");
+	if (!f || fputs(seccomp_json, f) < 0 || fclose(f) != 0)
+		abort();
+	setenv("HOME", tmpdir, 1);
+	setenv("XDG_CONFIG_HOME", tmpdir, 1);
+	setenv("XDG_DATA_HOME", tmpdir, 1);
+	setenv("XDG_RUNTIME_DIR", tmpdir, 1);
+	setenv("PWD", tmpdir, 1);
+	unsetenv("WAYLAND_DISPLAY");
+	unsetenv("DISPLAY");
+}
+
+void fuzz_split_parts(const uint8_t *data, size_t size, struct fuzz_parts *ret)
+{
+	const char *p = (const char *)data, *end = p + size;
+	size_t seplen = strlen(FUZZ_SEP);
+
+	*ret = (struct fuzz_parts){ 0 };
+	while (ret->n < FUZZ_MAX_PARTS) {
+		const char *sep = ret->n + 1 < FUZZ_MAX_PARTS
+					  ? memmem(p, (size_t)(end - p), FUZZ_SEP, seplen)
+					  : NULL;
+		ret->p[ret->n] = p;
+		ret->len[ret->n] = sep ? (size_t)(sep - p) : (size_t)(end - p);
+		ret->n++;
+		if (!sep)
+			break;
+		p = sep + seplen;
+	}
+}
+
+char **fuzz_split_nul(const char *buf, size_t len)
+{
+	char **v = NULL;
+
+	for (size_t i = 0; i < len;) {
+		const char *nul = memchr(buf + i, '\0', len - i);
+		size_t n = nul ? (size_t)(nul - (buf + i)) : len - i;
+		strv_push(&v, fuzz_strndup(buf + i, n));
+		i += n + 1;
+	}
+	return v;
+}
+
+char *fuzz_strndup(const void *buf, size_t len)
+{
+	char *s = xmalloc(len + 1);
+
+	memcpy(s, buf, len);
+	s[len] = '\0';
+	return s;
+}
+
+void fuzz_set_profiles(const char *const *text, const size_t *len, size_t n)
+{
+	profiles = text;
+	profile_lens = len;
+	n_profiles = n;
+}
+
+void fuzz_memfd_at(int at, const void *data, size_t len)
+{
+	int fd = memfd_create("fuzz", MFD_CLOEXEC);
+
+	if (fd < 0 || (len && write_all(fd, data, len) < 0) || lseek(fd, 0, SEEK_SET) < 0)
+		abort();
+	if (fd != at) {
+		if (dup2(fd, at) < 0)
+			abort();
+		close(fd);
+	}
+}
+
+void fuzz_config_free(struct sbx_config *c)
+{
+	for (size_t i = 0; i < c->n_ops; i++) {
+		char link[64], target[64];
+		ssize_t n;
+		if (c->ops[i].fd < 3)
+			continue;
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", c->ops[i].fd);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n > 0 && (target[n] = '\0', strncmp(target, "/memfd:sbx-", 11) == 0))
+			close(c->ops[i].fd);
+	}
+	config_free(c);
+}
+
+void fuzz_reset_log(void)
+{
+	log_set_verbose(0);
+	log_set_level_prefix(false);
+}
+
+/* ---- stand-ins, through -Wl,--wrap (Makefile FUZZ_WRAP) ---------------------------- */
+
+int __real_profile_find(const char *name, bool user_may_shadow, char **ret_text, char **ret_origin);
+int __wrap_profile_find(const char *name, bool user_may_shadow, char **ret_text, char **ret_origin);
+int __wrap_profile_find(const char *name, bool user_may_shadow, char **ret_text, char **ret_origin)
+{
+	for (size_t i = 0; i < n_profiles; i++) {
+		char want[16];
+		snprintf(want, sizeof(want), "fuzz%zu", i);
+		if (profiles[i] && streq(name, want)) {
+			*ret_text = fuzz_strndup(profiles[i], profile_lens[i]);
+			*ret_origin = xstrdup(want);
+			return 0;
+		}
+	}
+	/* A path could name a fifo, a terminal or /dev/zero: nothing to learn there. */
+	if (strchr(name, '/'))
+		return sbx_errx("profile %s: the fuzz harness reads no paths", name);
+	return __real_profile_find(name, user_may_shadow, ret_text, ret_origin);
+}
+
+int __real_seccomp_oci_prepare(const char *file, uint64_t caps, struct seccomp_oci_prog **ret);
+int __wrap_seccomp_oci_prepare(const char *file, uint64_t caps, struct seccomp_oci_prog **ret);
+int __wrap_seccomp_oci_prepare(const char *file, uint64_t caps, struct seccomp_oci_prog **ret)
+{
+	/* Only files of the temporary directory (fuzz_seccomp_oci covers the JSON itself). */
+	if (strchr(file, '/') || streq(file, ".") || streq(file, ".."))
+		return sbx_errx("--seccomp-profile %s: the fuzz harness reads no paths", file);
+	return __real_seccomp_oci_prepare(file, caps, ret);
+}
+
+int __real_apphome_resolve(struct sbx_config *c, bool create);
+int __wrap_apphome_resolve(struct sbx_config *c, bool create);
+int __wrap_apphome_resolve(struct sbx_config *c, bool create)
+{
+	/* The paths, never the directories themselves. */
+	(void)create;
+	return __real_apphome_resolve(c, false);
+}
