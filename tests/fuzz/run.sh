@@ -27,7 +27,8 @@ dict() {
 	fuzz_profile)
 		grep -o '{ "--[a-z0-9-]*"' "$src/src/cli.c" | sed 's/^{ "--/"/' >>"$out" ;;
 	esac
-	echo "$out"
+	# libFuzzer refuses an empty dictionary
+	[ -s "$out" ] && echo "-dict=$out"
 }
 
 passed=0 failed=0
@@ -45,7 +46,7 @@ for t in "${targets[@]}"; do
 	log=$work/$name.log
 	# -close_fd_mask=1: the dry-run printer's output is not wanted; stderr keeps reports.
 	timeout -k 10 $((seconds + 120)) "$bindir/$t" -max_total_time="$seconds" -timeout=10 \
-		-rss_limit_mb=2048 -print_final_stats=1 -dict="$(dict "$t")" \
+		-rss_limit_mb=2048 -print_final_stats=1 $(dict "$t") \
 		-artifact_prefix="$artifacts/$t-" "$corpus" </dev/null >"$log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
