@@ -214,12 +214,14 @@ int registry_parse_stat(const char *buf, unsigned long long *ret, pid_t *ret_ppi
 	const char *p;
 	int ppid;
 
-	/* The command name may hold spaces and parentheses: fields start after the last ')'. */
+	/* The command name may hold spaces and parentheses: fields start after the last ')'
+	 * and its space (p[1], so that p + 2 is never past the string's end). */
 	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 2,
-			 "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d "
-			 "%*d %llu",
-			 &ppid, ret) != 2)
+	if (!p || p[1] != ' ' ||
+	    sscanf(p + 2,
+		   "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d "
+		   "%*d %llu",
+		   &ppid, ret) != 2)
 		return -EINVAL;
 	if (ret_ppid)
 		*ret_ppid = ppid;

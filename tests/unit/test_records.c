@@ -146,6 +146,19 @@ static void test_stat_parses(void **state)
 	assert_int_equal(start, 987654);
 }
 
+/* A stat that ends right after the name: the fields are looked for after the ')' and its
+ * space, which here lie past the string's end. What follows the NUL must not be read (it
+ * was: read_fd_all's buffer ends there, so that read was past the allocation). */
+static void test_stat_ending_after_name_refused(void **state)
+{
+	static const char stat[] = "11 (a)\0S 10 11 10 0 -1 4194560 98 0 0 0 0 0 0 0 20 0 1 0 "
+				   "987654 2433024 128\n";
+	unsigned long long start = 0;
+	pid_t ppid = 0;
+
+	assert_int_equal(registry_parse_stat(stat, &start, &ppid), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -156,6 +169,7 @@ int main(void)
 		cmocka_unit_test(test_enter_answer_short_refused),
 		cmocka_unit_test(test_info_parses),
 		cmocka_unit_test(test_stat_parses),
+		cmocka_unit_test(test_stat_ending_after_name_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
