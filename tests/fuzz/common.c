@@ -43,30 +43,35 @@ static void remove_tmpdir(void)
 void fuzz_setup(void)
 {
 	static bool done;
-	char path[PATH_MAX];
+	char path[PATH_MAX], cwd[PATH_MAX];
 	FILE *f;
 
 	if (done)
 		return;
 	done = true;
-	if (!mkdtemp(tmpdir) || chdir(tmpdir) < 0)
+	if (!mkdtemp(tmpdir))
 		abort();
 	atexit(remove_tmpdir);
+	/* The cwd: a directory a profile's bind-cwd may share (not $HOME itself). */
+	snprintf(cwd, sizeof(cwd), "%s/work", tmpdir);
+	if (mkdir(cwd, 0700) < 0 || chdir(cwd) < 0)
+		abort();
 	/* An empty user profile directory: profile_find looks there first. */
 	snprintf(path, sizeof(path), "%s/sbx", tmpdir);
 	mkdir(path, 0700);
 	snprintf(path, sizeof(path), "%s/sbx/profiles", tmpdir);
 	mkdir(path, 0700);
 	/* --seccomp-profile seccomp.json finds a file (a small valid profile). */
-	snprintf(path, sizeof(path), "%s/seccomp.json", tmpdir);
-	f = fopen(path, "we");
+	f = fopen("seccomp.json", "we");
 	if (!f || fputs(seccomp_json, f) < 0 || fclose(f) != 0)
 		abort();
 	setenv("HOME", tmpdir, 1);
 	setenv("XDG_CONFIG_HOME", tmpdir, 1);
 	setenv("XDG_DATA_HOME", tmpdir, 1);
-	setenv("XDG_RUNTIME_DIR", tmpdir, 1);
-	setenv("PWD", tmpdir, 1);
+	snprintf(path, sizeof(path), "%s/run", tmpdir);
+	mkdir(path, 0700);
+	setenv("XDG_RUNTIME_DIR", path, 1);
+	setenv("PWD", cwd, 1);
 	unsetenv("WAYLAND_DISPLAY");
 	unsetenv("DISPLAY");
 }

@@ -44,9 +44,10 @@ for t in "${targets[@]}"; do
 	mkdir -p "$corpus"
 	[ -d "$here/corpus/$name" ] && cp -r "$here/corpus/$name/." "$corpus/"
 	log=$work/$name.log
-	# -close_fd_mask=1: the dry-run printer's output is not wanted; stderr keeps reports.
+	# -close_fd_mask=3: sbx's warnings and the dry-run output are not wanted (sanitizer
+	# reports still come, on the copy of stderr libFuzzer keeps for them).
 	timeout -k 10 $((seconds + 120)) "$bindir/$t" -max_total_time="$seconds" -timeout=10 \
-		-rss_limit_mb=2048 -print_final_stats=1 $(dict "$t") \
+		-rss_limit_mb=2048 -close_fd_mask=3 -print_final_stats=1 $(dict "$t") \
 		-artifact_prefix="$artifacts/$t-" "$corpus" </dev/null >"$log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
