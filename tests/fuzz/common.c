@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "apphome.h"
+#include "cli.h"
 #include "log.h"
 #include "profile.h"
 #include "seccomp_oci.h"
@@ -19,6 +20,7 @@
 
 static char tmpdir[] = "/tmp/sbx-fuzz.XXXXXX";
 static const char *const *profiles;
+static const char *round_trip_text; /* served as the profile "roundtrip" */
 static const size_t *profile_lens;
 static size_t n_profiles;
 
@@ -158,6 +160,67 @@ void fuzz_reset_log(void)
 	log_set_level_prefix(false);
 }
 
+static char *print(const struct sbx_config *c)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		abort();
+	profile_print(f, c);
+	if (fclose(f) != 0)
+		abort();
+	return text;
+}
+
+/* text without its comment lines */
+static char *uncommented(const char *text)
+{
+	char *out = xmalloc(strlen(text) + 1), *o = out;
+
+	for (const char *l = text; *l;) {
+		const char *nl = strchrnul(l, '\n');
+		size_t n = (size_t)(nl - l) + (*nl ? 1 : 0);
+		if (l[0] != '#') {
+			memcpy(o, l, n);
+			o += n;
+		}
+		l += n;
+	}
+	*o = '\0';
+	return out;
+}
+
+void fuzz_check_round_trip(const struct sbx_config *c)
+{
+	char *bare_argv[] = { "sbx", "--bare", "--profile", "roundtrip", "--dry-run", NULL };
+	char *argv[] = { "sbx", "--profile", "roundtrip", "--dry-run", NULL };
+	_cleanup_free_ char *first = print(c), *second = NULL, *a = NULL, *b = NULL;
+	struct sbx_config again;
+	enum cli_action action;
+	int r;
+
+	round_trip_text = first;
+	config_init(&again);
+	r = c->bare ? cli_parse((int)ELEMENTSOF(bare_argv) - 1, bare_argv, &again, &action)
+		    : cli_parse((int)ELEMENTSOF(argv) - 1, argv, &again, &action);
+	round_trip_text = NULL;
+	if (r < 0) {
+		fprintf(stderr, "--dry-run printed a profile that does not read back (%s):\n%s\n",
+			sbx_errmsg(), first);
+		abort();
+	}
+	second = print(&again);
+	fuzz_config_free(&again);
+	a = uncommented(first);
+	b = uncommented(second);
+	if (!streq(a, b)) {
+		fprintf(stderr, "--dry-run printed\n%s\nwhich reads back as\n%s\n", first, second);
+		abort();
+	}
+}
+
 /* ---- stand-ins, through -Wl,--wrap (Makefile FUZZ_WRAP) ---------------------------- */
 
 int __real_profile_find(const char *name, bool user_may_shadow, char **ret_text, char **ret_origin);
@@ -172,6 +235,11 @@ int __wrap_profile_find(const char *name, bool user_may_shadow, char **ret_text,
 			*ret_origin = xstrdup(want);
 			return 0;
 		}
+	}
+	if (round_trip_text && streq(name, "roundtrip")) {
+		*ret_text = xstrdup(round_trip_text);
+		*ret_origin = xstrdup(name);
+		return 0;
 	}
 	/* A path could name a fifo, a terminal or /dev/zero: nothing to learn there. */
 	if (strchr(name, '/'))

@@ -46,5 +46,10 @@ void fuzz_memfd_at(int at, const void *data, size_t len);
  * hands to the child; the harness would otherwise run out of fds. Then config_free. */
 void fuzz_config_free(struct sbx_config *c);
 
+/* --dry-run's promise (profile.h): what profile_print writes for c reads back, as a
+ * profile, into a configuration that prints the same (comment lines aside). Aborts with
+ * both texts when it does not. */
+void fuzz_check_round_trip(const struct sbx_config *c);
+
 /* Back to the log settings of a fresh process (-v and --level-prefix change them). */
 void fuzz_reset_log(void);
