@@ -162,14 +162,20 @@ void profile_tmpfs_home(struct sbx_config *c)
 
 /* ---- --dry-run ------------------------------------------------------------------------ */
 
+/* A word as split_line (cli.c) reads it back: quoted when it holds a blank (\r is one
+ * too), a quote, a backslash or a '#'; a newline, which would end the line, as \n. */
 static void print_word(FILE *f, const char *w)
 {
-	if (w[0] && !strpbrk(w, " \t\"'\\#")) {
+	if (w[0] && !strpbrk(w, " \t\r\n\"'\\#")) {
 		fputs(w, f);
 		return;
 	}
 	fputc('"', f);
 	for (; *w; w++) {
+		if (*w == '\n') {
+			fputs("\\n", f);
+			continue;
+		}
 		if (*w == '"' || *w == '\\')
 			fputc('\\', f);
 		fputc(*w, f);

@@ -1283,12 +1283,35 @@ static void test_dry_run_comment_holds_no_profile_line(void **state)
 	assert_true(has_line(text, "# command: sh -c true\\nbind / /host\\r\\n#\n"));
 }
 
+/* Found by fuzz_cli: a value holding a newline (or a carriage return, a blank outside
+ * quotes) was printed as is, so the printed profile split it, and its rest became lines
+ * of their own (a destination "/x\n--unshare-all"). Such values read back whole. */
+static void test_dry_run_values_with_line_breaks_read_back(void **state)
+{
+	struct fixture *f = *state;
+	_cleanup_free_ char *text = NULL;
+	char path[64];
+
+	assert_parses(parse(f, "--dry-run", "--setenv", "V", "one\nbind / /host\rtwo", "--tmpfs",
+			    "/x\ntmpfs /y", "true"));
+	text = dry_run_text(f);
+	assert_false(has_line(text, "bind / /host"));
+	assert_false(has_line(text, "tmpfs /y"));
+	write_profile(path, text);
+	assert_parses(parse(f, "--profile", path, "--dry-run"));
+	unlink(path);
+	assert_true(env_has(&f->c, "V=one\nbind / /host\rtwo"));
+	must_find_op(&f->c, OP_TMPFS, "/x\ntmpfs /y");
+	assert_int_equal(find_op(&f->c, OP_TMPFS, "/y"), -1);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_default_command_is_sh),
 		T(test_dry_run_comment_holds_no_profile_line),
+		T(test_dry_run_values_with_line_breaks_read_back),
 		T(test_default_namespaces),
 		T(test_default_environment),
 		T(test_default_profile_ops),
