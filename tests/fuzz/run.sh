@@ -59,7 +59,12 @@ for t in "${targets[@]}"; do
 	else
 		echo "not ok $t: exit $rc after ${execs:-?} execs; the report:"
 		grep -E -A40 '^==[0-9]*==ERROR|runtime error:|ERROR: libFuzzer' "$log" | head -n 60
-		ls "$artifacts"/"$t"-* 2>/dev/null | sed 's/^/  input: /'
+		for a in "$artifacts"/"$t"-*; do
+			[ -f "$a" ] || continue
+			echo "  input: $a; run again, with the harness's own message:"
+			timeout -k 5 60 "$bindir/$t" "$a" 2>&1 </dev/null |
+				grep -a -v -e '^sbx: warning' -e '^    #' | head -n 60 | sed 's/^/    /'
+		done
 		failed=$((failed + 1))
 	fi
 done
