@@ -9,13 +9,15 @@ DEBIAN_PKGS="gcc libc6-dev make pkg-config libcap-ng-dev libseccomp-dev libsyste
 libjson-c-dev libjson-c5 libseccomp2
 libcmocka-dev bats busybox-static tmux util-linux iproute2 procps uidmap bubblewrap mandoc
 dbus-daemon dbus-bin python3-dbusmock passt slirp4netns
-python3 git gdb strace curl"
+python3 git gdb strace curl
+clang libclang-rt-14-dev"
 
 # pkg-config modules checked when the caller names none (the Makefile passes DEPS_PKGS cmocka).
 DEFAULT_MODULES="libcap-ng libseccomp libsystemd json-c cmocka"
 
 # One line per probe: kind, what, Debian package, Fedora package, Arch package.
 # kind: cmd = a command in PATH; static-busybox; libc = C library headers;
+# libfuzzer = clang's libFuzzer runtime (make fuzz);
 # py = a module of /usr/bin/python3 (the distribution's, whatever python3 is first in PATH).
 PROBES="cmd cc gcc gcc gcc
 libc stdio.h libc6-dev glibc-devel glibc
@@ -39,7 +41,9 @@ cmd python3 python3 python3 python
 cmd git git git git
 cmd gdb gdb gdb gdb
 cmd strace strace strace strace
-cmd curl curl curl curl"
+cmd curl curl curl curl
+cmd clang clang clang clang
+libfuzzer clang libclang-rt-14-dev compiler-rt compiler-rt"
 
 # pkg-config module -> Debian, Fedora, Arch package
 module_pkgs() {
@@ -67,6 +71,9 @@ probe() {
 	cmd) command -v "$2" >/dev/null 2>&1 ;;
 	libc) [ -e "/usr/include/$2" ] ;;
 	static-busybox) [ -x /bin/busybox ] && is_static /bin/busybox ;;
+	libfuzzer)
+		command -v clang >/dev/null 2>&1 &&
+			[ -f "$(clang -print-file-name="libclang_rt.fuzzer-$(uname -m).a")" ] ;;
 	py) [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import $2" >/dev/null 2>&1 ;;
 	module) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$2" ;;
 	esac

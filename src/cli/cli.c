@@ -1103,8 +1103,8 @@ static int parse_list(struct parse_state *s, char **args, size_t n, size_t *cons
 }
 
 /* Splits a profile line into words: blanks separate, "..." and '...' quote, a backslash
- * escapes the next character (not within '...'), '#' at the start of a word begins a
- * comment. */
+ * escapes the next character (not within '...'; within "...", \n is a newline, which
+ * --dry-run writes for one), '#' at the start of a word begins a comment. */
 static int split_line(const char *p, char ***ret)
 {
 	_cleanup_strv_free_ char **words = NULL;
@@ -1126,8 +1126,11 @@ static int split_line(const char *p, char ***ret)
 					quote = 0;
 					continue;
 				}
-				if (*p == '\\' && quote == '"' && p[1])
+				if (*p == '\\' && quote == '"' && p[1]) {
 					p++;
+					w[n++] = *p == 'n' ? '\n' : *p;
+					continue;
+				}
 				w[n++] = *p;
 			} else if (*p == '"' || *p == '\'') {
 				quote = *p;

@@ -162,19 +162,42 @@ void profile_tmpfs_home(struct sbx_config *c)
 
 /* ---- --dry-run ------------------------------------------------------------------------ */
 
+/* A word as split_line (cli.c) reads it back: quoted when it holds a blank (\r is one
+ * too), a quote, a backslash or a '#'; a newline, which would end the line, as \n. */
 static void print_word(FILE *f, const char *w)
 {
-	if (w[0] && !strpbrk(w, " \t\"'\\#")) {
+	if (w[0] && !strpbrk(w, " \t\r\n\"'\\#")) {
 		fputs(w, f);
 		return;
 	}
 	fputc('"', f);
 	for (; *w; w++) {
+		if (*w == '\n') {
+			fputs("\\n", f);
+			continue;
+		}
 		if (*w == '"' || *w == '\\')
 			fputc('\\', f);
 		fputc(*w, f);
 	}
 	fputc('"', f);
+}
+
+/* Text in a comment line: a newline in it would start a line that is read back as an
+ * option (a command word "x\nbind / /"), so control characters are shown escaped. */
+static void print_comment_text(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '\n')
+			fputs("\\n", f);
+		else if (ch == '\r')
+			fputs("\\r", f);
+		else if (ch < 0x20 || ch == 0x7f)
+			fprintf(f, "\\x%02x", ch);
+		else
+			fputc(ch, f);
+	}
 }
 
 static void line(FILE *f, const char *opt, const char *a, const char *b)
@@ -204,8 +227,11 @@ static void print_op(FILE *f, const struct sbx_op *op)
 
 	/* Printed as the option: read back, it finds its directory again from --name. */
 	if (op->flags & BIND_HOME_PERSIST) {
-		if (op->src)
-			fprintf(f, "# $HOME: %s\n", op->src);
+		if (op->src) {
+			fputs("# $HOME: ", f);
+			print_comment_text(f, op->src);
+			fputc('\n', f);
+		}
 		line(f, "home-persist", NULL, NULL);
 		return;
 	}
@@ -299,11 +325,16 @@ void profile_print(FILE *f, const struct sbx_config *c)
 	if (c->bare)
 		fprintf(f, "# (from --bare: give --bare again when using this profile)\n");
 	fprintf(f, "# command:");
-	for (size_t i = 0; c->argv && c->argv[i]; i++)
-		fprintf(f, " %s", c->argv[i]);
+	for (size_t i = 0; c->argv && c->argv[i]; i++) {
+		fputc(' ', f);
+		print_comment_text(f, c->argv[i]);
+	}
 	fputc('\n', f);
-	for (size_t i = 0; c->profiles_used && c->profiles_used[i]; i++)
-		fprintf(f, "# profile: %s\n", c->profiles_used[i]);
+	for (size_t i = 0; c->profiles_used && c->profiles_used[i]; i++) {
+		fputs("# profile: ", f);
+		print_comment_text(f, c->profiles_used[i]);
+		fputc('\n', f);
+	}
 	if (c->bare) {
 		static const struct {
 			unsigned long flag;

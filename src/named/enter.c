@@ -193,7 +193,7 @@ static pid_t wait_joiner(pid_t joiner, int pid_fd)
 }
 
 /* The first record on err_fd, once every writer is gone: "CODE:MESSAGE". */
-static int read_failure(int err_fd, char *msg, size_t size)
+int enter_read_failure(int err_fd, char *msg, size_t size)
 {
 	ssize_t n = read_all(err_fd, msg, size - 1);
 	char *colon;
@@ -337,7 +337,7 @@ int enter_run(const struct sbx_config *c, const char *name)
 	close(pids[0]);
 	if (cmd == 0) {
 		/* The joiner failed; its message, if it got to say one. */
-		code = read_failure(err[0], msg, sizeof(msg));
+		code = enter_read_failure(err[0], msg, sizeof(msg));
 		pty_close(pty);
 		log_error("enter %s: %s", name, code ? msg : "could not join the sandbox");
 		close(err[0]);
@@ -353,7 +353,7 @@ int enter_run(const struct sbx_config *c, const char *name)
 		return EXIT_SBX_FAILED;
 	}
 	/* The command's exec failed: it said why before exiting 126/127. */
-	if (read_failure(err[0], msg, sizeof(msg)) != 0)
+	if (enter_read_failure(err[0], msg, sizeof(msg)) != 0)
 		log_error("%s", msg);
 	close(err[0]);
 	return code;

@@ -226,7 +226,7 @@ static int recv_with_fd(int sock, char *buf, size_t size, size_t *ret_len, int *
 	return 0;
 }
 
-static int parse_message(const char *buf, size_t len, struct enter_info *info)
+int enterctl_parse_message(const char *buf, size_t len, struct enter_info *info)
 {
 	struct wire_header h;
 	const struct wire_prog *w;
@@ -256,7 +256,11 @@ static int parse_message(const char *buf, size_t len, struct enter_info *info)
 		}
 		p += bytes;
 	}
-	return p == end ? 0 : -EBADMSG;
+	if (p != end) {
+		enter_info_free(info);
+		return -EBADMSG;
+	}
+	return 0;
 }
 
 /* The pidfd must be of the process the supervisor names as init. */
@@ -295,7 +299,7 @@ int enterctl_fetch(int dir_fd, const char *name, struct enter_info *info, int *r
 		return sup;
 	if ((r = recv_with_fd(sock, buf, ENTERCTL_MAX, &len, &init)) < 0)
 		return sbx_err(-r, "%s: read from its supervisor", name);
-	if (init < 0 || parse_message(buf, len, info) < 0)
+	if (init < 0 || enterctl_parse_message(buf, len, info) < 0)
 		return sbx_errx("%s: the supervisor's answer is not understood "
 				"(a different version of sbx?)",
 				name);

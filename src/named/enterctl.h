@@ -34,3 +34,5 @@ void enterctl_serve(int listen_fd, const struct enter_info *info, int init_pidfd
  * the sandbox's PID 1 and one of the supervisor (what sbx --stop signals). */
 int enterctl_fetch(int dir_fd, const char *name, struct enter_info *info, int *ret_init_pidfd,
 		   int *ret_supervisor_pidfd);
+/* The supervisor's answer as received: 0 and info (enter_info_free it), or -EBADMSG. */
+int enterctl_parse_message(const char *buf, size_t len, struct enter_info *info);

@@ -209,26 +209,36 @@ int registry_claim(const char *name, struct registry *reg)
 	return 0;
 }
 
+int registry_parse_stat(const char *buf, unsigned long long *ret, pid_t *ret_ppid)
+{
+	const char *p;
+	int ppid;
+
+	/* The command name may hold spaces and parentheses: fields start after the last ')'
+	 * and its space (p[1], so that p + 2 is never past the string's end). */
+	p = strrchr(buf, ')');
+	if (!p || p[1] != ' ' ||
+	    sscanf(p + 2,
+		   "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d "
+		   "%*d %llu",
+		   &ppid, ret) != 2)
+		return -EINVAL;
+	if (ret_ppid)
+		*ret_ppid = ppid;
+	return 0;
+}
+
 static int read_starttime(pid_t pid, unsigned long long *ret, pid_t *ret_ppid)
 {
 	_cleanup_free_ char *path = xasprintf("/proc/%d/stat", pid), *buf = NULL;
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	char *p;
-	int ppid;
 
 	if (fd < 0)
 		return sbx_err(errno, "open %s", path);
 	if (read_fd_all(fd, &buf, NULL) < 0)
 		return sbx_err(errno, "read %s", path);
-	/* The command name may hold spaces and parentheses: fields start after the last ')'. */
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 2,
-			 "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d "
-			 "%*d %llu",
-			 &ppid, ret) != 2)
+	if (registry_parse_stat(buf, ret, ret_ppid) < 0)
 		return sbx_errx("%s: unexpected format", path);
-	if (ret_ppid)
-		*ret_ppid = ppid;
 	return 0;
 }
 
@@ -332,20 +342,13 @@ int registry_open(const char *name, int *ret_dir_fd)
 
 /* ---- --list ------------------------------------------------------------------------ */
 
-struct listing {
-	pid_t supervisor, init;
-	unsigned long long starttime;
-	long long started;
-	char *command, *limits;
-};
-
-static void listing_free(struct listing *l)
+void registry_info_free(struct registry_info *l)
 {
 	free(l->command);
 	free(l->limits);
 }
 
-static void parse_info(char *text, struct listing *l)
+void registry_parse_info(char *text, struct registry_info *l)
 {
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
 		char *eq = strchr(line, '=');
@@ -404,21 +407,21 @@ static bool user_ns_is_ours(pid_t pid)
 /* What the info file says, shown only if the kernel agrees: init is the supervisor's
  * child with the recorded start time, the supervisor holds the entry's lock, and init's
  * user namespace is the user's. */
-static int read_listing(int dir, int lock, struct listing *l)
+static int read_listing(int dir, int lock, struct registry_info *l)
 {
 	_cleanup_close_ int info = openat(dir, "info", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	_cleanup_free_ char *text = NULL;
 	unsigned long long start = 0;
 	pid_t ppid = 0;
 
-	*l = (struct listing){ 0 };
+	*l = (struct registry_info){ 0 };
 	if (info < 0 || check_file(info, "info") < 0 || read_fd_all(info, &text, NULL) < 0)
 		return -EAGAIN; /* still starting */
-	parse_info(text, l);
+	registry_parse_info(text, l);
 	if (l->init <= 0 || l->supervisor <= 0 || read_starttime(l->init, &start, &ppid) < 0 ||
 	    start != l->starttime || ppid != l->supervisor || !holds_lock(l->supervisor, lock) ||
 	    !user_ns_is_ours(l->init)) {
-		listing_free(l);
+		registry_info_free(l);
 		return -ESRCH;
 	}
 	return 0;
@@ -438,7 +441,8 @@ static void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void print_listing(FILE *f, const char *name, const struct listing *l, bool json, bool first)
+static void print_listing(FILE *f, const char *name, const struct registry_info *l, bool json,
+			  bool first)
 {
 	long long up = (long long)time(NULL) - l->started;
 
@@ -477,7 +481,7 @@ int registry_list(FILE *f, bool json)
 			"LIMITS");
 	while ((de = readdir(d))) {
 		_cleanup_close_ int dir = -1, lock = -1;
-		struct listing l;
+		struct registry_info l;
 		if (de->d_name[0] == '.' || registry_valid_name(de->d_name) < 0)
 			continue;
 		if (open_live(root_fd, root, de->d_name, &dir, &lock) < 0) {
@@ -488,7 +492,7 @@ int registry_list(FILE *f, bool json)
 			continue;
 		print_listing(f, de->d_name, &l, json, first);
 		first = false;
-		listing_free(&l);
+		registry_info_free(&l);
 	}
 	closedir(d);
 	if (json)

@@ -42,3 +42,16 @@ void registry_remove(struct registry *reg);
 int registry_open(const char *name, int *ret_dir_fd);
 
 int registry_list(FILE *f, bool json);
+
+/* What NAME/info says (registry_publish writes it; --list shows it once checked). */
+struct registry_info {
+	pid_t supervisor, init;
+	unsigned long long starttime;
+	long long started;
+	char *command, *limits;
+};
+/* Parses the text of NAME/info ("key=value" lines; text is cut into lines). */
+void registry_parse_info(char *text, struct registry_info *ret);
+void registry_info_free(struct registry_info *info);
+/* From the text of a /proc/PID/stat: the start time (field 22) and the parent's pid. */
+int registry_parse_stat(const char *buf, unsigned long long *ret_starttime, pid_t *ret_ppid);

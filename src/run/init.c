@@ -38,6 +38,17 @@ void init_report(int err_fd, int code, const char *msg)
 		(void)write_all(err_fd, buf, (size_t)n < sizeof(buf) ? (size_t)n + 1 : sizeof(buf));
 }
 
+void init_parse_record(const char *rec, struct init_record *ret)
+{
+	const char *colon = strchr(rec, ':');
+
+	if (rec[0] == '=') {
+		*ret = (struct init_record){ .ended = true, .code = atoi(rec + 1), .text = "" };
+		return;
+	}
+	*ret = (struct init_record){ .code = atoi(rec), .text = colon ? colon + 1 : rec };
+}
+
 void init_exec_command(const struct sbx_config *c, const struct sbx_pty *pty, int err_fd,
 		       const sigset_t *orig_mask)
 {

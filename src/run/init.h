@@ -8,6 +8,15 @@
 /* Signals sbx passes on to the command (DESIGN.md, section 2). */
 /* A record on the error pipe, "CODE:MESSAGE" ending with a NUL (launch.c reads them). */
 void init_report(int err_fd, int code, const char *msg);
+/* One record as init_report and init_wait write them: "=CODE" when the command ended with
+ * CODE (ended), else a failure "CODE:MESSAGE" (text: MESSAGE, or all of rec without a
+ * colon). Pure: text points into rec. */
+struct init_record {
+	bool ended;
+	int code;
+	const char *text;
+};
+void init_parse_record(const char *rec, struct init_record *ret);
 
 void init_forwarded_signals(sigset_t *set);
 

@@ -454,22 +454,21 @@ struct supervisor {
 
 static void read_record(struct supervisor *s, const char *rec)
 {
-	const char *colon, *text;
+	struct init_record r;
 	size_t len;
 
-	if (rec[0] == '=') {
+	init_parse_record(rec, &r);
+	if (r.ended) {
 		s->ended = true;
-		s->ended_code = atoi(rec + 1);
+		s->ended_code = r.code;
 		return;
 	}
 	/* The first failure is the cause; later ones are consequences. */
 	if (s->msg[0])
 		return;
-	colon = strchr(rec, ':');
-	text = colon ? colon + 1 : rec;
-	len = strnlen(text, sizeof(s->msg) - 1);
-	s->msg_code = atoi(rec);
-	memcpy(s->msg, text, len);
+	len = strnlen(r.text, sizeof(s->msg) - 1);
+	s->msg_code = r.code;
+	memcpy(s->msg, r.text, len);
 	s->msg[len] = '\0';
 }
 

@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "base/config.h"
 #include "base/log.h"
+#include "cli/profile.h"
 #include "base/util.h"
 
 #define TEST_HOME "/home/sbx-unit-test"
@@ -1244,11 +1245,73 @@ static void test_limits(void **state)
 	assert_rejected(parse(f, "--cgroup", "none", "--memory", "1G"), "--cgroup=none");
 }
 
+/* ---- --dry-run's output read back (tests/fuzz: fuzz_cli, fuzz_profile) ---------------- */
+
+/* What --dry-run prints for the last parse. */
+static char *dry_run_text(const struct fixture *f)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+
+	assert_non_null(m);
+	profile_print(m, &f->c);
+	assert_int_equal(fclose(m), 0);
+	return text;
+}
+
+/* Whether text has a line that starts with prefix. */
+static bool has_line(const char *text, const char *prefix)
+{
+	for (const char *l = text; l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (strncmp(l, prefix, strlen(prefix)) == 0)
+			return true;
+	return false;
+}
+
+/* Found by fuzz_cli: the command's words went raw into the "# command:" comment, so a
+ * newline in one started a profile line of its own: the printed profile, read back, bound
+ * the host's / writable. A comment shows control characters escaped. */
+static void test_dry_run_comment_holds_no_profile_line(void **state)
+{
+	struct fixture *f = *state;
+	_cleanup_free_ char *text = NULL;
+
+	assert_parses(parse(f, "--dry-run", "--", "sh", "-c", "true\nbind / /host\r\n#"));
+	text = dry_run_text(f);
+	assert_false(has_line(text, "bind / /host"));
+	assert_true(has_line(text, "# command: sh -c true\\nbind / /host\\r\\n#\n"));
+}
+
+/* Found by fuzz_cli: a value holding a newline (or a carriage return, a blank outside
+ * quotes) was printed as is, so the printed profile split it, and its rest became lines
+ * of their own (a destination "/x\n--unshare-all"). Such values read back whole. */
+static void test_dry_run_values_with_line_breaks_read_back(void **state)
+{
+	struct fixture *f = *state;
+	_cleanup_free_ char *text = NULL;
+	char path[64];
+
+	assert_parses(parse(f, "--dry-run", "--setenv", "V", "one\nbind / /host\rtwo", "--tmpfs",
+			    "/x\ntmpfs /y", "true"));
+	text = dry_run_text(f);
+	assert_false(has_line(text, "bind / /host"));
+	assert_false(has_line(text, "tmpfs /y"));
+	write_profile(path, text);
+	assert_parses(parse(f, "--profile", path, "--dry-run"));
+	unlink(path);
+	assert_true(env_has(&f->c, "V=one\nbind / /host\rtwo"));
+	must_find_op(&f->c, OP_TMPFS, "/x\ntmpfs /y");
+	assert_int_equal(find_op(&f->c, OP_TMPFS, "/y"), -1);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_default_command_is_sh),
+		T(test_dry_run_comment_holds_no_profile_line),
+		T(test_dry_run_values_with_line_breaks_read_back),
 		T(test_default_namespaces),
 		T(test_default_environment),
 		T(test_default_profile_ops),
