@@ -7,6 +7,7 @@
 #include "config.h"
 #include "launch.h"
 #include "enter.h"
+#include "fault.h"
 #include "log.h"
 #include "registry.h"
 #include "profile.h"
@@ -58,6 +59,8 @@ int main(int argc, char **argv)
 	enum cli_action action;
 	int code;
 
+	/* A test build's fault points (fault.h); read and removed before anything else. */
+	fault_init();
 	/* Only sbx sets it, for its own small program (pid1.c); never the caller's. */
 	unsetenv("SBX_PID1");
 	config_init(&c);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "fault.h"
 #include "seccomp_oci.h"
 
 /* default_filter, default_filter_no_userns: the allowlist of tools/seccomp-gen.c, compiled
@@ -121,6 +122,7 @@ int seccomp_load_set(const struct seccomp_set *set)
 		const struct seccomp_prog *p = &set->progs[i];
 		struct sock_fprog prog = { .len = p->len,
 					   .filter = (struct sock_filter *)p->insns };
+		FAULT_POINT("seccomp");
 		/* seccomp(2), not prctl: a profile's flags (LOG, SPEC_ALLOW) have no prctl form */
 		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->flags, &prog) < 0)
 			return sbx_err(errno, "load %s", p->what);
