@@ -499,6 +499,15 @@ static void read_messages(struct supervisor *s)
 		read_record(s, rec);
 }
 
+/* Once the child is gone: what it wrote before, without waiting for more. */
+static void read_child_failure(struct supervisor *s)
+{
+	struct pollfd p = { .fd = s->err_fd, .events = POLLIN };
+
+	if (poll(&p, 1, 0) == 1 && (p.revents & POLLIN))
+		read_messages(s);
+}
+
 static int arm_timer(int fd, uint64_t usec)
 {
 	struct itimerspec its = { .it_value = { .tv_sec = (time_t)(usec / 1000000),
@@ -722,6 +731,30 @@ static void named_end(struct named *n)
 	seccomp_set_free(&n->filters);
 }
 
+/* The child may be gone (its failure is on the error pipe, or it was killed): EPIPE then,
+ * not the SIGPIPE that would end sbx without a word and with status 141. Blocked only
+ * here: an ignored SIGPIPE would be inherited by the command. */
+static int write_go(int fd, char b)
+{
+	sigset_t pipe_set, old;
+	ssize_t n;
+	int e;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &pipe_set, &old);
+	n = write(fd, &b, 1);
+	e = errno;
+	if (n < 0 && e == EPIPE && !sigismember(&old, SIGPIPE))
+		sigtimedwait(&pipe_set, NULL, &(struct timespec){ 0 });
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (n == 1)
+		return 0;
+	if (e == EPIPE)
+		return sbx_errx("start the sandbox: its first process has died");
+	return sbx_err(e, "start the sandbox");
+}
+
 /* Like posix_spawn: the child runs on a stack of its own in our memory while we wait. */
 static pid_t clone_vfork(struct child_args *a)
 {
@@ -837,8 +870,8 @@ int launch_run(const struct sbx_config *c)
 			sbx_errx("userns: %s", sbx_errmsg());
 	}
 	/* 'm': the maps are there, set up; 'g' follows before the command. */
-	if (r == 0 && a.late_go && (r = fault_point("go m")) == 0 && write(go[1], "m", 1) != 1)
-		r = sbx_err(errno, "start the sandbox");
+	if (r == 0 && a.late_go && (r = fault_point("go m")) == 0)
+		r = write_go(go[1], 'm');
 	if (r == 0 && !alone && cgroup_wanted(c)) {
 		t0 = trace_start();
 		r = cgroup_place(c, s.child, &cg);
@@ -867,12 +900,16 @@ int launch_run(const struct sbx_config *c)
 		r = arm_timer(s.timer_fd, c->timeout_usec);
 	/* The go byte: 'g', go on; 'u', go on, but no cgroup of its own was made (--cgroup
 	 * try). A failure here is still sbx's, said as such (125), not the child's death. */
-	if (r == 0 && !alone && (r = fault_point("go")) == 0 &&
-	    write(go[1], cgroup_wanted(c) && cg.backend == CGROUP_NONE ? "u" : "g", 1) != 1)
-		r = sbx_err(errno, "start the sandbox");
+	if (r == 0 && !alone && (r = fault_point("go")) == 0)
+		r = write_go(go[1], cgroup_wanted(c) && cg.backend == CGROUP_NONE ? 'u' : 'g');
 	if (r < 0) {
 		kill(s.child, SIGKILL);
 		waitpid(s.child, NULL, 0);
+		/* A child that failed first said why; our failure (writing the maps of a
+		 * process that is gone, ...) is only the consequence. */
+		read_child_failure(&s);
+		if (s.msg[0])
+			sbx_errx("%s", s.msg);
 		netuser_stop(&net);
 		cgroup_release(&cg);
 		named_end(&named);

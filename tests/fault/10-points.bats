@@ -21,7 +21,8 @@ setup() {
 	export XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR/xdg TMPDIR=$BATS_TEST_TMPDIR
 	mkdir -m 0700 "$XDG_RUNTIME_DIR"
 	unset DBUS_SESSION_BUS_ADDRESS
-	cd "$BATS_TEST_TMPDIR" || return 1
+	mkdir "$BATS_TEST_TMPDIR/work"
+	cd "$BATS_TEST_TMPDIR/work" || return 1
 }
 
 # cases ARGS...: cases.sh ARGS, its report shown, its status the test's
@@ -56,6 +57,25 @@ need_pasta() {
 	SBX_FAULT=fail:pivot_root run "$SBX" true
 	[ "$status" = 125 ]
 	[ "$output" = "sbx: rootfs: fault injected at pivot_root #1: Input/output error" ]
+}
+
+@test "the setup process's own failure is the message, not what it made the parent fail at" {
+	need_pasta
+	# The child fails early; pasta, started meanwhile, cannot join the network namespace
+	# of a process that is gone, which used to be the message.
+	for i in 1 2 3; do
+		SBX_FAULT="fail:child rlimit" run "$SBX" --net=pasta true
+		[ "$status" = 125 ]
+		[ "$output" = "sbx: rlimit: fault injected at child rlimit #1: Input/output error" ]
+	done
+}
+
+@test "a setup process that died before the go byte: 125 and one line, not a silent SIGPIPE (141)" {
+	# The mock user manager answers after 300 ms: the child is long dead by the go byte.
+	SBX_FAULT="kill:child rootfs" run timeout 60 "$SBX_TESTS_DIR/lib/mock-bus.sh" -d 300 \
+		-l "$BATS_TEST_TMPDIR/mock.log" -- "$SBX" --memory 512M true
+	[ "$status" = 125 ]
+	[ "$output" = "sbx: start the sandbox: its first process has died" ]
 }
 
 @test "plain run: every point failing" {

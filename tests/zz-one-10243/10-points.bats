@@ -1,0 +1,1 @@
+../fault/10-points.bats
