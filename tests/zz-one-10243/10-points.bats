@@ -1,1 +1,0 @@
-../fault/10-points.bats
