@@ -196,6 +196,10 @@ int registry_claim(const char *name, struct registry *reg)
 			break;
 		close(TAKE_FD(reg->dir_fd));
 	}
+	/* Not locked, and not someone else's: the directory made above goes again (only if
+	 * empty, as it is unless a live entry's lock file is in it). */
+	if (r < 0 && r != -EBUSY)
+		unlinkat(reg->root_fd, name, AT_REMOVEDIR);
 	if (r == -ENOENT)
 		return sbx_errx("registry: %s keeps disappearing", reg->path);
 	if (r == -EBUSY)
