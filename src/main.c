@@ -11,6 +11,7 @@
 #include "named/registry.h"
 #include "cli/profile.h"
 #include "seccomp/seccomp.h"
+#include "base/fault.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -58,6 +59,8 @@ int main(int argc, char **argv)
 	enum cli_action action;
 	int code;
 
+	/* A test build's fault points (fault.h); read and removed before anything else. */
+	fault_init();
 	/* Only sbx sets it, for its own small program (pid1.c); never the caller's. */
 	unsetenv("SBX_PID1");
 	config_init(&c);

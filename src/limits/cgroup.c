@@ -12,6 +12,7 @@
 
 #include "base/dl.h"
 #include "base/log.h"
+#include "base/fault.h"
 
 #define JOB_TIMEOUT_USEC (30ULL * 1000000ULL)
 
@@ -532,9 +533,9 @@ static int place_direct(const struct sbx_config *c, pid_t pid, struct cgroup_run
 	/* The child first: the parent must be free of processes to enable controllers
 	 * (the child waits for "go", so nothing runs unlimited meanwhile). */
 	snprintf(v, sizeof(v), "%d", pid);
-	if ((r = write_limit(dir, "cgroup.procs", v)) < 0)
+	if ((r = fault_point("cgroup mkdir")) < 0 || (r = write_limit(dir, "cgroup.procs", v)) < 0)
 		return r;
-	if ((r = enable_controllers(parent, l, run)) < 0)
+	if ((r = fault_point("cgroup procs")) < 0 || (r = enable_controllers(parent, l, run)) < 0)
 		return r;
 #define LIMIT(field, file, fmt)                                            \
 	if (l->field != LIMIT_UNSET) {                                     \
@@ -610,6 +611,7 @@ int cgroup_place(const struct sbx_config *c, pid_t pid, struct cgroup_run *run)
 	int r;
 
 	*run = (struct cgroup_run){ .backend = CGROUP_NONE };
+	FAULT_POINT("cgroup place");
 	switch (c->cgroup) {
 	case CGROUP_NONE:
 		return 0;

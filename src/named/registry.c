@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/fault.h"
 
 /* Every name sbx ever creates in an entry directory: nothing else is ever removed. */
 static const char *const entry_files[] = { "ctl", "info", "info.tmp", "lock" };
@@ -195,6 +196,10 @@ int registry_claim(const char *name, struct registry *reg)
 			break;
 		close(TAKE_FD(reg->dir_fd));
 	}
+	/* Not locked, and not someone else's: the directory made above goes again (only if
+	 * empty, as it is unless a live entry's lock file is in it). */
+	if (r < 0 && r != -EBUSY)
+		unlinkat(reg->root_fd, name, AT_REMOVEDIR);
 	if (r == -ENOENT)
 		return sbx_errx("registry: %s keeps disappearing", reg->path);
 	if (r == -EBUSY)
@@ -202,6 +207,8 @@ int registry_claim(const char *name, struct registry *reg)
 	if (r < 0)
 		return r;
 	reg->name = xstrdup(name);
+	if ((r = fault_point("registry claim")) < 0)
+		return r;
 	/* Whatever is left from an earlier sbx that died without cleaning up is stale. */
 	for (size_t i = 0; i < ELEMENTSOF(entry_files); i++)
 		if (!streq(entry_files[i], "lock"))
@@ -281,9 +288,11 @@ int registry_publish(struct registry *reg, const struct sbx_config *c, pid_t sup
 		return r;
 	}
 	write_info(f, c, supervisor, init, start);
+	if ((r = fault_point("registry write")) < 0)
+		return r;
 	if (fflush(f) != 0 || renameat(reg->dir_fd, "info.tmp", reg->dir_fd, "info") < 0)
 		return sbx_err(errno, "registry: write %s/info", reg->path);
-	return 0;
+	return fault_point("registry published");
 }
 
 void registry_remove(struct registry *reg)

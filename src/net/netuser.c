@@ -20,6 +20,7 @@
 
 #include "base/log.h"
 #include "base/util.h"
+#include "base/fault.h"
 
 /* pasta answers DNS sent to this address with the host's resolver (--dns-forward). A
  * link-local address is never one of the host's own, which pasta copies into the sandbox;
@@ -551,6 +552,8 @@ int netuser_start(const struct sbx_config *c, pid_t child, struct netuser *nu)
 		nu->exit_fd = exit_p[1];
 	}
 
+	if ((r = fault_point("pasta start")) < 0)
+		goto out;
 	pid = fork();
 	if (pid < 0) {
 		r = sbx_err(errno, "--net=%s: fork", name);
@@ -565,6 +568,9 @@ int netuser_start(const struct sbx_config *c, pid_t child, struct netuser *nu)
 	if (exit_rd >= 0)
 		close(TAKE_FD(exit_rd));
 
+	r = fault_point("pasta started");
+	if (r < 0)
+		goto out;
 	r = wait_ready(ready_rd, c->net, READY_TIMEOUT_MS);
 	if (r == -ETIMEDOUT) {
 		r = sbx_errx("--net=%s: %s did not configure the network within %d s", name, name,

@@ -15,6 +15,7 @@
 #include "setup/caps.h"
 #include "limits/cgroup.h"
 #include "base/log.h"
+#include "base/fault.h"
 
 static const int forwarded[] = { SIGINT,  SIGTERM, SIGHUP,   SIGQUIT,
 				 SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT };
@@ -99,6 +100,10 @@ void init_exec_command(const struct sbx_config *c, const struct sbx_pty *pty, in
 	/* execvpe searches the PATH of environ: the command's, as sbx's PID 1 program does
 	 * (and bubblewrap, which execs after setting it). Nobody reads environ after this. */
 	environ = c->env;
+	if (fault_point("exec") < 0) {
+		init_report(err_fd, 125, sbx_errmsg());
+		_exit(125);
+	}
 	execvpe(file, argv, c->env);
 	e = errno;
 	if (e == ENOENT)
@@ -184,6 +189,10 @@ pid_t init_spawn_command(const struct sbx_config *c, const struct sbx_pty *pty, 
 	 * us but not the command, which did not exist yet (pending signals are not
 	 * inherited): it is passed on later even though the terminal sent it. */
 	sigpending(ret_early);
+	if (fault_point("init spawn") < 0) {
+		init_report(err_fd, 125, sbx_errmsg());
+		_exit(125);
+	}
 #if defined(__SANITIZE_ADDRESS__)
 	/* make check-asan: ASan cannot follow a switch to a stack of our own */
 	(void)stack;

@@ -32,6 +32,7 @@
 #include "seccomp/seccomp.h"
 #include "run/status.h"
 #include "setup/userns.h"
+#include "base/fault.h"
 
 #define EXIT_SBX_FAILED 125
 #define EXIT_TIMEOUT 124
@@ -299,12 +300,12 @@ static unsigned long first_clone_flags(const struct sbx_config *c)
 }
 
 /* One setup step: fails the child with the step's name, traced with -v. */
-#define STEP(name, call)                          \
-	do {                                      \
-		uint64_t t0_ = trace_start();     \
-		if ((call) < 0)                   \
-			child_fail(err_fd, name); \
-		trace_end(name, t0_);             \
+#define STEP(name, call)                                          \
+	do {                                                      \
+		uint64_t t0_ = trace_start();                     \
+		if (fault_point("child " name) < 0 || (call) < 0) \
+			child_fail(err_fd, name);                 \
+		trace_end(name, t0_);                             \
 	} while (0)
 
 /* How the child starts and ends (launch_run decides). */
@@ -333,6 +334,7 @@ static char wait_go(int go_fd, bool more)
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
 		_exit(EXIT_SBX_FAILED); /* the parent failed and said why */
+	(void)fault_point("child go");
 	if (!more)
 		close(go_fd);
 	return b;
@@ -404,14 +406,16 @@ __attribute__((noreturn)) static void child_main(const struct child_args *a)
 		init_exec_command(c, a->pty, err_fd, orig_mask);
 	/* The command first, then PID 1's program: the command need not wait for that exec. */
 	cmd = init_spawn_command(c, a->pty, err_fd, orig_mask, &early);
-	if (keep_init_fds(c, lock_fds) < 0) {
+	if (fault_point("init fds") < 0 || keep_init_fds(c, lock_fds) < 0) {
 		kill(cmd, SIGKILL);
 		child_fail(err_fd, "init");
 	}
 	if (a->pid1_fd >= 0) {
 		uint64_t t0 = trace_start();
-		(void)pid1_exec(a->pid1_fd, err_fd, memory_events_fd, c->limits.memory, cmd, &early,
-				init_caps == 0);
+		/* A failed exec leaves sbx's own init to go on (below): not an error. */
+		if (fault_point("init pid1 exec") == 0)
+			(void)pid1_exec(a->pid1_fd, err_fd, memory_events_fd, c->limits.memory, cmd,
+					&early, init_caps == 0);
 		trace_end("init", t0);
 		/* The parent waits in vfork until we exec: no going on as init here. */
 		if (a->go_fd < 0) {
@@ -492,6 +496,15 @@ static void read_messages(struct supervisor *s)
 	buf[n] = '\0';
 	for (char *rec = buf; rec < buf + n; rec += strlen(rec) + 1)
 		read_record(s, rec);
+}
+
+/* Once the child is gone: what it wrote before, without waiting for more. */
+static void read_child_failure(struct supervisor *s)
+{
+	struct pollfd p = { .fd = s->err_fd, .events = POLLIN };
+
+	if (poll(&p, 1, 0) == 1 && (p.revents & POLLIN))
+		read_messages(s);
 }
 
 static int arm_timer(int fd, uint64_t usec)
@@ -717,6 +730,30 @@ static void named_end(struct named *n)
 	seccomp_set_free(&n->filters);
 }
 
+/* The child may be gone (its failure is on the error pipe, or it was killed): EPIPE then,
+ * not the SIGPIPE that would end sbx without a word and with status 141. Blocked only
+ * here: an ignored SIGPIPE would be inherited by the command. */
+static int write_go(int fd, char b)
+{
+	sigset_t pipe_set, old;
+	ssize_t n;
+	int e;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &pipe_set, &old);
+	n = write(fd, &b, 1);
+	e = errno;
+	if (n < 0 && e == EPIPE && !sigismember(&old, SIGPIPE))
+		sigtimedwait(&pipe_set, NULL, &(struct timespec){ 0 });
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (n == 1)
+		return 0;
+	if (e == EPIPE)
+		return sbx_errx("start the sandbox: its first process has died");
+	return sbx_err(e, "start the sandbox");
+}
+
 /* Like posix_spawn: the child runs on a stack of its own in our memory while we wait. */
 static pid_t clone_vfork(struct child_args *a)
 {
@@ -780,6 +817,8 @@ int launch_run(const struct sbx_config *c)
 		goto fail_early;
 	if (c->name && (r = named_claim(c, &named)) < 0)
 		goto fail_early;
+	if ((r = fault_point("clone")) < 0)
+		goto fail_early;
 	a.filters = c->name ? &named.filters : NULL;
 	init_forwarded_signals(&fwd);
 	sigprocmask(SIG_BLOCK, &fwd, &orig);
@@ -820,9 +859,9 @@ int launch_run(const struct sbx_config *c)
 	/* alone: until the child exec'd, its setup included */
 	trace_end("clone", t0);
 
-	r = 0;
+	r = fault_point("after clone");
 	/* A given user namespace has its maps already; a child alone writes its own. */
-	if (!alone && c->userns_fd < 0) {
+	if (r == 0 && !alone && c->userns_fd < 0) {
 		t0 = trace_start();
 		r = userns_write_maps(c, s.child);
 		trace_end("id maps", t0);
@@ -830,8 +869,8 @@ int launch_run(const struct sbx_config *c)
 			sbx_errx("userns: %s", sbx_errmsg());
 	}
 	/* 'm': the maps are there, set up; 'g' follows before the command. */
-	if (r == 0 && a.late_go && write(go[1], "m", 1) != 1)
-		r = sbx_err(errno, "start the sandbox");
+	if (r == 0 && a.late_go && (r = fault_point("go m")) == 0)
+		r = write_go(go[1], 'm');
 	if (r == 0 && !alone && cgroup_wanted(c)) {
 		t0 = trace_start();
 		r = cgroup_place(c, s.child, &cg);
@@ -846,6 +885,8 @@ int launch_run(const struct sbx_config *c)
 	}
 	if (r == 0)
 		r = status_write_start(c, s.child);
+	if (r == 0)
+		r = fault_point("before go");
 	if (r == 0 && c->name)
 		r = named_publish(c, &named, self, s.child, &s);
 	if (r == 0) {
@@ -858,12 +899,16 @@ int launch_run(const struct sbx_config *c)
 		r = arm_timer(s.timer_fd, c->timeout_usec);
 	/* The go byte: 'g', go on; 'u', go on, but no cgroup of its own was made (--cgroup
 	 * try). A failure here is still sbx's, said as such (125), not the child's death. */
-	if (r == 0 && !alone &&
-	    write(go[1], cgroup_wanted(c) && cg.backend == CGROUP_NONE ? "u" : "g", 1) != 1)
-		r = sbx_err(errno, "start the sandbox");
+	if (r == 0 && !alone && (r = fault_point("go")) == 0)
+		r = write_go(go[1], cgroup_wanted(c) && cg.backend == CGROUP_NONE ? 'u' : 'g');
 	if (r < 0) {
 		kill(s.child, SIGKILL);
 		waitpid(s.child, NULL, 0);
+		/* A child that failed first said why; our failure (writing the maps of a
+		 * process that is gone, ...) is only the consequence. */
+		read_child_failure(&s);
+		if (s.msg[0])
+			sbx_errx("%s", s.msg);
 		netuser_stop(&net);
 		cgroup_release(&cg);
 		named_end(&named);
@@ -889,7 +934,9 @@ int launch_run(const struct sbx_config *c)
 	cgroup_placed(&cg);
 	pty_start(&pty);
 
-	r = supervise(&s);
+	r = fault_point("supervise");
+	if (r == 0)
+		r = supervise(&s);
 	/* Also after a SIGKILL of the command: the output it left, then the caller's modes,
 	 * before anything is printed. */
 	pty_drain(&pty);
@@ -900,6 +947,7 @@ int launch_run(const struct sbx_config *c)
 		named_end(&named);
 		goto fail_early;
 	}
+	(void)fault_point("end");
 	netuser_stop(&net);
 	cgroup_release(&cg);
 	named_end(&named);

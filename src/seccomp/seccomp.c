@@ -13,6 +13,7 @@
 
 #include "base/log.h"
 #include "seccomp/seccomp_oci.h"
+#include "base/fault.h"
 
 /* default_filter, default_filter_no_userns: the allowlist of tools/seccomp-gen.c, compiled
  * by libseccomp when sbx was built, behind a hand-written personality(2) check; tty_filter:
@@ -122,6 +123,7 @@ int seccomp_load_set(const struct seccomp_set *set)
 		const struct seccomp_prog *p = &set->progs[i];
 		struct sock_fprog prog = { .len = p->len,
 					   .filter = (struct sock_filter *)p->insns };
+		FAULT_POINT("seccomp");
 		/* seccomp(2), not prctl: a profile's flags (LOG, SPEC_ALLOW) have no prctl form */
 		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->flags, &prog) < 0)
 			return sbx_err(errno, "load %s", p->what);

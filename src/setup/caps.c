@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/fault.h"
 
 const char *caps_name(int cap)
 {
@@ -114,6 +115,7 @@ int caps_apply(uint64_t keep)
 		return n;
 	if (n < 64)
 		keep &= (1ULL << n) - 1;
+	FAULT_POINT("caps");
 	if ((n = set_caps(keep)) < 0)
 		return n;
 	/* Ambient capabilities survive execve for a non-root uid; only the kept ones. */

@@ -12,6 +12,7 @@
 
 #include "app/apphome.h"
 #include "base/log.h"
+#include "base/fault.h"
 
 /* The base tmpfs is mounted here while the root is built. Sources are opened before it
  * is mounted, so binding from under /tmp still sees the host's /tmp. */
@@ -189,6 +190,7 @@ static int open_target(struct ctx *x, const char *dest, enum target_kind kind, m
 
 static int attach(int mnt_fd, int target_fd, const char *dest)
 {
+	FAULT_POINT("mount");
 	if (move_mount(mnt_fd, "", target_fd, "",
 		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return sbx_err(errno, "%s: attach mount", dest);
@@ -704,6 +706,7 @@ static int run_op(struct ctx *x, size_t i)
 {
 	const struct sbx_op *op = &x->c->ops[i];
 
+	FAULT_POINT("rootfs op");
 	switch (op->type) {
 	case OP_BIND:
 	case OP_BIND_FD:
@@ -871,8 +874,10 @@ static int enter_root(int root_fd)
 	 * then removes the old root, with no directory left to name it. */
 	if (fchdir(root_fd) < 0)
 		return sbx_err(errno, "chdir to the new root");
+	FAULT_POINT("pivot_root");
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		return sbx_err(errno, "pivot_root");
+	FAULT_POINT("after pivot_root");
 	if (umount2(".", MNT_DETACH) < 0)
 		return sbx_err(errno, "detach the old root");
 	if (chdir("/") < 0)

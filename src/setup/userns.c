@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/fault.h"
 
 /* /proc could be anything the caller's mount namespace put there; maps are written only
  * through a directory that really is procfs. name: a pid, or "self". */
@@ -36,8 +37,10 @@ static int open_proc_dir(const char *name)
 
 static int write_map(int dirfd, const char *file, const char *content)
 {
-	int r = write_file_at(dirfd, file, content);
+	int r = fault_point("id map");
 
+	if (r == 0)
+		r = write_file_at(dirfd, file, content);
 	if (r == -EPERM)
 		return sbx_errx("%s: %s (unprivileged user namespaces may be restricted on this "
 				"host; see: sbx --check)",

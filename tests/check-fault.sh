@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# check-fault.sh: make check-fault (issue 13). tests/fault/10-points.bats against the fault
+# injection build in $SBX_FAULT_BUILD, tests/fault/20-resources.bats (and that no trace of
+# the knob is in it) against the release build in build/sbx. Ends with "N passed, N failed".
+set -uo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+log=$(mktemp)
+SBX="$SBX_FAULT_BUILD" bash "$src/tests/run-bats.sh" "$src/tests/fault/10-points.bats" | tee "$log"
+SBX="$src/build/sbx" bash "$src/tests/run-bats.sh" "$src/tests/fault/20-resources.bats" | tee -a "$log"
+p=$(grep -c '^ok' "$log")
+f=$(grep -c '^not ok' "$log")
+rm -f "$log"
+# The release build: no fault points, no variable to turn them on.
+if [ -x "$src/build/sbx" ] && ! strings "$src/build/sbx" | grep -q 'SBX_FAULT\|fault injected'; then
+	echo "ok - the release build has no trace of SBX_FAULT"
+	p=$((p + 1))
+else
+	echo "not ok - the release build (build/sbx) is missing or has a trace of SBX_FAULT"
+	f=$((f + 1))
+fi
+echo "fault: $p passed, $f failed"
+echo "$p passed, $f failed"
+[ "$f" = 0 ]
