@@ -4,11 +4,17 @@
 # the knob is in it) against the release build in build/sbx. Ends with "N passed, N failed".
 set -uo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
+. "$src/tests/lib/tally.bash"
 log=$(mktemp)
-SBX="$SBX_FAULT_BUILD" bash "$src/tests/run-bats.sh" "$src/tests/fault/10-points.bats" | tee "$log"
-SBX="$src/build/sbx" bash "$src/tests/run-bats.sh" "$src/tests/fault/20-resources.bats" | tee -a "$log"
-p=$(grep -c '^ok' "$log")
-f=$(grep -c '^not ok' "$log")
+p=0 f=0
+# run_part SBX FILE: one bats file against one build, its tally added to p and f.
+run_part() {
+	SBX="$1" bash "$src/tests/run-bats.sh" "$2" </dev/null 2>&1 | tee "$log"
+	tap_tally check-fault "$log" "${PIPESTATUS[0]}"
+	p=$((p + ok)) f=$((f + notok))
+}
+run_part "$SBX_FAULT_BUILD" "$src/tests/fault/10-points.bats"
+run_part "$src/build/sbx" "$src/tests/fault/20-resources.bats"
 rm -f "$log"
 # The release build: no fault points, no variable to turn them on.
 if [ -x "$src/build/sbx" ] && ! strings "$src/build/sbx" | grep -q 'SBX_FAULT\|fault injected'; then
