@@ -423,21 +423,22 @@ got TERM" ]
 # ---- file descriptors ---------------------------------------------------------------
 
 @test "fds opened by the caller do not reach the command" {
-	# bats holds fd 3 open as well. The shell's fds are listed without a pipe: while it
-	# sets one up for `ls | tr`, the shell itself holds both ends for a moment.
+	# bats holds fd 3 open as well. The shell's fds are listed with no pipe or redirection
+	# of its own (for `ls | tr` it holds both pipe ends for a moment; dash saves fds to 10+
+	# around a redirection), one a line.
 	exec 5>"$BATS_TEST_TMPDIR/fd5"
-	run sbx_t sh -c 'ls /proc/$$/fd >/tmp/fds; tr "\n" " " </tmp/fds; :'
+	run sbx_t sh -c 'ls /proc/$$/fd; :'
 	exec 5>&-
 	assert_status 0
-	assert_output_eq "0 1 2 "
+	[ "$(echo $output)" = "0 1 2" ] || { _sbx_show_output; false; }
 }
 
 @test "--sync-fd 5 keeps fd 5 open inside" {
 	exec 5>"$BATS_TEST_TMPDIR/fd5"
-	run sbx_t --sync-fd 5 sh -c 'ls /proc/$$/fd >/tmp/fds; tr "\n" " " </tmp/fds; echo via-fd5 >&5; :'
+	run sbx_t --sync-fd 5 sh -c 'ls /proc/$$/fd; echo via-fd5 >&5; :'
 	exec 5>&-
 	assert_status 0
-	assert_output_eq "0 1 2 5 "
+	[ "$(echo $output)" = "0 1 2 5" ] || { _sbx_show_output; false; }
 	[ "$(cat "$BATS_TEST_TMPDIR/fd5")" = via-fd5 ]
 }
 
