@@ -48,3 +48,8 @@ long cgroup_oom_kills(int fd);
 /* The cgroup v2 path ("0::/path") in a /proc/PID/cgroup open on fd, read now; -EINVAL
  * with a message when the process is in no cgroup v2 hierarchy. */
 int cgroup_read_path(int fd, char **ret);
+
+/* Moves this process into cg (a path as /proc/PID/cgroup gives it, within a scope of the
+ * systemd user manager) through the user manager, for when the caller may not write the
+ * cgroup.procs there itself; returns once the kernel shows it there. */
+int cgroup_attach_self(const char *cg);

@@ -87,8 +87,14 @@ static int join_cgroup(pid_t init, int init_pidfd)
 	procs = xasprintf("/sys/fs/cgroup%s/cgroup.procs", streq(cg, "/") ? "" : cg);
 	if (access(procs, F_OK) < 0)
 		return 0; /* the cgroup2 tree is not mounted there: nothing to join */
-	if (write_file_at(AT_FDCWD, procs, "0") < 0)
-		return sbx_err(errno, "join the sandbox's cgroup %s", cg);
+	r = write_file_at(AT_FDCWD, procs, "0");
+	/* cgroup v2 moves a process only for a writer of the common ancestor's cgroup.procs:
+	 * from a login session (session-N.scope) to a scope of the user manager that is the
+	 * root-owned user-UID.slice, so the user manager has to do it. */
+	if (r == -EACCES || r == -EPERM)
+		return cgroup_attach_self(cg);
+	if (r < 0)
+		return sbx_err(-r, "join the sandbox's cgroup %s", cg);
 	return 0;
 }
 
