@@ -7,7 +7,8 @@
  *   named  N named sandboxes, then W worker processes interleaving --list, --enter and
  *          --stop on them: each worker's own names must be listed, entered and stopped;
  *          entering another worker's name may also find it stopped, the documented
- *          "no running sandbox named" (exit 125); anything else is a failure.
+ *          "no running sandbox named" (exit 125), or have its command stopped with the
+ *          sandbox (143, 137); anything else is a failure.
  * A leak snapshot counts this process's fds and mounts, processes still alive under it
  * (it is a child subreaper, so anything that outlives its sbx comes back here), entries in
  * the registry directory and lines of sbx --list, and when asked cgroups under a directory
@@ -766,8 +767,12 @@ static void worker(int w, int nw, int n, int fd)
 		seed = seed * 1103515245u + 12345u;
 		snprintf(other, sizeof(other), "stress-%u", (seed >> 8) % (unsigned)n);
 		st = op_run(enter_other, err, NULL, 0, &ms);
-		if (st != 0 && !(WIFEXITED(st) && WEXITSTATUS(st) == 125 &&
-				 file_has(err, "no running sandbox named"))) {
+		/* Stopped meanwhile: refused as not running (125), or the command was stopped
+		 * with the sandbox (143, 137). */
+		if (st != 0 &&
+		    !(WIFEXITED(st) &&
+		      ((WEXITSTATUS(st) == 125 && file_has(err, "no running sandbox named")) ||
+		       WEXITSTATUS(st) == 143 || WEXITSTATUS(st) == 137))) {
 			note_failure("named", "--enter (another worker's name)", err);
 			report(fd, OP_ENTER_OTHER, 2, ms);
 		} else {
