@@ -370,7 +370,7 @@ static int run_capture(char *const argv[], char *out, size_t outlen, int *status
 }
 
 /* The first lines of a failure's stderr, once per distinct message. */
-static void note_failure(const char *phase, const char *what, const char *err_path)
+static void note_failure(const char *phase, const char *what, const char *err_path, int status)
 {
 	static char seen[16][256];
 	static int n_seen;
@@ -388,7 +388,11 @@ static void note_failure(const char *phase, const char *what, const char *err_pa
 			return;
 	if (n_seen < 16)
 		snprintf(seen[n_seen++], sizeof(seen[0]), "%s", msg);
-	fprintf(stderr, "stress: %s: %s: %s\n", phase, what, msg[0] ? msg : "(no message)");
+	fprintf(stderr, "stress: %s: %s: %s (%s %d)\n", phase, what, msg[0] ? msg : "(no message)",
+		status >= 0 && WIFSIGNALED(status) ? "signal" : "status",
+		status < 0	      ? -1
+		: WIFSIGNALED(status) ? WTERMSIG(status)
+				      : WEXITSTATUS(status));
 }
 
 /* ---- statistics --------------------------------------------------------------------- */
@@ -437,7 +441,7 @@ struct phase {
 	struct times start; /* time per start */
 	char extra_timing[256];
 	struct snapshot before, after;
-	long mem_base_kb, mem_min_kb, rss_kb;
+	long mem_base_kb, mem_min_kb, mem_after_kb, rss_kb;
 	double seconds;
 	bool limited; /* not run: a limit, in note */
 	char note[512];
@@ -462,6 +466,7 @@ static void phase_end(struct phase *p)
 	p->seconds = (now_ms() - p->seconds) / 1000;
 	p->mem_min_kb = mem_min_kb;
 	snapshot(&p->after, true);
+	p->mem_after_kb = mem_available_kb();
 	if (p->failures || leak(p->before.fds, p->after.fds) ||
 	    leak(p->before.mounts, p->after.mounts) || p->after.procs ||
 	    leak(p->before.registry, p->after.registry) ||
@@ -486,7 +491,7 @@ static void print_table(struct phase *ph, int n)
 	char a[128], b[128];
 
 	printf("| phase | runs | failures | time per start ms: mean / p50 / p99 / max | "
-	       "wall s | MemAvailable drop MB (min MB) | RSS of sandboxes MB |\n");
+	       "wall s | MemAvailable MB: before / min / after | RSS of sandboxes MB |\n");
 	printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
 	for (int i = 0; i < n; i++) {
 		struct phase *p = &ph[i];
@@ -580,7 +585,8 @@ static void phase_seq(struct phase *p, int n)
 		p->runs++;
 		if (status != 0) {
 			p->failures++;
-			note_failure(p->name, pid < 0 ? "spawn" : "sbx true", "stress-err.txt");
+			note_failure(p->name, pid < 0 ? "spawn" : "sbx true", "stress-err.txt",
+				     status);
 		}
 		if ((i + 1) % 1000 == 0)
 			fprintf(stderr, "stress: seq: %d/%d\n", i + 1, n);
@@ -614,7 +620,7 @@ static void start_many(struct phase *p, int n, bool named, pid_t *pids, int *rel
 		p->runs++;
 		if (pids[i] < 0) {
 			p->failures++;
-			note_failure(p->name, "spawn", NULL);
+			note_failure(p->name, "spawn", NULL, -1);
 		}
 	}
 	close(in[0]);
@@ -654,7 +660,7 @@ static void start_many(struct phase *p, int n, bool named, pid_t *pids, int *rel
 		fprintf(stderr, "stress: %s: %d of %d sandboxes never came up (first: %d)\n",
 			p->name, n - seen, n, first);
 		p->failures += n - seen;
-		note_failure(p->name, "start", "stress-err.txt");
+		note_failure(p->name, "start", "stress-err.txt", -1);
 	}
 	*release = in[1];
 	free(t0);
@@ -773,7 +779,7 @@ static void worker(int w, int nw, int n, int fd)
 		    !(WIFEXITED(st) &&
 		      ((WEXITSTATUS(st) == 125 && file_has(err, "no running sandbox named")) ||
 		       WEXITSTATUS(st) == 143 || WEXITSTATUS(st) == 137))) {
-			note_failure("named", "--enter (another worker's name)", err);
+			note_failure("named", "--enter (another worker's name)", err, st);
 			report(fd, OP_ENTER_OTHER, 2, ms);
 		} else {
 			report(fd, OP_ENTER_OTHER, st == 0 ? 0 : 1, ms);
@@ -782,12 +788,12 @@ static void worker(int w, int nw, int n, int fd)
 		snprintf(name, sizeof(name), "stress-%d", i);
 		st = op_run(enter, err, NULL, 0, &ms);
 		if (st != 0)
-			note_failure("named", "--enter (own, live)", err);
+			note_failure("named", "--enter (own, live)", err, st);
 		report(fd, OP_ENTER_OWN, st != 0 ? 2 : 0, ms);
 
 		st = op_run(stop, err, NULL, 0, &ms);
 		if (st != 0)
-			note_failure("named", "--stop", err);
+			note_failure("named", "--stop", err, st);
 		report(fd, OP_STOP, st != 0 ? 2 : 0, ms);
 	}
 }
@@ -891,7 +897,7 @@ int main(void)
 		char *rest[] = { "true", NULL };
 		pid_t pid = spawn(sbx_argv(rest), -1, -1, "stress-err.txt");
 		if (pid < 0 || wait_for(pid) != 0) {
-			note_failure("warm-up", "sbx true", "stress-err.txt");
+			note_failure("warm-up", "sbx true", "stress-err.txt", -1);
 			return 1;
 		}
 	}

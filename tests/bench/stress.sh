@@ -111,7 +111,8 @@ vm_out=$(vm_part) || vm_rc=$?
 {
 	echo "# sbx stress, $(date -u +%Y-%m-%dT%H:%MZ)"
 	echo
-	echo "$(uname -r), $(nproc) CPUs, as $user; $STRESS_SEQ in sequence, $STRESS_ALIVE alive" \
+	echo "sbx $(git -C "$top" describe --always --dirty 2>/dev/null || echo '(no git)')," \
+		"$(uname -r), $(nproc) CPUs, as $user; $STRESS_SEQ in sequence, $STRESS_ALIVE alive" \
 		"at once, $STRESS_NAMED named with $STRESS_WORKERS workers; $((SECONDS - t0)) s in all."
 	echo "Load average (1/5/15 min) before: $load0, after the host part: $load1 (a shared machine)."
 	echo "Limits: ulimit -u $(ulimit -u), pid_max $(cat /proc/sys/kernel/pid_max)," \
