@@ -160,6 +160,7 @@ static void reap_orphans(void)
 
 struct snapshot {
 	int fds, mounts, procs, zombies, registry, listed, cgroups, scopes, orphans;
+	double settle_s;
 };
 
 static int count_dir(const char *path)
@@ -308,19 +309,12 @@ static int count_listed(void)
 
 static char registry_dir[4096];
 
-static void snapshot(struct snapshot *s, bool settle)
+static void snapshot_once(struct snapshot *s)
 {
 	const char *cg = getenv("STRESS_CGROUP_DIR"), *scopes = getenv("STRESS_SCOPES_CMD");
 
-	/* What outlives its sbx by a moment (an exiting helper) is not a leak: a leak is what
-	 * is still there after 5 s. */
-	for (int i = 0; i < (settle ? 50 : 1); i++) {
-		reap_orphans();
-		s->procs = count_descendants(&s->zombies, NULL);
-		if (s->procs == 0)
-			break;
-		usleep(100000);
-	}
+	reap_orphans();
+	s->procs = count_descendants(&s->zombies, NULL);
 	s->orphans = orphans;
 	s->fds = count_dir("/proc/self/fd") - 1; /* the one reading it */
 	s->mounts = count_lines("/proc/self/mountinfo");
@@ -338,6 +332,29 @@ static void snapshot(struct snapshot *s, bool settle)
 			pclose(p);
 		}
 	}
+}
+
+/* Something still there: more than before, or any process under the caller. */
+static bool above(const struct snapshot *a, const struct snapshot *b)
+{
+	return a->procs > 0 || a->fds > b->fds || a->mounts > b->mounts ||
+	       a->registry > b->registry || a->listed > b->listed || a->listed < 0 ||
+	       a->cgroups > b->cgroups || a->scopes > b->scopes;
+}
+
+/* With before: what goes a moment after its sandbox (a helper exiting, a scope the user
+ * manager collects, 100 at once in an emulated guest) is not a leak; a leak is what is
+ * still there after STRESS_SETTLE_S seconds (default 10). */
+static void snapshot(struct snapshot *s, const struct snapshot *before)
+{
+	double t0 = now_ms(), limit = 1000.0 * (double)env_long("STRESS_SETTLE_S", 10);
+
+	snapshot_once(s);
+	while (before && above(s, before) && now_ms() - t0 < limit) {
+		usleep(200000);
+		snapshot_once(s);
+	}
+	s->settle_s = (now_ms() - t0) / 1000;
 }
 
 /* ---- spawning ----------------------------------------------------------------------- */
@@ -499,7 +516,7 @@ struct phase {
 
 static void phase_begin(struct phase *p)
 {
-	snapshot(&p->before, false);
+	snapshot(&p->before, NULL);
 	p->mem_base_kb = mem_available_kb();
 	mem_min_kb = p->mem_base_kb;
 	p->seconds = now_ms();
@@ -515,7 +532,7 @@ static void phase_end(struct phase *p)
 {
 	p->seconds = (now_ms() - p->seconds) / 1000;
 	p->mem_min_kb = mem_min_kb;
-	snapshot(&p->after, true);
+	snapshot(&p->after, &p->before);
 	p->mem_after_kb = mem_available_kb();
 	if (p->failures || leak(p->before.fds, p->after.fds) ||
 	    leak(p->before.mounts, p->after.mounts) || p->after.procs ||
@@ -549,33 +566,35 @@ static void print_table(struct phase *ph, int n)
 			printf("| %s | – | not run | %s | | | |\n", p->name, p->note);
 			continue;
 		}
-		printf("| %s | %d | %d | %s%s | %.0f | %ld (%ld) | %s |\n", p->name, p->runs,
+		printf("| %s | %d | %d | %s%s | %.0f | %ld / %ld / %ld | %s |\n", p->name, p->runs,
 		       p->failures, times_str(&p->start, a, sizeof(a)), p->extra_timing, p->seconds,
-		       (p->mem_base_kb - p->mem_min_kb) / 1024, p->mem_min_kb / 1024,
+		       p->mem_base_kb / 1024, p->mem_min_kb / 1024, p->mem_after_kb / 1024,
 		       p->rss_kb ? (snprintf(b, sizeof(b), "%ld", p->rss_kb / 1024), b) : "–");
 	}
 	printf("\nLeaks after each phase (after − before; the counts in brackets). The caller is "
-	       "a child subreaper: processes left are those still under it 5 s after the phase; "
+	       "a child subreaper: processes left are those still under it after the phase, once "
+	       "the counts settled (up to STRESS_SETTLE_S, settled after s); "
 	       "outlived their sbx counts those reparented to it that it reaped (sbx's PID 1 is "
 	       "ended by PR_SET_PDEATHSIG after sbx returned, by design: no leak, but a "
 	       "subreaper that reaps only its own children collects them as zombies):\n\n");
 	printf("| phase | caller's fds | caller's mounts | processes left (zombies) | "
 	       "outlived their sbx, reaped | registry entries | --list lines | cgroups | "
-	       "scopes |\n");
-	printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+	       "scopes | settled after s |\n");
+	printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
 	for (int i = 0; i < n; i++) {
 		struct phase *p = &ph[i];
 		char c[5][64];
 		if (p->limited)
 			continue;
-		printf("| %s | %s | %s | %d (%d) | %d | %s | %s | %s | %s |\n", p->name,
+		printf("| %s | %s | %s | %d (%d) | %d | %s | %s | %s | %s | %.1f |\n", p->name,
 		       leak_cell(p->before.fds, p->after.fds, c[0], 64),
 		       leak_cell(p->before.mounts, p->after.mounts, c[1], 64), p->after.procs,
 		       p->after.zombies, p->after.orphans - p->before.orphans,
 		       leak_cell(p->before.registry, p->after.registry, c[2], 64),
 		       leak_cell(p->before.listed, p->after.listed, c[3], 64),
 		       leak_cell(p->before.cgroups, p->after.cgroups, c[4], 64),
-		       leak_cell(p->before.scopes, p->after.scopes, a, sizeof(a)));
+		       leak_cell(p->before.scopes, p->after.scopes, a, sizeof(a)),
+		       p->after.settle_s);
 	}
 	for (int i = 0; i < n; i++)
 		if (!ph[i].limited && ph[i].note[0])
