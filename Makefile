@@ -56,7 +56,7 @@ Q =
 say =
 endif
 
-.PHONY: all deps unit-tests check check-asan check-malloc check-fault fuzz fuzz-targets fuzz-run run install uninstall format format-check clean bench check-vm \
+.PHONY: all deps unit-tests check check-asan check-malloc check-fault fuzz fuzz-targets fuzz-run run install uninstall format format-check clean bench stress check-vm \
 	completions docs-check
 
 all: build/sbx
@@ -225,6 +225,11 @@ clean:
 
 bench: all
 	bash tests/bench/bench.sh
+
+# Scale: 10,000 sandboxes in sequence, 1,000 at once, 200 named under concurrent
+# --list/--enter/--stop, with leak counts (STRESS_SEQ, STRESS_ALIVE, STRESS_NAMED for less).
+stress: all
+	bash tests/bench/stress.sh
 
 # The VM suite (tests/vm/): a real systemd user manager on cgroup v2, in the sbx-vm guest of
 # $(SHARED)/vm (see its README; the image is built once, as root, into SBX_VM_CACHE).

@@ -696,3 +696,65 @@ long cgroup_oom_kills(int fd)
 	p = strstr(buf, "oom_kill ");
 	return p ? strtol(p + 9, NULL, 10) : 0;
 }
+
+/* ---- joining a running sandbox's scope (--enter) --------------------------------------- */
+
+int cgroup_attach_self(const char *cg)
+{
+	_cleanup_free_ char *unit = NULL, *now = NULL;
+	const char *sub = "", *p, *slash;
+	struct sdbus b = { 0 };
+	sd_bus *bus = NULL;
+	sd_bus_message *m = NULL;
+	sd_bus_error err = SD_BUS_ERROR_NULL;
+	int r;
+
+	/* The unit is the last component that is a scope (sbx's are; a --cgroup-writable
+	 * sandbox may have moved its PID 1 further down, into what AttachProcessesToUnit
+	 * calls the subcgroup). */
+	for (p = cg; (slash = strchr(p, '/')); p = slash + 1) {
+		size_t n = (size_t)(strchrnul(slash + 1, '/') - (slash + 1));
+		if (n > 6 && strncmp(slash + 1 + n - 6, ".scope", 6) == 0) {
+			free(unit);
+			unit = strndup(slash + 1, n);
+			sub = slash + 1 + n;
+		}
+	}
+	if (!unit)
+		return sbx_errx("the sandbox's cgroup %s: not a scope of the systemd user manager, "
+				"and not one this process may move into",
+				cg);
+	if ((r = sdbus_load(&b)) < 0)
+		return r;
+	r = b.open_user(&bus);
+	if (r >= 0)
+		r = b.new_method_call(bus, &m, "org.freedesktop.systemd1",
+				      "/org/freedesktop/systemd1",
+				      "org.freedesktop.systemd1.Manager", "AttachProcessesToUnit");
+	if (r >= 0)
+		r = b.append(m, "ssau", unit, sub, 1, (uint32_t)getpid());
+	if (r >= 0)
+		r = b.call(bus, m, 0, &err, NULL);
+	if (r < 0)
+		r = sbx_errx("join the sandbox's scope %s through the systemd user manager: %s",
+			     unit, err.message ? err.message : strerror(-r));
+	if (m)
+		b.message_unref(m);
+	b.error_free(&err);
+	bus_close(&b, bus, NULL);
+	if (r < 0)
+		return r;
+	/* The user manager may hand the move on to the system manager (it may not move us out
+	 * of a login session itself) and answer before it is done: the kernel has the last
+	 * word, within the job timeout. */
+	for (int i = 0; i < 3000; i++) {
+		_cleanup_close_ int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || (r = cgroup_read_path(fd, &now)) < 0)
+			return fd < 0 ? sbx_err(errno, "open /proc/self/cgroup") : r;
+		if (streq(now, cg))
+			return 0;
+		free(TAKE_PTR(now));
+		usleep(10000);
+	}
+	return sbx_errx("the systemd user manager did not move this process into %s", cg);
+}

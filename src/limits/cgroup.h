@@ -53,3 +53,8 @@ long cgroup_oom_kills(int fd);
 int cgroup_read_path(int fd, char **ret);
 /* The same for the file /proc/PID/cgroup or /proc/self/cgroup at proc_file. */
 int cgroup_proc_path(const char *proc_file, char **ret);
+
+/* Moves this process into cg (a path as /proc/PID/cgroup gives it, within a scope of the
+ * systemd user manager) through the user manager, for when the caller may not write the
+ * cgroup.procs there itself; returns once the kernel shows it there. */
+int cgroup_attach_self(const char *cg);

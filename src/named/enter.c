@@ -87,8 +87,14 @@ static int join_cgroup(pid_t init, int init_pidfd)
 	procs = xasprintf("/sys/fs/cgroup%s/cgroup.procs", streq(cg, "/") ? "" : cg);
 	if (access(procs, F_OK) < 0)
 		return 0; /* the cgroup2 tree is not mounted there: nothing to join */
-	if (write_file_at(AT_FDCWD, procs, "0") < 0)
-		return sbx_err(errno, "join the sandbox's cgroup %s", cg);
+	r = write_file_at(AT_FDCWD, procs, "0");
+	/* cgroup v2 moves a process only for a writer of the common ancestor's cgroup.procs:
+	 * from a login session (session-N.scope) to a scope of the user manager that is the
+	 * root-owned user-UID.slice, so the user manager has to do it. */
+	if (r == -EACCES || r == -EPERM)
+		return cgroup_attach_self(cg);
+	if (r < 0)
+		return sbx_err(-r, "join the sandbox's cgroup %s", cg);
 	return 0;
 }
 
@@ -283,6 +289,19 @@ static void close_child_stdio(const struct sbx_pty *pty, int child[3])
 			close(child[fd]);
 }
 
+/* A failure to reach or join the sandbox NAME, unless it ended meanwhile (a --stop, or its
+ * command exiting): then the caller hears what it would have heard a moment later, not a
+ * step that failed because the sandbox was going (setns: No such process, a supervisor
+ * that no longer answers). */
+static int failed(int dir_fd, const char *name, const char *msg)
+{
+	if (registry_ended(dir_fd, 2000))
+		log_error("no running sandbox named '%s' (it ended meanwhile)", name);
+	else
+		log_error("%s", msg);
+	return EXIT_SBX_FAILED;
+}
+
 int enter_run(const struct sbx_config *c, const char *name)
 {
 	struct enter_info info = { 0 };
@@ -294,11 +313,12 @@ int enter_run(const struct sbx_config *c, const char *name)
 	sigset_t fwd, orig;
 	pid_t joiner, cmd;
 
-	if (registry_open(name, &dir_fd) < 0 ||
-	    enterctl_fetch(dir_fd, name, &info, &init_pidfd, &sup_pidfd) < 0) {
+	if (registry_open(name, &dir_fd) < 0) {
 		log_error("%s", sbx_errmsg());
 		return EXIT_SBX_FAILED;
 	}
+	if (enterctl_fetch(dir_fd, name, &info, &init_pidfd, &sup_pidfd) < 0)
+		return failed(dir_fd, name, sbx_errmsg());
 	init_forwarded_signals(&fwd);
 	sigprocmask(SIG_BLOCK, &fwd, &orig);
 	io->n = 0;
@@ -337,11 +357,13 @@ int enter_run(const struct sbx_config *c, const char *name)
 	close(pids[0]);
 	if (cmd == 0) {
 		/* The joiner failed; its message, if it got to say one. */
+		char line[1300];
 		code = enter_read_failure(err[0], msg, sizeof(msg));
 		pty_close(pty);
-		log_error("enter %s: %s", name, code ? msg : "could not join the sandbox");
 		close(err[0]);
-		return EXIT_SBX_FAILED;
+		snprintf(line, sizeof(line), "enter %s: %s", name,
+			 code ? msg : "could not join the sandbox");
+		return failed(dir_fd, name, line);
 	}
 	code = wait_command(cmd, &fwd, io, pty);
 	pty_close(pty);
@@ -369,11 +391,12 @@ int stop_run(const char *name, int sig, uint64_t grace_usec)
 	_cleanup_close_ int dir_fd = -1, init = -1, sup = -1;
 	struct pollfd p;
 
-	if (registry_open(name, &dir_fd) < 0 ||
-	    enterctl_fetch(dir_fd, name, &info, &init, &sup) < 0) {
+	if (registry_open(name, &dir_fd) < 0) {
 		log_error("%s", sbx_errmsg());
 		return EXIT_SBX_FAILED;
 	}
+	if (enterctl_fetch(dir_fd, name, &info, &init, &sup) < 0)
+		return failed(dir_fd, name, sbx_errmsg());
 	enter_info_free(&info);
 	if (pidfd_send_signal(sup, sig, NULL, 0) < 0 && errno != ESRCH) {
 		log_error("stop %s: signal: %m", name);

@@ -349,6 +349,21 @@ int registry_open(const char *name, int *ret_dir_fd)
 	return r;
 }
 
+bool registry_ended(int dir_fd, int timeout_ms)
+{
+	_cleanup_close_ int lock =
+		openat(dir_fd, "lock", O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+
+	for (int waited = 0;; waited += 10) {
+		/* Gone from the directory, or free: its supervisor has let go. */
+		if (lock < 0 || flock(lock, LOCK_SH | LOCK_NB) == 0)
+			return true;
+		if (waited >= timeout_ms)
+			return false;
+		usleep(10000);
+	}
+}
+
 /* ---- --list ------------------------------------------------------------------------ */
 
 void registry_info_free(struct registry_info *l)

@@ -40,6 +40,9 @@ void registry_remove(struct registry *reg);
 
 /* For --enter and --stop: the checked directory fd of the live entry NAME. */
 int registry_open(const char *name, int *ret_dir_fd);
+/* Whether the sandbox of the entry dir_fd (from registry_open) has ended, or does within
+ * timeout_ms: its supervisor holds the entry's lock for the sandbox's whole life. */
+bool registry_ended(int dir_fd, int timeout_ms);
 
 int registry_list(FILE *f, bool json);
 

@@ -195,3 +195,35 @@ entry() { echo "$XDG_RUNTIME_DIR/sbx/$1"; }
 	assert_status 125
 	assert_output_contains "--list: write"
 }
+
+# Found by make stress: an --enter that lost the race against a --stop failed with
+# "setns: No such process" and the like, where the sandbox being gone is the answer.
+@test "--enter racing --stop: it runs, or says there is no such sandbox, or is stopped too" {
+	local i loop
+	for i in $(seq 15); do
+		start "race$i" sleep 60
+		(
+			for _ in $(seq 40); do
+				st=0
+				out=$(timeout 20 "$SBX" --enter "race$i" true 2>&1 </dev/null) || st=$?
+				case $st in
+				0 | 137 | 143) ;;
+				125)
+					[[ $out == "sbx: no running sandbox named 'race$i'"* ]] && exit 0
+					echo "status 125: $out" >&2
+					exit 1
+					;;
+				*)
+					echo "status $st: $out" >&2
+					exit 1
+					;;
+				esac
+			done
+		) 3>&- &
+		loop=$!
+		sleep "0.0$((RANDOM % 10))"
+		run timeout 20 "$SBX" --stop "race$i"
+		assert_status 0
+		wait "$loop" || return 1
+	done
+}

@@ -104,3 +104,20 @@ all_gone() {
 	done
 	wait_no_units
 }
+
+# In a login session (session-N.scope) the caller may not move itself into a scope of the
+# user manager: cgroup v2 asks for write access to the common ancestor, the root-owned
+# user-UID.slice. Found by make stress: every --enter of a limited sandbox failed there.
+@test "--enter of a named sandbox with limits, from a login session: joins its scope" {
+	start_bg --name vmenter --memory 64M -- sleep 60
+	run sbx_t --enter vmenter -- cat /proc/self/cgroup
+	assert_status 0
+	# a cgroup namespace rooted at the scope: the entered process is at its root
+	assert_line_eq "0::/"
+	run sbx_t --enter vmenter -- cat /sys/fs/cgroup/memory.max
+	assert_status 0
+	assert_line_eq 67108864
+	run sbx_t --stop vmenter
+	assert_status 0
+	wait_no_units
+}
