@@ -7,25 +7,10 @@
 # from a list kept here.
 
 load ../lib/helpers
+load fault
 
-CASES=$SBX_TESTS_DIR/fault/cases.sh
 # Each test runs sbx some 70 to 140 times.
 BATS_TEST_TIMEOUT=900
-
-setup_file() {
-	export SUBREAPER=$BATS_FILE_TMPDIR/subreaper
-	cc -O1 -o "$SUBREAPER" "$SBX_TESTS_DIR/fault/subreaper.c"
-}
-
-setup() {
-	# A private runtime dir, checked to be empty after each case; no bus unless a test
-	# starts its own.
-	export XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR/xdg TMPDIR=$BATS_TEST_TMPDIR
-	mkdir -m 0700 "$XDG_RUNTIME_DIR"
-	unset DBUS_SESSION_BUS_ADDRESS
-	mkdir "$BATS_TEST_TMPDIR/work"
-	cd "$BATS_TEST_TMPDIR/work" || return 1
-}
 
 # cases ARGS...: cases.sh ARGS, its report shown, its status the test's. The plain run
 # tries every pass of every point; the others each mount operation's first pass only (the
