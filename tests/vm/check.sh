@@ -24,6 +24,10 @@ log=$stage.log
 trap 'rm -rf "$stage" "$log"' EXIT
 mkdir -p "$stage/build" "$stage/tests"
 cp build/sbx "$stage/build/"
+# make check-fault's test build, for tests/vm/70-fault.bats (skipped without it).
+if [ -x build/fault/build/sbx ]; then
+	cp build/fault/build/sbx "$stage/build/sbx-fault"
+fi
 cp -a tests/vm tests/lib "$stage/tests/"
 
 echo "check-vm: booting the guest ($sbx_vm, cache ${SBX_VM_CACHE:-default})"

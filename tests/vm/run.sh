@@ -9,6 +9,9 @@ cd "$(dirname "$0")/../.." || exit 125
 . tests/lib/tally.bash
 export SBX=${SBX:-$PWD/build/sbx} SBX_SRCDIR=$PWD SBX_TESTS_DIR=$PWD/tests
 export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-300}
+if [ -x build/sbx-fault ]; then
+	export SBX_FAULT_BIN=$PWD/build/sbx-fault
+fi
 
 echo "# guest: $(uname -r), $(systemctl --version | head -n 1), $(nproc) CPUs," \
 	"user $(id -un) ($(id -u)), cgroup: $(cut -d: -f3 /proc/self/cgroup)"
