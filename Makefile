@@ -81,13 +81,13 @@ build/obj/cli/profile.o: build/gen/profiles.inc
 
 # sbx's PID 1 (src/run/pid1/main.c): freestanding, static and position-independent, with no
 # relocation to apply since nothing would apply them; linked into sbx by pid1.c.
-PID1_CFLAGS = -Os -std=gnu11 $(WARNINGS) -ffreestanding -fPIE -fno-stack-protector \
+PID1_CFLAGS = -Os -std=gnu11 -Isrc $(WARNINGS) -ffreestanding -fPIE -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables
 PID1_LDFLAGS = -static-pie -nostdlib -Wl,--build-id=none -Wl,-z,noexecstack
 # Other architectures (no system call glue written and tested yet) get an empty file: sbx
 # then keeps its own init (pid1_open fails).
 PID1_ARCH := $(filter x86_64%,$(shell $(CC) -dumpmachine))
-build/sbx-pid1: src/run/pid1/main.c
+build/sbx-pid1: src/run/pid1/main.c src/run/proto.h
 	@mkdir -p $(@D)
 ifneq ($(PID1_ARCH),)
 	$(call say,CC,$@)$(CC) $(PID1_CFLAGS) $(PID1_LDFLAGS) -o $@ $<

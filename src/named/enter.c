@@ -202,15 +202,14 @@ static pid_t wait_joiner(pid_t joiner, int pid_fd)
 int enter_read_failure(int err_fd, char *msg, size_t size)
 {
 	ssize_t n = read_all(err_fd, msg, size - 1);
-	char *colon;
-	int code;
+	struct init_record r;
 
 	msg[n > 0 ? n : 0] = '\0';
-	if (n <= 0 || !(colon = strchr(msg, ':')))
+	if (n <= 0 || !strchr(msg, ':'))
 		return 0;
-	code = atoi(msg);
-	memmove(msg, colon + 1, strlen(colon + 1) + 1);
-	return code;
+	init_parse_record(msg, &r);
+	memmove(msg, r.text, strlen(r.text) + 1);
+	return r.code;
 }
 
 /* What a signal to sbx means: the window size and a return to the foreground are the

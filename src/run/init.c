@@ -17,8 +17,7 @@
 #include "base/log.h"
 #include "base/fault.h"
 
-static const int forwarded[] = { SIGINT,  SIGTERM, SIGHUP,   SIGQUIT,
-				 SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT };
+static const int forwarded[] = { SBX_FORWARDED_SIGNALS };
 
 void init_forwarded_signals(sigset_t *set)
 {
@@ -28,8 +27,6 @@ void init_forwarded_signals(sigset_t *set)
 	sigaddset(set, SIGCHLD);
 }
 
-/* Records on the error pipe end with a NUL (launch.c reads them): "CODE:MESSAGE" for a
- * failure, "=CODE" once the command has ended. */
 void init_report(int err_fd, int code, const char *msg)
 {
 	char buf[1200];
@@ -37,17 +34,6 @@ void init_report(int err_fd, int code, const char *msg)
 
 	if (err_fd >= 0 && n > 0)
 		(void)write_all(err_fd, buf, (size_t)n < sizeof(buf) ? (size_t)n + 1 : sizeof(buf));
-}
-
-void init_parse_record(const char *rec, struct init_record *ret)
-{
-	const char *colon = strchr(rec, ':');
-
-	if (rec[0] == '=') {
-		*ret = (struct init_record){ .ended = true, .code = atoi(rec + 1), .text = "" };
-		return;
-	}
-	*ret = (struct init_record){ .code = atoi(rec), .text = colon ? colon + 1 : rec };
 }
 
 void init_exec_command(const struct sbx_config *c, const struct sbx_pty *pty, int err_fd,
@@ -114,15 +100,6 @@ void init_exec_command(const struct sbx_config *c, const struct sbx_pty *pty, in
 	_exit(e == ENOENT ? 127 : 126);
 }
 
-static int status_to_code(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 125;
-}
-
 static void format_size(char *buf, size_t n, uint64_t v)
 {
 	static const char units[] = "KMGT";
@@ -156,9 +133,9 @@ __attribute__((noreturn)) static void finish(const struct sbx_config *c, int err
 	/* The supervisor may leave on this instead of waiting until the kernel has torn
 	 * down our namespaces, which happens while we exit (bubblewrap does the same). */
 	char done[16];
-	int n = snprintf(done, sizeof(done), "=%d", status_to_code(status));
+	int n = snprintf(done, sizeof(done), "=%d", sbx_status_code(status));
 	(void)write_all(err_fd, done, (size_t)n + 1);
-	_exit(status_to_code(status));
+	_exit(sbx_status_code(status));
 }
 
 struct spawn_args {

@@ -3,21 +3,13 @@
 #include <signal.h>
 
 #include "base/config.h"
+#include "run/proto.h"
 #include "run/pty.h"
 
-/* Signals sbx passes on to the command (DESIGN.md, section 2). */
-/* A record on the error pipe, "CODE:MESSAGE" ending with a NUL (launch.c reads them). */
+/* A failure record on the error pipe, "CODE:MESSAGE" ending with a NUL (run/proto.h). */
 void init_report(int err_fd, int code, const char *msg);
-/* One record as init_report and init_wait write them: "=CODE" when the command ended with
- * CODE (ended), else a failure "CODE:MESSAGE" (text: MESSAGE, or all of rec without a
- * colon). Pure: text points into rec. */
-struct init_record {
-	bool ended;
-	int code;
-	const char *text;
-};
-void init_parse_record(const char *rec, struct init_record *ret);
 
+/* SBX_FORWARDED_SIGNALS and SIGCHLD (DESIGN.md, section 2). */
 void init_forwarded_signals(sigset_t *set);
 
 /* Replaces the calling process with the command, on the sandbox's pty when pty is given

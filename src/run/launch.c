@@ -36,7 +36,6 @@
 
 #define EXIT_SBX_FAILED 125
 #define EXIT_TIMEOUT 124
-#define KILL_GRACE_USEC 2000000ULL
 
 /* ---- child side -------------------------------------------------------------------- */
 
@@ -554,7 +553,7 @@ static void on_timer(struct supervisor *s)
 	if (s->timeouts++ == 0) {
 		kill(s->child, SIGTERM);
 		/* Without the grace timer, no SIGKILL would follow: send it now. */
-		if (arm_timer(s->timer_fd, KILL_GRACE_USEC) < 0)
+		if (arm_timer(s->timer_fd, SBX_KILL_GRACE_USEC) < 0)
 			kill(s->child, SIGKILL);
 	} else {
 		kill(s->child, SIGKILL);

@@ -26,6 +26,8 @@
 #include <linux/timerfd.h>
 #include <linux/wait.h>
 #include <stdbool.h>
+
+#include "run/proto.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -187,8 +189,7 @@ static unsigned long long num_field(const char **s)
 /* init.c's forwarded signals (init_forwarded_signals), as a mask. */
 static unsigned long long forwarded(void)
 {
-	static const int sigs[] = { SIGINT,  SIGTERM, SIGHUP,	SIGQUIT,
-				    SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT };
+	static const int sigs[] = { SBX_FORWARDED_SIGNALS };
 	unsigned long long set = 0;
 
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
@@ -236,20 +237,9 @@ static void put_size(struct buf *b, unsigned long long v)
 	}
 }
 
-static int status_code(int status)
-{
-	int sig = status & 0x7f;
-
-	if (sig == 0)
-		return (status >> 8) & 0xff;
-	if (sig != 0x7f)
-		return 128 + sig;
-	return 125;
-}
-
 __attribute__((noreturn)) static void finish(const struct opts *o, int status)
 {
-	int code = status_code(status);
+	int code = sbx_status_code(status);
 	struct buf m = { .n = 0 };
 
 	/* The command itself killed, or a shell reporting a child's SIGKILL as 137. */
@@ -335,8 +325,6 @@ __attribute__((noreturn)) static void init_main(char **argv, const char *s)
  * caller waits for is not a copy of sbx either. SBX_PID1="monitor:CHILD,ERR,TIMEOUT,FLAGS"
  * (TIMEOUT in microseconds, 0: none; FLAGS 1: --level-prefix). */
 
-#define KILL_GRACE_USEC 2000000ULL
-
 struct monitor {
 	long child, err, sig, timer;
 	int timeouts; /* 0: none yet, 1: SIGTERM sent, 2: SIGKILL sent */
@@ -355,34 +343,21 @@ static bool arm(long fd, unsigned long long usec)
 	return SC(__NR_timerfd_settime, fd, 0, &its, NULL) == 0;
 }
 
-static long parse_dec(const char *s)
-{
-	long v = 0;
-
-	while (*s >= '0' && *s <= '9')
-		v = v * 10 + (*s++ - '0');
-	return v;
-}
-
 static void on_record(struct monitor *m, const char *rec)
 {
-	const char *text = rec;
+	struct init_record r;
 
-	if (rec[0] == '=') {
+	init_parse_record(rec, &r);
+	if (r.ended) {
 		m->ended = true;
-		m->ended_code = (int)parse_dec(rec + 1);
+		m->ended_code = r.code;
 		return;
 	}
 	/* The first failure is the cause; later ones are consequences. */
 	if (m->msg.n)
 		return;
-	m->msg_code = (int)parse_dec(rec);
-	for (const char *p = rec; *p; p++)
-		if (*p == ':') {
-			text = p + 1;
-			break;
-		}
-	put(&m->msg, text);
+	m->msg_code = r.code;
+	put(&m->msg, r.text);
 }
 
 /* Records are written whole and are few, so one read returns only whole ones. */
@@ -429,7 +404,7 @@ static void on_timer(struct monitor *m)
 
 	SC(__NR_read, m->timer, &ticks, sizeof(ticks));
 	/* Without a timer for the grace period, no grace: a --timeout always ends it. */
-	if (m->timeouts++ == 0 && arm(m->timer, KILL_GRACE_USEC)) {
+	if (m->timeouts++ == 0 && arm(m->timer, SBX_KILL_GRACE_USEC)) {
 		SC(__NR_kill, m->child, SIGTERM);
 	} else {
 		m->timeouts = 2;
@@ -483,7 +458,7 @@ __attribute__((noreturn)) static void monitor_main(char **argv, const char *s)
 	else if (m.ended)
 		code = m.ended_code;
 	else
-		code = status_code(m.status);
+		code = sbx_status_code(m.status);
 	if (m.timeouts > 0 || m.msg.n) {
 		put(&line, (flags & 1) ? "<3>sbx: " : "sbx: ");
 		put(&line, m.timeouts > 0 ? "timed out; the sandbox was stopped" : m.msg.s);
