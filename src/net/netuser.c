@@ -500,113 +500,137 @@ static char *make_api_dir(void)
 	return tmpl;
 }
 
-int netuser_start(const struct sbx_config *c, pid_t child, struct netuser *nu)
+/* slirp4netns's API socket, for --publish: in a directory of its own, removed once the
+ * ports are published (the socket is only used while sbx starts the sandbox). */
+struct slirp_api {
+	char *dir, *socket;
+};
+
+static void slirp_api_done(struct slirp_api *a)
+{
+	if (a->socket)
+		unlink(a->socket);
+	if (a->dir)
+		rmdir(a->dir);
+	free(a->socket);
+	free(a->dir);
+}
+
+static int helper_argv(const struct sbx_config *c, pid_t child, struct slirp_api *api, char ***ret)
+{
+	if (c->net != NET_SLIRP4NETNS) {
+		*ret = pasta_argv(c, child);
+		return 0;
+	}
+	for (size_t i = 0; i < c->n_publish; i++)
+		if (strchr(c->publish[i].host_addr, ':'))
+			return sbx_errx("--publish [%s]:...: slirp4netns publishes on IPv4 host "
+					"addresses only",
+					c->publish[i].host_addr);
+	if (c->n_publish) {
+		if (!(api->dir = make_api_dir()))
+			return -errno ? -errno : -EIO;
+		api->socket = xasprintf("%s/api.sock", api->dir);
+	}
+	*ret = slirp_argv(c, child, api->socket);
+	return 0;
+}
+
+/* Forks the helper, its output to log_fd; the read end of its ready pipe into
+ * *ret_ready_rd. Only the helper keeps the write end, so EOF says it died. */
+static int spawn_helper(const struct sbx_config *c, char **argv, int log_fd, struct netuser *nu,
+			int *ret_ready_rd)
 {
 	const char *name = helper_name(c->net);
-	_cleanup_strv_free_ char **argv = NULL;
-	_cleanup_free_ char *api_dir = NULL, *api_socket = NULL;
-	_cleanup_close_ int log_fd = -1, ready_rd = -1, ready_wr = -1, exit_rd = -1;
-	int exit_p[2], ready[2];
+	_cleanup_close_ int ready_rd = -1, ready_wr = -1, exit_rd = -1;
+	int ready[2], exit_p[2], r;
 	pid_t pid, self = getpid();
-	int r;
 
-	if (c->net != NET_PASTA && c->net != NET_SLIRP4NETNS)
-		return 0;
-	if (!c->net_helper)
-		return sbx_errx("--net=%s: no helper binary chosen", name);
-	nu->backend = c->net;
-	if (c->net == NET_SLIRP4NETNS) {
-		for (size_t i = 0; i < c->n_publish; i++)
-			if (strchr(c->publish[i].host_addr, ':'))
-				return sbx_errx("--publish [%s]:...: slirp4netns publishes on IPv4 "
-						"host addresses only",
-						c->publish[i].host_addr);
-		if (c->n_publish) {
-			if (!(api_dir = make_api_dir()))
-				return -errno ? -errno : -EIO;
-			api_socket = xasprintf("%s/api.sock", api_dir);
-		}
-		argv = slirp_argv(c, child, api_socket);
-	} else {
-		argv = pasta_argv(c, child);
-	}
-	/* The helper's output goes to a memfd: it never blocks on a full pipe nobody reads,
-	 * and the last line is there to quote if it fails. */
-	log_fd = memfd_create("sbx-netuser-log", MFD_CLOEXEC);
-	if (log_fd < 0) {
-		r = sbx_err(errno, "--net=%s: memfd", name);
-		goto out;
-	}
-	if (pipe2(ready, O_CLOEXEC) < 0) {
-		r = sbx_err(errno, "--net=%s: pipe", name);
-		goto out;
-	}
+	if (pipe2(ready, O_CLOEXEC) < 0)
+		return sbx_err(errno, "--net=%s: pipe", name);
 	ready_rd = ready[0];
 	ready_wr = ready[1];
 	if (c->net == NET_SLIRP4NETNS) {
-		if (pipe2(exit_p, O_CLOEXEC) < 0) {
-			r = sbx_err(errno, "--net=%s: pipe", name);
-			goto out;
-		}
+		if (pipe2(exit_p, O_CLOEXEC) < 0)
+			return sbx_err(errno, "--net=%s: pipe", name);
 		exit_rd = exit_p[0];
 		nu->exit_fd = exit_p[1];
 	}
-
 	if ((r = fault_point("pasta start")) < 0)
-		goto out;
+		return r;
 	pid = fork();
-	if (pid < 0) {
-		r = sbx_err(errno, "--net=%s: fork", name);
-		goto out;
-	}
+	if (pid < 0)
+		return sbx_err(errno, "--net=%s: fork", name);
 	if (pid == 0)
 		helper_exec(c->net_helper, argv, self, log_fd, ready_wr, exit_rd);
 	nu->pid = pid;
 	nu->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	/* Only the helper may hold the write end, or EOF would never say it died. */
-	close(TAKE_FD(ready_wr));
-	if (exit_rd >= 0)
-		close(TAKE_FD(exit_rd));
+	*ret_ready_rd = TAKE_FD(ready_rd);
+	return 0;
+}
 
-	r = fault_point("pasta started");
-	if (r < 0)
-		goto out;
+/* The helper could not set up the network: it is reaped, and its last line quoted. */
+static int helper_failed(struct netuser *nu, int log_fd, const char *name)
+{
+	char msg[512];
+	int status = 0;
+
+	kill(nu->pid, SIGKILL);
+	while (waitpid(nu->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	nu->pid = -1;
+	last_message(log_fd, msg, sizeof(msg));
+	return sbx_errx("--net=%s: %s failed: %s%s", name, name, msg,
+			strstr(msg, "tun") ? " (/dev/net/tun must be readable and writable by you)"
+					   : "");
+}
+
+static int start_helper(const struct sbx_config *c, pid_t child, struct netuser *nu)
+{
+	const char *name = helper_name(c->net);
+	__attribute__((cleanup(slirp_api_done))) struct slirp_api api = { 0 };
+	_cleanup_strv_free_ char **argv = NULL;
+	_cleanup_close_ int log_fd = -1, ready_rd = -1;
+	int r;
+
+	nu->backend = c->net;
+	if ((r = helper_argv(c, child, &api, &argv)) < 0)
+		return r;
+	/* The helper's output goes to a memfd: it never blocks on a full pipe nobody reads,
+	 * and the last line is there to quote if it fails. */
+	log_fd = memfd_create("sbx-netuser-log", MFD_CLOEXEC);
+	if (log_fd < 0)
+		return sbx_err(errno, "--net=%s: memfd", name);
+	if ((r = spawn_helper(c, argv, log_fd, nu, &ready_rd)) < 0 ||
+	    (r = fault_point("pasta started")) < 0)
+		return r;
 	r = wait_ready(ready_rd, c->net, READY_TIMEOUT_MS);
-	if (r == -ETIMEDOUT) {
-		r = sbx_errx("--net=%s: %s did not configure the network within %d s", name, name,
-			     READY_TIMEOUT_MS / 1000);
-		goto out;
-	}
-	if (r < 0) {
-		char msg[512];
-		int status = 0;
-		kill(nu->pid, SIGKILL);
-		while (waitpid(nu->pid, &status, 0) < 0 && errno == EINTR)
-			;
-		nu->pid = -1;
-		last_message(log_fd, msg, sizeof(msg));
-		r = sbx_errx("--net=%s: %s failed: %s%s", name, name, msg,
-			     strstr(msg, "tun") ? " (/dev/net/tun must be readable and writable "
-						  "by you)"
-						: "");
-		goto out;
-	}
-	for (size_t i = 0; api_socket && i < c->n_publish; i++)
-		if ((r = slirp_publish(api_socket, &c->publish[i])) < 0)
-			goto out;
+	if (r == -ETIMEDOUT)
+		return sbx_errx("--net=%s: %s did not configure the network within %d s", name,
+				name, READY_TIMEOUT_MS / 1000);
+	if (r < 0)
+		return helper_failed(nu, log_fd, name);
+	for (size_t i = 0; api.socket && i < c->n_publish; i++)
+		if ((r = slirp_publish(api.socket, &c->publish[i])) < 0)
+			return r;
 	/* pasta (2023 versions at least) ignores a resolver on the host's loopback
 	 * (systemd-resolved's 127.0.0.53, a local dnsmasq) unless the gateway maps to the
 	 * host's loopback, and then says so. */
 	if (c->net == NET_PASTA && log_contains(log_fd, "Couldn't get any nameserver"))
 		log_warn("--net=pasta: pasta cannot use the host's resolver (on loopback?) "
 			 "without --net-host-loopback; DNS in the sandbox may fail");
-	r = 0;
-out:
-	if (api_socket)
-		unlink(api_socket);
-	if (api_dir)
-		rmdir(api_dir);
-	if (r < 0)
+	return 0;
+}
+
+int netuser_start(const struct sbx_config *c, pid_t child, struct netuser *nu)
+{
+	int r;
+
+	if (c->net != NET_PASTA && c->net != NET_SLIRP4NETNS)
+		return 0;
+	if (!c->net_helper)
+		return sbx_errx("--net=%s: no helper binary chosen", helper_name(c->net));
+	if ((r = start_helper(c, child, nu)) < 0)
 		netuser_stop(nu);
 	return r;
 }
