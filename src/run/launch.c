@@ -778,191 +778,262 @@ static enum sbx_pty_mode pty_mode(const struct sbx_config *c)
 	return c->pty == PTY_AUTO && c->bare ? PTY_OFF : c->pty;
 }
 
-int launch_run(const struct sbx_config *c)
-{
-	struct netuser net = NETUSER_INIT;
-	_cleanup_(pty_close) struct sbx_pty pty = { .master = -1, .slave = -1, .out_own = -1 };
-	struct supervisor s = { .c = c,
-				.err_fd = -1,
-				.sig_fd = -1,
-				.timer_fd = -1,
-				.shrink_fd = -1,
-				.net = &net,
-				.ctl_fd = -1,
-				.init_pidfd = -1,
-				.pty = &pty };
-	struct cgroup_run cg = { .backend = CGROUP_NONE };
-	struct named named = { .reg = REGISTRY_INIT, .ctl_fd = -1, .init_pidfd = -1 };
-	_cleanup_close_ int pid1_fd = pid1_usable(c) ? pid1_open() : -1;
-	int go[2] = { -1, -1 }, err[2], code, r;
+/* Everything one start holds; launch_end lets go of it whatever step was reached. Its
+ * members point at each other (the supervisor and the child at the pty, ...), so it stays
+ * where launch_run made it. */
+struct launch {
+	const struct sbx_config *c;
+	struct netuser net;
+	struct sbx_pty pty;
+	struct supervisor s;
+	struct cgroup_run cg;
+	struct named named;
+	struct child_args a;
+	int pid1_fd;
+	int go[2], err[2];
 	sigset_t fwd, orig;
-	pid_t self = getpid();
-	struct child_args a = { .c = c,
-				.parent = (first_clone_flags(c) & CLONE_NEWPID) ? 0 : self,
-				.go_fd = -1,
-				.pid1_fd = pid1_fd < 0 ? -1 : pid1_fd,
-				.orig_mask = &orig,
-				.pty = &pty };
-	bool alone;
-	uint64_t t0;
+	bool alone; /* the parent has nothing to do before the child goes on */
+};
 
-	if ((r = pty_open(&pty, pty_mode(c))) < 0) {
-		sbx_errx("%s (--no-pty shares your terminal instead)", sbx_errmsg());
-		goto fail_early;
-	}
-	pty.no_ctty = c->new_session;
-	alone = child_starts_alone(c, a.pid1_fd);
+static void launch_init(struct launch *l, const struct sbx_config *c)
+{
+	*l = (struct launch){ .c = c,
+			      .net = NETUSER_INIT,
+			      .pty = { .master = -1, .slave = -1, .out_own = -1 },
+			      .cg = { .backend = CGROUP_NONE },
+			      .named = { .reg = REGISTRY_INIT, .ctl_fd = -1, .init_pidfd = -1 },
+			      .go = { -1, -1 },
+			      .err = { -1, -1 } };
+	l->pid1_fd = pid1_usable(c) ? pid1_open() : -1;
+	l->s = (struct supervisor){ .c = c,
+				    .err_fd = -1,
+				    .sig_fd = -1,
+				    .timer_fd = -1,
+				    .shrink_fd = -1,
+				    .net = &l->net,
+				    .ctl_fd = -1,
+				    .init_pidfd = -1,
+				    .pty = &l->pty };
+	l->a = (struct child_args){ .c = c,
+				    .parent = (first_clone_flags(c) & CLONE_NEWPID) ? 0 : getpid(),
+				    .go_fd = -1,
+				    .pid1_fd = l->pid1_fd,
+				    .orig_mask = &l->orig,
+				    .pty = &l->pty };
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(TAKE_FD(*fd));
+}
+
+/* Stops the network helper, removes the cgroup and the registry entry, closes what is
+ * left open; each part only where it was reached. */
+static void launch_end(struct launch *l)
+{
+	netuser_stop(&l->net);
+	cgroup_release(&l->cg);
+	named_end(&l->named);
+	for (int *fd = l->go; fd < l->go + 2; fd++)
+		close_fd(fd);
+	close_fd(&l->err[1]);
+	close_fd(&l->s.err_fd);
+	close_fd(&l->s.sig_fd);
+	close_fd(&l->s.timer_fd);
+	close_fd(&l->pid1_fd);
+	pty_close(&l->pty);
+}
+
+/* Before the clone: the pty, the registry entry, the pipes to the child. */
+static int launch_prepare(struct launch *l)
+{
+	const struct sbx_config *c = l->c;
+	int r;
+
+	if ((r = pty_open(&l->pty, pty_mode(c))) < 0)
+		return sbx_errx("%s (--no-pty shares your terminal instead)", sbx_errmsg());
+	l->pty.no_ctty = c->new_session;
+	l->alone = child_starts_alone(c, l->a.pid1_fd);
 	if (c->die_with_parent && (r = die_with_caller()) < 0)
-		goto fail_early;
-	if (c->name && (r = named_claim(c, &named)) < 0)
-		goto fail_early;
+		return r;
+	if (c->name && (r = named_claim(c, &l->named)) < 0)
+		return r;
 	if ((r = fault_point("clone")) < 0)
-		goto fail_early;
-	a.filters = c->name ? &named.filters : NULL;
-	init_forwarded_signals(&fwd);
-	sigprocmask(SIG_BLOCK, &fwd, &orig);
-	if ((!alone && pipe2(go, O_CLOEXEC) < 0) || pipe2(err, O_CLOEXEC) < 0) {
-		r = sbx_err(errno, "pipe");
-		goto fail_early;
-	}
-	a.go_fd = go[0];
-	a.err_fd = err[1];
+		return r;
+	l->a.filters = c->name ? &l->named.filters : NULL;
+	init_forwarded_signals(&l->fwd);
+	sigprocmask(SIG_BLOCK, &l->fwd, &l->orig);
+	if ((!l->alone && pipe2(l->go, O_CLOEXEC) < 0) || pipe2(l->err, O_CLOEXEC) < 0)
+		return sbx_err(errno, "pipe");
+	l->a.go_fd = l->go[0];
+	l->a.err_fd = l->err[1];
 	/* The parent's work before the command (a D-Bus call and systemd's job, pasta's
 	 * start) runs beside the child's setup rather than before it. */
-	a.late_go = !alone && c->userns_fd < 0 && c->pidns_fd < 0 && c->userns_block_fd < 0;
+	l->a.late_go = !l->alone && c->userns_fd < 0 && c->pidns_fd < 0 && c->userns_block_fd < 0;
+	return 0;
+}
 
-	t0 = trace_start();
-	if (alone)
-		s.child = clone_vfork(&a);
+/* The child, into its new namespaces; it never returns from child_main. */
+static int launch_clone(struct launch *l)
+{
+	uint64_t t0 = trace_start();
+
+	if (l->alone)
+		l->s.child = clone_vfork(&l->a);
 	else
-		s.child = (pid_t)syscall(SYS_clone, first_clone_flags(c) | SIGCHLD, NULL, NULL,
-					 NULL, NULL);
-	if (s.child < 0) {
-		r = sbx_err(errno, "clone");
+		l->s.child = (pid_t)syscall(SYS_clone, first_clone_flags(l->c) | SIGCHLD, NULL,
+					    NULL, NULL, NULL);
+	if (l->s.child < 0) {
+		int r = sbx_err(errno, "clone");
 		if (errno == EPERM || errno == ENOSPC || errno == EUSERS)
 			r = sbx_errx("%s (unprivileged user namespaces may be disabled; see: sbx "
 				     "--check)",
 				     sbx_errmsg());
-		goto fail_early;
+		return r;
 	}
-	if (s.child == 0) {
-		close(go[1]);
-		close(err[0]);
-		named_close_in_child(&named);
-		child_main(&a);
+	if (l->s.child == 0) {
+		close(l->go[1]);
+		close(l->err[0]);
+		named_close_in_child(&l->named);
+		child_main(&l->a);
 	}
-	if (go[0] >= 0)
-		close(go[0]);
-	close(err[1]);
-	s.err_fd = err[0];
+	close_fd(&l->go[0]);
+	close_fd(&l->err[1]);
+	l->s.err_fd = TAKE_FD(l->err[0]);
 	/* alone: until the child exec'd, its setup included */
 	trace_end("clone", t0);
+	return 0;
+}
 
-	r = fault_point("after clone");
+/* The parent's part while the child sets up: the id maps, the cgroup, the network helper,
+ * --info-fd, the registry entry, then the go byte. */
+static int launch_parent_steps(struct launch *l)
+{
+	const struct sbx_config *c = l->c;
+	uint64_t t0;
+	int r;
+
+	if ((r = fault_point("after clone")) < 0)
+		return r;
 	/* A given user namespace has its maps already; a child alone writes its own. */
-	if (r == 0 && !alone && c->userns_fd < 0) {
+	if (!l->alone && c->userns_fd < 0) {
 		t0 = trace_start();
-		r = userns_write_maps(c, s.child);
+		r = userns_write_maps(c, l->s.child);
 		trace_end("id maps", t0);
 		if (r < 0)
-			sbx_errx("userns: %s", sbx_errmsg());
+			return sbx_errx("userns: %s", sbx_errmsg());
 	}
 	/* 'm': the maps are there, set up; 'g' follows before the command. */
-	if (r == 0 && a.late_go && (r = fault_point("go m")) == 0)
-		r = write_go(go[1], 'm');
-	if (r == 0 && !alone && cgroup_wanted(c)) {
+	if (l->a.late_go && ((r = fault_point("go m")) < 0 || (r = write_go(l->go[1], 'm')) < 0))
+		return r;
+	if (!l->alone && cgroup_wanted(c)) {
 		t0 = trace_start();
-		r = cgroup_place(c, s.child, &cg);
+		r = cgroup_place(c, l->s.child, &l->cg);
 		trace_end("cgroup placement", t0);
+		if (r < 0)
+			return r;
 	}
 	/* The maps must exist for the helper to join the user namespace; the command must
 	 * find the network configured when it starts. */
-	if (r == 0 && c->net_helper) {
+	if (c->net_helper) {
 		t0 = trace_start();
-		r = netuser_start(c, s.child, &net);
+		r = netuser_start(c, l->s.child, &l->net);
 		trace_end("network helper", t0);
+		if (r < 0)
+			return r;
 	}
-	if (r == 0)
-		r = status_write_start(c, s.child);
-	if (r == 0)
-		r = fault_point("before go");
-	if (r == 0 && c->name)
-		r = named_publish(c, &named, self, s.child, &s);
-	if (r == 0) {
-		s.sig_fd = signalfd(-1, &fwd, SFD_CLOEXEC | SFD_NONBLOCK);
-		s.timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-		if (s.sig_fd < 0 || s.timer_fd < 0)
-			r = sbx_err(errno, "signalfd/timerfd");
-	}
-	if (r == 0 && c->timeout_usec)
-		r = arm_timer(s.timer_fd, c->timeout_usec);
+	if ((r = status_write_start(c, l->s.child)) < 0 || (r = fault_point("before go")) < 0)
+		return r;
+	if (c->name && (r = named_publish(c, &l->named, getpid(), l->s.child, &l->s)) < 0)
+		return r;
+	l->s.sig_fd = signalfd(-1, &l->fwd, SFD_CLOEXEC | SFD_NONBLOCK);
+	l->s.timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (l->s.sig_fd < 0 || l->s.timer_fd < 0)
+		return sbx_err(errno, "signalfd/timerfd");
+	if (c->timeout_usec && (r = arm_timer(l->s.timer_fd, c->timeout_usec)) < 0)
+		return r;
 	/* The go byte: 'g', go on; 'u', go on, but no cgroup of its own was made (--cgroup
 	 * try). A failure here is still sbx's, said as such (125), not the child's death. */
-	if (r == 0 && !alone && (r = fault_point("go")) == 0)
-		r = write_go(go[1], cgroup_wanted(c) && cg.backend == CGROUP_NONE ? 'u' : 'g');
-	if (r < 0) {
-		kill(s.child, SIGKILL);
-		waitpid(s.child, NULL, 0);
-		/* A child that failed first said why; our failure (writing the maps of a
-		 * process that is gone, ...) is only the consequence. */
-		read_child_failure(&s);
-		if (s.msg[0])
-			sbx_errx("%s", s.msg);
-		netuser_stop(&net);
-		cgroup_release(&cg);
-		named_end(&named);
-		close(s.err_fd);
-		if (s.sig_fd >= 0)
-			close(s.sig_fd);
-		if (s.timer_fd >= 0)
-			close(s.timer_fd);
-		if (!alone)
-			close(go[1]);
-		log_error("%s", sbx_errmsg());
-		return EXIT_SBX_FAILED;
-	}
+	if (!l->alone &&
+	    ((r = fault_point("go")) < 0 ||
+	     (r = write_go(l->go[1],
+			   cgroup_wanted(c) && l->cg.backend == CGROUP_NONE ? 'u' : 'g')) < 0))
+		return r;
+	return 0;
+}
+
+/* A step of the parent's failed with the child alive: the child goes, and if it failed
+ * first and said why, that is the message (our failure, writing the maps of a process
+ * that is gone, ..., is only the consequence). */
+static void launch_abort_child(struct launch *l)
+{
+	kill(l->s.child, SIGKILL);
+	waitpid(l->s.child, NULL, 0);
+	read_child_failure(&l->s);
+	if (l->s.msg[0])
+		sbx_errx("%s", l->s.msg);
+}
+
+/* While the sandbox runs: signals, --timeout, the pty, --enter; then its exit status. */
+static int launch_supervise(struct launch *l)
+{
+	const struct sbx_config *c = l->c;
+	int r;
+
 	/* A cgroup of our own to remove, a network helper to stop, a registry entry to
 	 * remove: all wait until init is gone. A systemd scope goes by itself once empty. */
-	s.leave_early = (cg.backend == CGROUP_NONE || cg.backend == CGROUP_SYSTEMD) &&
-			!c->net_helper && !c->name;
+	l->s.leave_early = (l->cg.backend == CGROUP_NONE || l->cg.backend == CGROUP_SYSTEMD) &&
+			   !c->net_helper && !c->name;
 	/* The same, and nothing to write at the end (--json-status-fd), no pty to relay: see
 	 * shrink(). */
-	s.shrink_fd = s.leave_early && c->json_status_fd < 0 && !pty_used(&pty) ? a.pid1_fd : -1;
-	if (!alone)
-		close(go[1]);
-	cgroup_placed(&cg);
-	pty_start(&pty);
+	l->s.shrink_fd =
+		l->s.leave_early && c->json_status_fd < 0 && !pty_used(&l->pty) ? l->a.pid1_fd : -1;
+	close_fd(&l->go[1]);
+	cgroup_placed(&l->cg);
+	pty_start(&l->pty);
 
 	r = fault_point("supervise");
 	if (r == 0)
-		r = supervise(&s);
+		r = supervise(&l->s);
 	/* Also after a SIGKILL of the command: the output it left, then the caller's modes,
 	 * before anything is printed. */
-	pty_drain(&pty);
-	pty_restore(&pty);
-	if (r < 0) {
-		kill(s.child, SIGKILL);
-		cgroup_release(&cg);
-		named_end(&named);
-		goto fail_early;
-	}
-	(void)fault_point("end");
-	netuser_stop(&net);
-	cgroup_release(&cg);
-	named_end(&named);
-	code = exit_code(&s);
-	if (s.msg[0] && s.timeouts == 0)
-		log_error("%s", s.msg);
-	else if (s.timeouts > 0)
-		log_error("timed out; the sandbox was stopped");
-	status_write_exit(c, code);
-	close(s.sig_fd);
-	close(s.timer_fd);
-	return code;
+	pty_drain(&l->pty);
+	pty_restore(&l->pty);
+	if (r < 0)
+		kill(l->s.child, SIGKILL);
+	return r;
+}
 
-fail_early:
-	netuser_stop(&net);
-	named_end(&named);
+/* sbx's own failure: everything let go of first, then its one line. */
+static int launch_fail(struct launch *l)
+{
+	launch_end(l);
 	log_error("%s", sbx_errmsg());
 	return EXIT_SBX_FAILED;
+}
+
+int launch_run(const struct sbx_config *c)
+{
+	__attribute__((cleanup(launch_end))) struct launch l;
+	int code;
+
+	launch_init(&l, c);
+	if (launch_prepare(&l) < 0 || launch_clone(&l) < 0)
+		return launch_fail(&l);
+	if (launch_parent_steps(&l) < 0) {
+		launch_abort_child(&l);
+		return launch_fail(&l);
+	}
+	if (launch_supervise(&l) < 0)
+		return launch_fail(&l);
+	(void)fault_point("end");
+	launch_end(&l);
+	code = exit_code(&l.s);
+	if (l.s.msg[0] && l.s.timeouts == 0)
+		log_error("%s", l.s.msg);
+	else if (l.s.timeouts > 0)
+		log_error("timed out; the sandbox was stopped");
+	status_write_exit(c, code);
+	return code;
 }
