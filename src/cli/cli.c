@@ -15,6 +15,7 @@
 #include "setup/caps.h"
 #include "limits/cgroup.h"
 #include "cli/cwdrule.h"
+#include "cli/state.h"
 #include "base/log.h"
 #include "net/netuser.h"
 #include "cli/profile.h"
@@ -26,27 +27,6 @@
 #endif
 
 extern char **environ;
-
-struct parse_state {
-	struct sbx_config *c;
-	unsigned long unshare_req; /* --unshare-* asked (matters with --bare) */
-	bool unshare_cgroup_req;
-	bool unshare_cgroup_try;
-	bool share_net;
-	bool net_set;
-	enum sbx_net user_net; /* --net=pasta|slirp4netns|auto; NET_NONE for none or host */
-	bool has_perms;
-	mode_t perms;
-	bool has_size;
-	uint64_t size;
-	bool hostname_set;
-	char **overlay_srcs; /* --overlay-src layers waiting for their overlay */
-	int args_depth;
-	int profile_depth; /* > 0 while reading a profile */
-	char *cwd_refused; /* why a profile's bind-cwd did not share the cwd (cwdrule.h) */
-	enum cwd_verdict cwd_verdict;
-	enum cli_action action;
-};
 
 struct option_def;
 typedef int (*opt_handler)(struct parse_state *s, const struct option_def *d, char **args);
@@ -349,7 +329,7 @@ static int h_argv0(struct parse_state *s, const struct option_def *d, char **a)
 	return 0;
 }
 
-static ssize_t env_find(char **env, const char *name)
+ssize_t env_find(char **env, const char *name)
 {
 	size_t n = strlen(name);
 
@@ -369,7 +349,7 @@ static void env_unset(char **env, const char *name)
 	memmove(&env[i], &env[i + 1], (strv_length(env) - (size_t)i) * sizeof(char *));
 }
 
-static void env_set(char ***env, const char *name, const char *value)
+void env_set(char ***env, const char *name, const char *value)
 {
 	ssize_t i = env_find(*env, name);
 	char *kv = xasprintf("%s=%s", name, value);
@@ -1248,135 +1228,6 @@ static void prescan(int argc, char **argv, bool *bare, char ***profiles)
 
 /* A relative bind source or a --chdir target that a symlink redirects may not be what the
  * user meant: an earlier sandbox that could write there may have planted `build -> $HOME`. */
-static void warn_symlink(const char *what, const char *path, const char *host_path)
-{
-	_cleanup_free_ char *link = NULL, *target = NULL;
-
-	if (path_find_symlink(host_path, &link, &target) > 0)
-		log_warn("%s %s passes through the symlink %s -> %s", what, path, link, target);
-}
-
-static void warn_symlinks(const struct sbx_config *c)
-{
-	for (size_t i = 0; i < c->n_ops; i++) {
-		const struct sbx_op *op = &c->ops[i];
-		if (op->type == OP_BIND && op->src && op->src[0] != '/')
-			warn_symlink("the bind source", op->src, op->src);
-	}
-	/* Seen from the host, where the paths a sandbox can write come from; a relative
-	 * --chdir starts at the new root. */
-	if (c->chdir) {
-		_cleanup_free_ char *abs =
-			c->chdir[0] == '/' ? xstrdup(c->chdir) : xasprintf("/%s", c->chdir);
-		warn_symlink("--chdir", c->chdir, abs);
-	}
-}
-
-/* The one line about a cwd the profile did not share, unless a bind shows it after all:
- * the command line's (--bind-cwd, --bind $PWD $PWD) or a read-only one of the profile's
- * around it (`cd /usr/share/doc && sbx less README`). */
-static void report_cwd(struct parse_state *s)
-{
-	struct sbx_config *c = s->c;
-	const char *home = getenv("HOME");
-	bool visible = false;
-	_cleanup_free_ char *hint = NULL;
-
-	if (!s->cwd_refused)
-		return;
-	for (size_t i = 0; i < c->n_ops; i++)
-		if (c->ops[i].type == OP_BIND && c->ops[i].dest && path_in(c->cwd, c->ops[i].dest))
-			visible = true;
-	if (visible)
-		return;
-	c->cwd_refused = true;
-	/* A shell inside trusts $PWD when it names its cwd: make it name the home it starts in. */
-	if (!c->chdir && home && home[0] == '/' && env_find(c->env, "PWD") >= 0)
-		env_set(&c->env, "PWD", home);
-	/* --bind-cwd never shares / or the kernel's file systems. */
-	hint = s->cwd_verdict == CWD_ROOT || s->cwd_verdict == CWD_KERNEL_FS
-		       ? xasprintf("--bind %s %s", c->cwd, c->cwd)
-		       : xstrdup("--bind-cwd");
-	log_warn("the current directory %s is not shared: %s.%s %s shares it anyway.", c->cwd,
-		 s->cwd_refused, c->chdir ? "" : " The sandbox starts in $HOME;", hint);
-}
-
-static int finalize(struct parse_state *s)
-{
-	struct sbx_config *c = s->c;
-
-	if (s->has_perms)
-		return sbx_errx("--perms must be followed by an option that creates a file");
-	if (s->has_size)
-		return sbx_errx("--size must be followed by --tmpfs");
-	if (s->overlay_srcs) {
-		return sbx_errx("--overlay-src must be followed by --overlay, --tmp-overlay or "
-				"--ro-overlay");
-	}
-
-	if (c->bare) {
-		c->clone_flags = CLONE_NEWUSER | CLONE_NEWNS |
-				 (s->unshare_req & ~(unsigned long)CLONE_NEWUSER);
-		c->unshare_cgroup = s->unshare_cgroup_req || s->unshare_cgroup_try;
-		c->unshare_cgroup_try = !s->unshare_cgroup_req;
-		c->net = (c->clone_flags & CLONE_NEWNET) ? s->user_net : NET_HOST;
-		if (s->hostname_set && !(c->clone_flags & CLONE_NEWUTS))
-			return sbx_errx("--hostname needs --unshare-uts");
-	} else {
-		c->clone_flags =
-			CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
-		c->net = s->share_net ? NET_HOST : s->user_net;
-		if (c->net != NET_HOST)
-			c->clone_flags |= CLONE_NEWNET;
-		c->unshare_cgroup = true;
-		c->unshare_cgroup_try = true;
-		if (!c->hostname)
-			c->hostname = xstrdup("sbx");
-	}
-	if (c->cgroup == CGROUP_NONE && (config_has_limits(c) || c->slice))
-		return sbx_errx("--cgroup=none: resource limits and --slice need a cgroup");
-	/* Without a cgroup of its own the sandbox's cgroup namespace can be made with the
-	 * others; with one, the child makes it once it has been moved (cgroup_place). */
-	if (c->unshare_cgroup && !cgroup_wanted(c))
-		c->clone_flags |= CLONE_NEWCGROUP;
-	if (c->as_pid_1 && !(c->clone_flags & CLONE_NEWPID))
-		return sbx_errx("--as-pid-1 needs --unshare-pid");
-	if ((c->n_publish || c->net_host_loopback) && c->net != NET_PASTA &&
-	    c->net != NET_SLIRP4NETNS && c->net != NET_AUTO)
-		return sbx_errx("%s needs --net=pasta, slirp4netns or auto",
-				c->n_publish ? "--publish" : "--net-host-loopback");
-	if (s->action == CLI_RUN || s->action == CLI_DRY_RUN) {
-		for (size_t i = 0; c->profiles_used && c->profiles_used[i]; i++)
-			log_debug("profile: %s", c->profiles_used[i]);
-		report_cwd(s);
-		if (!c->bare)
-			warn_symlinks(c);
-	}
-	/* Only a run looks for the helper: --dry-run works where it is not installed. */
-	if (s->action == CLI_RUN) {
-		int r = netuser_prepare(c);
-		if (r < 0)
-			return r;
-	}
-	/* In the parent, before anything starts: a bad profile fails here with 125. */
-	if (c->seccomp_profile && s->action != CLI_ENTER) {
-		int r;
-		free(TAKE_PTR(c->seccomp_profile_prog));
-		r = seccomp_oci_prepare(c->seccomp_profile, c->caps_keep, &c->seccomp_profile_prog);
-		if (r < 0)
-			return r;
-	}
-	if (!c->argv)
-		strv_push(&c->argv, xstrdup("/bin/sh"));
-	/* Once all is parsed: --name may follow --home-persist. Only a run creates the home. */
-	if (s->action == CLI_RUN || s->action == CLI_DRY_RUN) {
-		int r = apphome_resolve(c, s->action == CLI_RUN);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
 static void parse_state_done(struct parse_state *s)
 {
 	strv_free(s->overlay_srcs);
@@ -1426,7 +1277,7 @@ int cli_parse(int argc, char **argv, struct sbx_config *c, enum cli_action *acti
 		const char *sh = getenv("SHELL");
 		strv_push(&c->argv, xstrdup(sh && sh[0] == '/' ? sh : "/bin/sh"));
 	}
-	return finalize(&s);
+	return cli_plan(&s);
 }
 
 /* What --help shows, so that it fits on a screen; --help-all shows every option. */

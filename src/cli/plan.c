@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: MIT */
+/* The plan of a parsed command line (cli/state.h, cli_plan): what its options mean
+ * together, the warnings about what the sandbox will see, and what the host must provide
+ * before a run starts. */
+#include <sched.h>
+#include <stdlib.h>
+
+#include "app/apphome.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "cli/state.h"
+#include "limits/cgroup.h"
+#include "net/netuser.h"
+#include "seccomp/seccomp_oci.h"
+
+static void warn_symlink(const char *what, const char *path, const char *host_path)
+{
+	_cleanup_free_ char *link = NULL, *target = NULL;
+
+	if (path_find_symlink(host_path, &link, &target) > 0)
+		log_warn("%s %s passes through the symlink %s -> %s", what, path, link, target);
+}
+
+static void warn_symlinks(const struct sbx_config *c)
+{
+	for (size_t i = 0; i < c->n_ops; i++) {
+		const struct sbx_op *op = &c->ops[i];
+		if (op->type == OP_BIND && op->src && op->src[0] != '/')
+			warn_symlink("the bind source", op->src, op->src);
+	}
+	/* Seen from the host, where the paths a sandbox can write come from; a relative
+	 * --chdir starts at the new root. */
+	if (c->chdir) {
+		_cleanup_free_ char *abs =
+			c->chdir[0] == '/' ? xstrdup(c->chdir) : xasprintf("/%s", c->chdir);
+		warn_symlink("--chdir", c->chdir, abs);
+	}
+}
+
+/* The one line about a cwd the profile did not share, unless a bind shows it after all:
+ * the command line's (--bind-cwd, --bind $PWD $PWD) or a read-only one of the profile's
+ * around it (`cd /usr/share/doc && sbx less README`). */
+static void report_cwd(struct parse_state *s)
+{
+	struct sbx_config *c = s->c;
+	const char *home = getenv("HOME");
+	bool visible = false;
+	_cleanup_free_ char *hint = NULL;
+
+	if (!s->cwd_refused)
+		return;
+	for (size_t i = 0; i < c->n_ops; i++)
+		if (c->ops[i].type == OP_BIND && c->ops[i].dest && path_in(c->cwd, c->ops[i].dest))
+			visible = true;
+	if (visible)
+		return;
+	c->cwd_refused = true;
+	/* A shell inside trusts $PWD when it names its cwd: make it name the home it starts in. */
+	if (!c->chdir && home && home[0] == '/' && env_find(c->env, "PWD") >= 0)
+		env_set(&c->env, "PWD", home);
+	/* --bind-cwd never shares / or the kernel's file systems. */
+	hint = s->cwd_verdict == CWD_ROOT || s->cwd_verdict == CWD_KERNEL_FS
+		       ? xasprintf("--bind %s %s", c->cwd, c->cwd)
+		       : xstrdup("--bind-cwd");
+	log_warn("the current directory %s is not shared: %s.%s %s shares it anyway.", c->cwd,
+		 s->cwd_refused, c->chdir ? "" : " The sandbox starts in $HOME;", hint);
+}
+
+/* An option that modifies the next one, with nothing after it. */
+static int check_pending(const struct parse_state *s)
+{
+	if (s->has_perms)
+		return sbx_errx("--perms must be followed by an option that creates a file");
+	if (s->has_size)
+		return sbx_errx("--size must be followed by --tmpfs");
+	if (s->overlay_srcs) {
+		return sbx_errx("--overlay-src must be followed by --overlay, --tmp-overlay or "
+				"--ro-overlay");
+	}
+	return 0;
+}
+
+/* The namespaces: bubblewrap's (--bare: only those asked for) or sbx's (all but the
+ * network where it is shared), and what needs which. */
+static int decide_namespaces(struct parse_state *s)
+{
+	struct sbx_config *c = s->c;
+
+	if (c->bare) {
+		c->clone_flags = CLONE_NEWUSER | CLONE_NEWNS |
+				 (s->unshare_req & ~(unsigned long)CLONE_NEWUSER);
+		c->unshare_cgroup = s->unshare_cgroup_req || s->unshare_cgroup_try;
+		c->unshare_cgroup_try = !s->unshare_cgroup_req;
+		c->net = (c->clone_flags & CLONE_NEWNET) ? s->user_net : NET_HOST;
+		if (s->hostname_set && !(c->clone_flags & CLONE_NEWUTS))
+			return sbx_errx("--hostname needs --unshare-uts");
+	} else {
+		c->clone_flags =
+			CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
+		c->net = s->share_net ? NET_HOST : s->user_net;
+		if (c->net != NET_HOST)
+			c->clone_flags |= CLONE_NEWNET;
+		c->unshare_cgroup = true;
+		c->unshare_cgroup_try = true;
+		if (!c->hostname)
+			c->hostname = xstrdup("sbx");
+	}
+	if (c->cgroup == CGROUP_NONE && (config_has_limits(c) || c->slice))
+		return sbx_errx("--cgroup=none: resource limits and --slice need a cgroup");
+	/* Without a cgroup of its own the sandbox's cgroup namespace can be made with the
+	 * others; with one, the child makes it once it has been moved (cgroup_place). */
+	if (c->unshare_cgroup && !cgroup_wanted(c))
+		c->clone_flags |= CLONE_NEWCGROUP;
+	if (c->as_pid_1 && !(c->clone_flags & CLONE_NEWPID))
+		return sbx_errx("--as-pid-1 needs --unshare-pid");
+	if ((c->n_publish || c->net_host_loopback) && c->net != NET_PASTA &&
+	    c->net != NET_SLIRP4NETNS && c->net != NET_AUTO)
+		return sbx_errx("%s needs --net=pasta, slirp4netns or auto",
+				c->n_publish ? "--publish" : "--net-host-loopback");
+	return 0;
+}
+
+/* What a run needs of the host before it starts; --dry-run only says what it sees. */
+static int prepare_host(struct parse_state *s)
+{
+	struct sbx_config *c = s->c;
+
+	if (s->action == CLI_RUN || s->action == CLI_DRY_RUN) {
+		for (size_t i = 0; c->profiles_used && c->profiles_used[i]; i++)
+			log_debug("profile: %s", c->profiles_used[i]);
+		report_cwd(s);
+		if (!c->bare)
+			warn_symlinks(c);
+	}
+	/* Only a run looks for the helper: --dry-run works where it is not installed. */
+	if (s->action == CLI_RUN) {
+		int r = netuser_prepare(c);
+		if (r < 0)
+			return r;
+	}
+	/* In the parent, before anything starts: a bad profile fails here with 125. */
+	if (c->seccomp_profile && s->action != CLI_ENTER) {
+		int r;
+		free(TAKE_PTR(c->seccomp_profile_prog));
+		r = seccomp_oci_prepare(c->seccomp_profile, c->caps_keep, &c->seccomp_profile_prog);
+		if (r < 0)
+			return r;
+	}
+	if (!c->argv)
+		strv_push(&c->argv, xstrdup("/bin/sh"));
+	/* Once all is parsed: --name may follow --home-persist. Only a run creates the home. */
+	if (s->action == CLI_RUN || s->action == CLI_DRY_RUN) {
+		int r = apphome_resolve(c, s->action == CLI_RUN);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int cli_plan(struct parse_state *s)
+{
+	int r;
+
+	if ((r = check_pending(s)) < 0 || (r = decide_namespaces(s)) < 0)
+		return r;
+	return prepare_host(s);
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+/* What the command line's parser (cli.c) and its plan (plan.c) share while one command
+ * line, with its profiles, is read into a struct sbx_config. Not for outside src/cli/. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "base/config.h"
+#include "cli/cli.h"
+#include "cli/cwdrule.h"
+
+struct parse_state {
+	struct sbx_config *c;
+	unsigned long unshare_req; /* --unshare-* asked (matters with --bare) */
+	bool unshare_cgroup_req;
+	bool unshare_cgroup_try;
+	bool share_net;
+	bool net_set;
+	enum sbx_net user_net; /* --net=pasta|slirp4netns|auto; NET_NONE for none or host */
+	bool has_perms;
+	mode_t perms;
+	bool has_size;
+	uint64_t size;
+	bool hostname_set;
+	char **overlay_srcs; /* --overlay-src layers waiting for their overlay */
+	int args_depth;
+	int profile_depth; /* > 0 while reading a profile */
+	char *cwd_refused; /* why a profile's bind-cwd did not share the cwd (cwdrule.h) */
+	enum cwd_verdict cwd_verdict;
+	enum cli_action action;
+};
+
+/* The index of NAME in the environment env, or -1. */
+ssize_t env_find(char **env, const char *name);
+/* Sets NAME=VALUE in *env, replacing an entry of that name. */
+void env_set(char ***env, const char *name, const char *value);
+
+/* Once every option is read: what the options mean together (the namespaces, the cgroup
+ * namespace's timing, what needs what), and for a run what the host must provide before
+ * anything starts (the network helper, a compiled --seccomp-profile, the persistent home).
+ * 0, or a negative errno with the message set. */
+int cli_plan(struct parse_state *s);
