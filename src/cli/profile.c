@@ -315,12 +315,26 @@ static void print_flag(FILE *f, const char *opt, bool on)
 		fprintf(f, "%s\n", opt);
 }
 
-void profile_print(FILE *f, const struct sbx_config *c)
+/* "rlimit NAME=SOFT[:HARD]", as --rlimit takes it. */
+static void print_rlimit(FILE *f, const struct sbx_rlimit *r)
 {
-	static const char *const cgroup_modes[] = { "auto", "systemd", "direct", "none", "try" };
-	const struct sbx_limits *l = &c->limits;
-	char buf[32];
+	fprintf(f, "rlimit %s=", rlimit_name(r->resource));
+	if (r->lim.rlim_cur == RLIM_INFINITY)
+		fputs("infinity", f);
+	else
+		fprintf(f, "%llu", (unsigned long long)r->lim.rlim_cur);
+	if (!r->soft_only) {
+		if (r->lim.rlim_max == RLIM_INFINITY)
+			fputs(":infinity", f);
+		else
+			fprintf(f, ":%llu", (unsigned long long)r->lim.rlim_max);
+	}
+	fputc('\n', f);
+}
 
+/* Comment lines: what was asked for, and from which profiles. */
+static void print_header(FILE *f, const struct sbx_config *c)
+{
 	fprintf(f, "# sbx --dry-run: the resolved configuration, as a profile\n");
 	if (c->bare)
 		fprintf(f, "# (from --bare: give --bare again when using this profile)\n");
@@ -335,6 +349,11 @@ void profile_print(FILE *f, const struct sbx_config *c)
 		print_comment_text(f, c->profiles_used[i]);
 		fputc('\n', f);
 	}
+}
+
+/* The namespaces (--bare: each as asked) and the network, the ids. */
+static void print_namespaces(FILE *f, const struct sbx_config *c)
+{
 	if (c->bare) {
 		static const struct {
 			unsigned long flag;
@@ -370,14 +389,11 @@ void profile_print(FILE *f, const struct sbx_config *c)
 	if (c->gid != c->caller_gid)
 		fprintf(f, "gid %u\n", c->gid);
 	print_flag(f, "subids", c->subids);
+}
 
-	for (size_t i = 0; i < c->n_ops; i++)
-		print_op(f, &c->ops[i]);
-	if (c->chdir)
-		line(f, "chdir", c->chdir, NULL);
-	for (size_t i = 0; c->lock_files && c->lock_files[i]; i++)
-		line(f, "lock-file", c->lock_files[i], NULL);
-
+/* The environment operations, in their order. */
+static void print_env(FILE *f, const struct sbx_config *c)
+{
 	for (size_t i = 0; c->env_ops && c->env_ops[i]; i++) {
 		const char *op = c->env_ops[i];
 		if (streq(op, "clearenv"))
@@ -391,6 +407,11 @@ void profile_print(FILE *f, const struct sbx_config *c)
 			line(f, "setenv", kv, eq + 1);
 		}
 	}
+}
+
+/* The command's process: argv0, session, terminal, timeout, rlimits. */
+static void print_process(FILE *f, const struct sbx_config *c)
+{
 	if (c->argv0)
 		line(f, "argv0", c->argv0, NULL);
 	print_flag(f, "die-with-parent", c->die_with_parent);
@@ -400,21 +421,13 @@ void profile_print(FILE *f, const struct sbx_config *c)
 	print_flag(f, "as-pid-1", c->as_pid_1);
 	if (c->timeout_usec)
 		fprintf(f, "timeout %lluus\n", (unsigned long long)c->timeout_usec);
-	for (size_t i = 0; i < c->n_rlimits; i++) {
-		const struct sbx_rlimit *r = &c->rlimits[i];
-		fprintf(f, "rlimit %s=", rlimit_name(r->resource));
-		if (r->lim.rlim_cur == RLIM_INFINITY)
-			fputs("infinity", f);
-		else
-			fprintf(f, "%llu", (unsigned long long)r->lim.rlim_cur);
-		if (!r->soft_only) {
-			if (r->lim.rlim_max == RLIM_INFINITY)
-				fputs(":infinity", f);
-			else
-				fprintf(f, ":%llu", (unsigned long long)r->lim.rlim_max);
-		}
-		fputc('\n', f);
-	}
+	for (size_t i = 0; i < c->n_rlimits; i++)
+		print_rlimit(f, &c->rlimits[i]);
+}
+
+/* Capabilities and the seccomp choices. */
+static void print_security(FILE *f, const struct sbx_config *c)
+{
 	for (int cap = 0; cap < 64; cap++)
 		if (c->caps_keep & (1ULL << cap))
 			fprintf(f, "cap-add %s\n", caps_name(cap));
@@ -425,6 +438,14 @@ void profile_print(FILE *f, const struct sbx_config *c)
 	print_flag(f, "disable-userns", c->disable_userns);
 	print_flag(f, "allow-userns", c->allow_userns);
 	print_flag(f, "assert-userns-disabled", c->assert_userns_disabled);
+}
+
+/* The cgroup limits and where they go. */
+static void print_limits(FILE *f, const struct sbx_config *c)
+{
+	static const char *const cgroup_modes[] = { "auto", "systemd", "direct", "none", "try" };
+	const struct sbx_limits *l = &c->limits;
+	char buf[32];
 
 	print_u64(f, "memory", l->memory);
 	print_u64(f, "memory-swap", l->memory_swap);
@@ -442,4 +463,20 @@ void profile_print(FILE *f, const struct sbx_config *c)
 	if (c->slice)
 		line(f, "slice", c->slice, NULL);
 	print_flag(f, "cgroup-writable", c->cgroup_writable);
+}
+
+void profile_print(FILE *f, const struct sbx_config *c)
+{
+	print_header(f, c);
+	print_namespaces(f, c);
+	for (size_t i = 0; i < c->n_ops; i++)
+		print_op(f, &c->ops[i]);
+	if (c->chdir)
+		line(f, "chdir", c->chdir, NULL);
+	for (size_t i = 0; c->lock_files && c->lock_files[i]; i++)
+		line(f, "lock-file", c->lock_files[i], NULL);
+	print_env(f, c);
+	print_process(f, c);
+	print_security(f, c);
+	print_limits(f, c);
 }
