@@ -52,3 +52,44 @@ points() {
 	note "$n faulted runs, $bad left something behind"
 	[ "$n" -gt 20 ] && [ "$bad" = 0 ]
 }
+
+@test "the direct backend failing or dying at each step leaves no cgroup behind" {
+	# As in 50-direct.bats: in a Delegate=yes scope, the shell keeps the scope from a leaf
+	# of its own and each sbx runs alone in leaf a; whatever sbx leaves in a shows there.
+	run timeout -k 5 800 systemd-run --user --quiet --scope -p Delegate=yes -- sh -c '
+		cg=/sys/fs/cgroup$(cut -d: -f3 /proc/self/cgroup)
+		mkdir "$cg/shell" "$cg/a" && echo $$ >"$cg/shell/cgroup.procs" &&
+			echo "+memory +pids" >"$cg/cgroup.subtree_control" || exit 1
+		one() {
+			sh -c "echo \$\$ >$cg/a/cgroup.procs && exec \"\$0\" --cgroup=direct \
+				--memory 64M -- true" "$0" </dev/null >/dev/null 2>&1
+		}
+		left() { find "$cg/a" -mindepth 1 -type d; }
+		t=$(mktemp)
+		SBX_FAULT="trace:$t" one || { echo "the traced run failed"; exit 1; }
+		grep -q "^cgroup mkdir " "$t" || { echo "no direct placement traced"; exit 1; }
+		sort -u "$t" >"$t.points"
+		n=0 bad=0
+		for action in fail kill; do
+			while read -r line; do
+				num=${line##* } name=${line% *}
+				case "$name" in "rootfs op" | mount) [ "$num" = 1 ] || continue ;; esac
+				SBX_FAULT="$action:$name:$num" one
+				n=$((n + 1))
+				i=0
+				while [ -n "$(left)" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+				if [ -n "$(left)" ]; then
+					echo "left after $action:$name:$num: $(left | tr "\n" " ")"
+					bad=$((bad + 1))
+					left | sort -r | xargs -r rmdir
+				fi
+			done <"$t.points"
+		done
+		echo "runs: $n, left something: $bad"' "$SBX_FAULT_BIN"
+	note "direct backend: $(echo "$output" | tail -n 1)"
+	assert_status 0
+	[[ "$output" == *"left something: 0" ]] || { _sbx_show_output; false; }
+	local n
+	n=$(sed -n 's/^runs: \([0-9]*\),.*/\1/p' <<<"$output")
+	[ "${n:-0}" -gt 20 ]
+}
