@@ -83,40 +83,26 @@ static int add_rule(struct libseccomp *l, scmp_filter_ctx ctx, const struct secc
 	return 0;
 }
 
-int seccomp_oci_compile(const struct seccomp_oci_profile *p, struct seccomp_oci_prog **ret)
+static int add_arches(struct libseccomp *l, scmp_filter_ctx ctx,
+		      const struct seccomp_oci_profile *p)
 {
-	_cleanup_(dl_unload) struct libseccomp l = { 0 };
-	_cleanup_free_ char *bpf = NULL;
-	_cleanup_close_ int fd = -1;
-	scmp_filter_ctx ctx = NULL;
-	struct seccomp_oci_prog *prog;
-	size_t len, n;
-	int r;
-
-	if ((r = dl_load(&l, "libseccomp.so.2", "libseccomp2", libseccomp_syms,
-			 ELEMENTSOF(libseccomp_syms))) < 0)
-		return sbx_err_wrap(r, "--seccomp-profile %s", p->file);
-	if (!(ctx = l.init(p->default_action)))
-		return sbx_errx("--seccomp-profile %s: defaultAction: libseccomp cannot build a "
-				"filter with it on this kernel",
-				p->file);
-	/* A binary search over the syscalls rather than one comparison after the other:
-	 * profiles list hundreds. Older libseccomp lacks it; the filter means the same. */
-	(void)l.attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	for (size_t i = 0; i < p->n_arches; i++) {
 		const struct oci_arch *a = oci_arch_by_token(p->arches[i]);
-		r = l.arch_add(ctx, p->arches[i]);
-		if (r < 0 && r != -EEXIST) {
-			release_ctx(&l, &ctx);
+		int r = l->arch_add(ctx, p->arches[i]);
+		if (r < 0 && r != -EEXIST)
 			return sbx_errx("--seccomp-profile %s: architecture %s: libseccomp cannot "
 					"add it to a filter for this machine: %s",
 					p->file, a ? a->name : "?", strerror(-r));
-		}
 	}
+	return 0;
+}
+
+static int add_rules(struct libseccomp *l, scmp_filter_ctx ctx, const struct seccomp_oci_profile *p)
+{
 	for (size_t i = 0; i < p->n_rules; i++) {
 		const struct seccomp_oci_rule *rule = &p->rules[i];
 		for (size_t k = 0; rule->names[k]; k++) {
-			int nr = l.resolve_name(rule->names[k]);
+			int nr = l->resolve_name(rule->names[k]), r;
 			/* Like runc: profiles are written for many kernels and machines, and
 			 * list syscalls this libseccomp does not know. */
 			if (nr == __NR_SCMP_ERROR) {
@@ -125,20 +111,26 @@ int seccomp_oci_compile(const struct seccomp_oci_profile *p, struct seccomp_oci_
 					  p->file, rule->entry, rule->names[k]);
 				continue;
 			}
-			if ((r = add_rule(&l, ctx, p, rule, rule->names[k], nr)) < 0) {
-				release_ctx(&l, &ctx);
+			if ((r = add_rule(l, ctx, p, rule, rule->names[k], nr)) < 0)
 				return r;
-			}
 		}
 	}
-	fd = memfd_create("sbx-seccomp-profile", MFD_CLOEXEC);
-	if (fd < 0) {
-		release_ctx(&l, &ctx);
+	return 0;
+}
+
+/* libseccomp writes the program to an fd: a memfd, read back as one allocation. */
+static int export_program(struct libseccomp *l, scmp_filter_ctx ctx,
+			  const struct seccomp_oci_profile *p, struct seccomp_oci_prog **ret)
+{
+	_cleanup_free_ char *bpf = NULL;
+	_cleanup_close_ int fd = memfd_create("sbx-seccomp-profile", MFD_CLOEXEC);
+	struct seccomp_oci_prog *prog;
+	size_t len, n;
+	int r;
+
+	if (fd < 0)
 		return sbx_err(errno, "--seccomp-profile %s: memfd_create", p->file);
-	}
-	r = l.export_bpf(ctx, fd);
-	release_ctx(&l, &ctx);
-	if (r < 0)
+	if ((r = l->export_bpf(ctx, fd)) < 0)
 		return sbx_err(-r, "--seccomp-profile %s: libseccomp: export the filter", p->file);
 	if (lseek(fd, 0, SEEK_SET) < 0)
 		return sbx_err(errno, "--seccomp-profile %s: read the compiled filter", p->file);
@@ -157,6 +149,28 @@ int seccomp_oci_compile(const struct seccomp_oci_profile *p, struct seccomp_oci_
 	memcpy(prog->insns, bpf, len);
 	*ret = prog;
 	return 0;
+}
+
+int seccomp_oci_compile(const struct seccomp_oci_profile *p, struct seccomp_oci_prog **ret)
+{
+	_cleanup_(dl_unload) struct libseccomp l = { 0 };
+	scmp_filter_ctx ctx = NULL;
+	int r;
+
+	if ((r = dl_load(&l, "libseccomp.so.2", "libseccomp2", libseccomp_syms,
+			 ELEMENTSOF(libseccomp_syms))) < 0)
+		return sbx_err_wrap(r, "--seccomp-profile %s", p->file);
+	if (!(ctx = l.init(p->default_action)))
+		return sbx_errx("--seccomp-profile %s: defaultAction: libseccomp cannot build a "
+				"filter with it on this kernel",
+				p->file);
+	/* A binary search over the syscalls rather than one comparison after the other:
+	 * profiles list hundreds. Older libseccomp lacks it; the filter means the same. */
+	(void)l.attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	if ((r = add_arches(&l, ctx, p)) >= 0 && (r = add_rules(&l, ctx, p)) >= 0)
+		r = export_program(&l, ctx, p, ret);
+	release_ctx(&l, &ctx);
+	return r;
 }
 
 int seccomp_oci_prepare(const char *file, uint64_t caps, struct seccomp_oci_prog **ret)
