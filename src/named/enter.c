@@ -301,16 +301,78 @@ static int failed(int dir_fd, const char *name, const char *msg)
 	return EXIT_SBX_FAILED;
 }
 
+/* The command's terminal or pipes, and the pipes from the joiner: err (its failure
+ * record) and pids (the command's pid). Says why and returns < 0 on failure. */
+static int open_channels(const struct sbx_config *c, const char *name, struct sbx_pty *pty,
+			 int child_stdio[3], struct relay *io, int err[2], int pids[2])
+{
+	if (pty_open(pty, c->pty) < 0) {
+		log_error("enter %s: %s (--no-pty: pipes instead)", name, sbx_errmsg());
+		return -1;
+	}
+	if (open_stdio(pty, child_stdio, io) < 0 || pipe2(err, O_CLOEXEC) < 0 ||
+	    pipe2(pids, O_CLOEXEC) < 0) {
+		log_error("enter %s: %s", name, sbx_errmsg());
+		pty_close(pty);
+		return -1;
+	}
+	return 0;
+}
+
+/* Forks the joiner (joiner_main), then relays while it joins: the command's pid, or 0
+ * when the joiner failed. */
+static pid_t join(struct joiner *j, struct sbx_pty *pty, int err[2], int pids[2],
+		  int child_stdio[3])
+{
+	pid_t joiner = fork(), cmd;
+
+	if (joiner == 0) {
+		j->err_fd = err[1];
+		j->pid_fd = pids[1];
+		close(err[0]);
+		close(pids[0]);
+		joiner_main(j, getppid());
+	}
+	close(err[1]);
+	close(pids[1]);
+	close_child_stdio(pty, child_stdio);
+	pty_start(pty);
+	cmd = joiner < 0 ? 0 : wait_joiner(joiner, pids[0]);
+	close(pids[0]);
+	return cmd;
+}
+
+/* Once the command ended: its status, or sbx's failure; a failed exec said why before
+ * exiting 126/127. */
+static int command_ended(const char *name, pid_t cmd, const sigset_t *fwd, struct relay *io,
+			 struct sbx_pty *pty, int err_rd)
+{
+	char msg[1200];
+	int code = wait_command(cmd, fwd, io, pty);
+
+	pty_close(pty);
+	if (code < 0) {
+		kill(cmd, SIGKILL);
+		waitpid(cmd, NULL, 0);
+		log_error("enter %s: %s", name, sbx_errmsg());
+		close(err_rd);
+		return EXIT_SBX_FAILED;
+	}
+	if (enter_read_failure(err_rd, msg, sizeof(msg)) != 0)
+		log_error("%s", msg);
+	close(err_rd);
+	return code;
+}
+
 int enter_run(const struct sbx_config *c, const char *name)
 {
 	struct enter_info info = { 0 };
 	_cleanup_close_ int dir_fd = -1, init_pidfd = -1, sup_pidfd = -1;
 	_cleanup_free_ struct relay *io = xmalloc(sizeof(*io));
 	_cleanup_free_ struct sbx_pty *pty = xmalloc(sizeof(*pty));
-	int err[2], pids[2], child_stdio[3] = { -1, -1, -1 }, code;
-	char msg[1200];
+	int err[2], pids[2], child_stdio[3] = { -1, -1, -1 };
 	sigset_t fwd, orig;
-	pid_t joiner, cmd;
+	pid_t cmd;
 
 	if (registry_open(name, &dir_fd) < 0) {
 		log_error("%s", sbx_errmsg());
@@ -321,63 +383,29 @@ int enter_run(const struct sbx_config *c, const char *name)
 	init_forwarded_signals(&fwd);
 	sigprocmask(SIG_BLOCK, &fwd, &orig);
 	io->n = 0;
-	if (pty_open(pty, c->pty) < 0) {
-		log_error("enter %s: %s (--no-pty: pipes instead)", name, sbx_errmsg());
+	if (open_channels(c, name, pty, child_stdio, io, err, pids) < 0) {
 		enter_info_free(&info);
 		return EXIT_SBX_FAILED;
 	}
-	if (open_stdio(pty, child_stdio, io) < 0 || pipe2(err, O_CLOEXEC) < 0 ||
-	    pipe2(pids, O_CLOEXEC) < 0) {
-		log_error("enter %s: %s", name, sbx_errmsg());
-		pty_close(pty);
-		enter_info_free(&info);
-		return EXIT_SBX_FAILED;
-	}
-	joiner = fork();
-	if (joiner == 0) {
-		struct joiner j = { .c = c,
-				    .info = &info,
-				    .init_pidfd = init_pidfd,
-				    .err_fd = err[1],
-				    .pid_fd = pids[1],
-				    .stdio = { child_stdio[0], child_stdio[1], child_stdio[2] },
-				    .pty = pty,
-				    .orig_mask = &orig };
-		close(err[0]);
-		close(pids[0]);
-		joiner_main(&j, getppid());
-	}
+	cmd = join(&(struct joiner){ .c = c,
+				     .info = &info,
+				     .init_pidfd = init_pidfd,
+				     .stdio = { child_stdio[0], child_stdio[1], child_stdio[2] },
+				     .pty = pty,
+				     .orig_mask = &orig },
+		   pty, err, pids, child_stdio);
 	enter_info_free(&info);
-	close(err[1]);
-	close(pids[1]);
-	close_child_stdio(pty, child_stdio);
-	pty_start(pty);
-	cmd = joiner < 0 ? 0 : wait_joiner(joiner, pids[0]);
-	close(pids[0]);
 	if (cmd == 0) {
 		/* The joiner failed; its message, if it got to say one. */
-		char line[1300];
-		code = enter_read_failure(err[0], msg, sizeof(msg));
+		char msg[1200], line[1300];
+		int code = enter_read_failure(err[0], msg, sizeof(msg));
 		pty_close(pty);
 		close(err[0]);
 		snprintf(line, sizeof(line), "enter %s: %s", name,
 			 code ? msg : "could not join the sandbox");
 		return failed(dir_fd, name, line);
 	}
-	code = wait_command(cmd, &fwd, io, pty);
-	pty_close(pty);
-	if (code < 0) {
-		kill(cmd, SIGKILL);
-		waitpid(cmd, NULL, 0);
-		log_error("enter %s: %s", name, sbx_errmsg());
-		close(err[0]);
-		return EXIT_SBX_FAILED;
-	}
-	/* The command's exec failed: it said why before exiting 126/127. */
-	if (enter_read_failure(err[0], msg, sizeof(msg)) != 0)
-		log_error("%s", msg);
-	close(err[0]);
-	return code;
+	return command_ended(name, cmd, &fwd, io, pty, err[0]);
 }
 
 /* sbx --stop: SIGTERM (or --signal) to the supervisor, which passes it on as for a kill(1)
