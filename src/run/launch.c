@@ -339,15 +339,48 @@ static char wait_go(int go_fd, bool more)
 	return b;
 }
 
+/* The setup done: the command starts, and this process becomes the sandbox's init: sbx's
+ * PID 1 program where it can be exec'd, else sbx's own init. Never returns. */
+__attribute__((noreturn)) static void child_become_init(const struct child_args *a,
+							const int *lock_fds, int memory_events_fd,
+							uint64_t init_caps)
+{
+	const struct sbx_config *c = a->c;
+	const sigset_t *orig_mask = a->orig_mask;
+	int err_fd = a->err_fd;
+	sigset_t early;
+	pid_t cmd;
+
+	if (c->as_pid_1)
+		init_exec_command(c, a->pty, err_fd, orig_mask);
+	/* The command first, then PID 1's program: the command need not wait for that exec. */
+	cmd = init_spawn_command(c, a->pty, err_fd, orig_mask, &early);
+	if (fault_point("init fds") < 0 || keep_init_fds(c, lock_fds) < 0) {
+		kill(cmd, SIGKILL);
+		child_fail(err_fd, "init");
+	}
+	if (a->pid1_fd >= 0) {
+		uint64_t t0 = trace_start();
+		/* A failed exec leaves sbx's own init to go on (below): not an error. */
+		if (fault_point("init pid1 exec") == 0)
+			(void)pid1_exec(a->pid1_fd, err_fd, memory_events_fd, c->limits.memory, cmd,
+					&early, init_caps == 0);
+		trace_end("init", t0);
+		/* The parent waits in vfork until we exec: no going on as init here. */
+		if (a->go_fd < 0) {
+			kill(cmd, SIGKILL);
+			child_fail(err_fd, "init");
+		}
+	}
+	init_wait(c, cmd, &early, err_fd, memory_events_fd);
+}
+
 __attribute__((noreturn)) static void child_main(const struct child_args *a)
 {
 	const struct sbx_config *c = a->c;
 	int memory_events_fd = -1, err_fd = a->err_fd;
-	const sigset_t *orig_mask = a->orig_mask;
 	uint64_t init_caps = 0;
 	struct cgroup_fds cg_fds = { -1, -1 };
-	sigset_t early;
-	pid_t cmd;
 	int *lock_fds = xmalloc((strv_length(c->lock_files) + 1) * sizeof(int));
 	/* Alone, no cgroup was made for a sandbox that wanted one (--cgroup try). */
 	char b = cgroup_wanted(c) ? 'u' : 'g';
@@ -401,28 +434,7 @@ __attribute__((noreturn)) static void child_main(const struct child_args *a)
 	/* Last: the filter also forbids what the steps above needed (mount, ...). */
 	STEP("seccomp", a->filters ? seccomp_load_set(a->filters) : seccomp_apply(c));
 
-	if (c->as_pid_1)
-		init_exec_command(c, a->pty, err_fd, orig_mask);
-	/* The command first, then PID 1's program: the command need not wait for that exec. */
-	cmd = init_spawn_command(c, a->pty, err_fd, orig_mask, &early);
-	if (fault_point("init fds") < 0 || keep_init_fds(c, lock_fds) < 0) {
-		kill(cmd, SIGKILL);
-		child_fail(err_fd, "init");
-	}
-	if (a->pid1_fd >= 0) {
-		uint64_t t0 = trace_start();
-		/* A failed exec leaves sbx's own init to go on (below): not an error. */
-		if (fault_point("init pid1 exec") == 0)
-			(void)pid1_exec(a->pid1_fd, err_fd, memory_events_fd, c->limits.memory, cmd,
-					&early, init_caps == 0);
-		trace_end("init", t0);
-		/* The parent waits in vfork until we exec: no going on as init here. */
-		if (a->go_fd < 0) {
-			kill(cmd, SIGKILL);
-			child_fail(err_fd, "init");
-		}
-	}
-	init_wait(c, cmd, &early, err_fd, memory_events_fd);
+	child_become_init(a, lock_fds, memory_events_fd, init_caps);
 }
 
 static int vfork_child(void *arg)
