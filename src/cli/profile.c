@@ -220,10 +220,10 @@ static void print_perms(FILE *f, const struct sbx_op *op)
 		fprintf(f, "perms %04o\n", op->perms);
 }
 
-static void print_op(FILE *f, const struct sbx_op *op)
+static void print_bind(FILE *f, const struct sbx_op *op)
 {
-	static const char *const bind_names[] = { "bind", "ro-bind", "dev-bind", "dev-bind" };
-	char fd[16], buf[64];
+	static const char *const bind_names[] = { "bind", "ro-bind", "dev-bind" };
+	char buf[64];
 
 	/* Printed as the option: read back, it finds its directory again from --name. */
 	if (op->flags & BIND_HOME_PERSIST) {
@@ -235,39 +235,54 @@ static void print_op(FILE *f, const struct sbx_op *op)
 		line(f, "home-persist", NULL, NULL);
 		return;
 	}
+	snprintf(buf, sizeof(buf), "%s%s",
+		 bind_names[(op->flags & BIND_DEVICES)	  ? 2
+			    : (op->flags & BIND_READONLY) ? 1
+							  : 0],
+		 (op->flags & BIND_TRY) ? "-try" : "");
+	line(f, buf, op->src, op->dest);
+}
+
+static void print_overlay(FILE *f, const struct sbx_op *op)
+{
+	for (size_t i = 0; op->overlay_srcs && op->overlay_srcs[i]; i++)
+		line(f, "overlay-src", op->overlay_srcs[i], NULL);
+	if (op->overlay == OVERLAY_RW) {
+		fputs("overlay ", f);
+		print_word(f, op->src);
+		line(f, "", op->workdir, op->dest);
+	} else {
+		line(f, op->overlay == OVERLAY_TMP ? "tmp-overlay" : "ro-overlay", op->dest, NULL);
+	}
+}
+
+static void print_op(FILE *f, const struct sbx_op *op)
+{
+	/* The operations that take their destination only. */
+	static const char *const dest_only[] = { [OP_REMOUNT_RO] = "remount-ro",
+						 [OP_PROC] = "proc",
+						 [OP_DEV] = "dev",
+						 [OP_SYSFS] = "sysfs",
+						 [OP_MQUEUE] = "mqueue" };
+	char fd[16], buf[16];
+
+	if ((size_t)op->type < ELEMENTSOF(dest_only) && dest_only[op->type]) {
+		line(f, dest_only[op->type], op->dest, NULL);
+		return;
+	}
 	snprintf(fd, sizeof(fd), "%d", op->fd);
 	switch (op->type) {
 	case OP_BIND:
-		snprintf(buf, sizeof(buf), "%s%s",
-			 bind_names[(op->flags & BIND_DEVICES)	  ? 2
-				    : (op->flags & BIND_READONLY) ? 1
-								  : 0],
-			 (op->flags & BIND_TRY) ? "-try" : "");
-		line(f, buf, op->src, op->dest);
+		print_bind(f, op);
 		break;
 	case OP_BIND_FD:
 		line(f, (op->flags & BIND_READONLY) ? "ro-bind-fd" : "bind-fd", fd, op->dest);
-		break;
-	case OP_REMOUNT_RO:
-		line(f, "remount-ro", op->dest, NULL);
-		break;
-	case OP_PROC:
-		line(f, "proc", op->dest, NULL);
-		break;
-	case OP_DEV:
-		line(f, "dev", op->dest, NULL);
-		break;
-	case OP_SYSFS:
-		line(f, "sysfs", op->dest, NULL);
 		break;
 	case OP_TMPFS:
 		print_perms(f, op);
 		if (op->size)
 			fprintf(f, "size %llu\n", (unsigned long long)op->size);
 		line(f, "tmpfs", op->dest, NULL);
-		break;
-	case OP_MQUEUE:
-		line(f, "mqueue", op->dest, NULL);
 		break;
 	case OP_DIR:
 		print_perms(f, op);
@@ -289,16 +304,9 @@ static void print_op(FILE *f, const struct sbx_op *op)
 		line(f, "chmod", buf, op->dest);
 		break;
 	case OP_OVERLAY:
-		for (size_t i = 0; op->overlay_srcs && op->overlay_srcs[i]; i++)
-			line(f, "overlay-src", op->overlay_srcs[i], NULL);
-		if (op->overlay == OVERLAY_RW) {
-			fputs("overlay ", f);
-			print_word(f, op->src);
-			line(f, "", op->workdir, op->dest);
-		} else {
-			line(f, op->overlay == OVERLAY_TMP ? "tmp-overlay" : "ro-overlay", op->dest,
-			     NULL);
-		}
+		print_overlay(f, op);
+		break;
+	default:
 		break;
 	}
 }
