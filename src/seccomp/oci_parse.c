@@ -591,23 +591,15 @@ static void rule_free(struct seccomp_oci_rule *rule)
 	free(rule->conds);
 }
 
-static int parse_syscall(struct walk *w, json_object *o, size_t entry,
-			 struct seccomp_oci_profile *p)
+/* "names" (or Docker's older single "name") into rule->names. */
+static int parse_names(struct walk *w, json_object *o, struct seccomp_oci_rule *rule)
 {
-	static const char *const fields[] = { "names", "name",	  "action",   "errnoRet", "errno",
-					      "args",  "comment", "includes", "excludes", NULL };
-	_cleanup_(rule_free) struct seccomp_oci_rule rule = { .entry = entry };
-	json_object *names, *name, *args, *comment;
-	bool applies = true;
+	json_object *names = member(w, o, "names"), *name = member(w, o, "name");
 	int r;
 
-	if ((r = check_fields(w, o, fields)) < 0)
-		return r;
-	names = member(w, o, "names");
-	name = member(w, o, "name");
 	if (names) {
 		enter_key(w, "names");
-		if ((r = each_string(w, names, push_name, &rule.names)) < 0)
+		if ((r = each_string(w, names, push_name, &rule->names)) < 0)
 			return r;
 		leave(w);
 	}
@@ -616,33 +608,55 @@ static int parse_syscall(struct walk *w, json_object *o, size_t entry,
 		enter_key(w, "name");
 		if ((r = get_string(w, name, &s)) < 0)
 			return r;
-		if (s[0] && rule.names)
+		if (s[0] && rule->names)
 			return fail(w, "give either \"names\" or \"name\", not both");
 		if (s[0])
-			strv_push(&rule.names, xstrdup(s));
+			strv_push(&rule->names, xstrdup(s));
 		leave(w);
 	}
-	if (!rule.names) {
+	if (!rule->names) {
 		enter_key(w, "names");
 		return fail(w, "missing (the syscalls the entry is about)");
 	}
-	if ((r = parse_action(w, o, "action", "errnoRet", "errno", &rule.action)) < 0)
+	return 0;
+}
+
+/* "args": the conditions on the syscall's arguments, into rule->conds. */
+static int parse_args(struct walk *w, json_object *args, struct seccomp_oci_rule *rule)
+{
+	int r;
+
+	enter_key(w, "args");
+	if ((r = expect(w, args, json_type_array)) < 0)
 		return r;
-	if ((args = member(w, o, "args"))) {
-		enter_key(w, "args");
-		if ((r = expect(w, args, json_type_array)) < 0)
+	rule->n_conds = w->j->array_length(args);
+	rule->conds = xmalloc((rule->n_conds ? rule->n_conds : 1) * sizeof(*rule->conds));
+	for (size_t i = 0; i < rule->n_conds; i++) {
+		rule->conds[i] = (struct seccomp_oci_cond){ 0 };
+		enter_index(w, i);
+		if ((r = parse_cond(w, w->j->array_get_idx(args, i), &rule->conds[i])) < 0)
 			return r;
-		rule.n_conds = w->j->array_length(args);
-		rule.conds = xmalloc((rule.n_conds ? rule.n_conds : 1) * sizeof(*rule.conds));
-		for (size_t i = 0; i < rule.n_conds; i++) {
-			rule.conds[i] = (struct seccomp_oci_cond){ 0 };
-			enter_index(w, i);
-			if ((r = parse_cond(w, w->j->array_get_idx(args, i), &rule.conds[i])) < 0)
-				return r;
-			leave(w);
-		}
 		leave(w);
 	}
+	leave(w);
+	return 0;
+}
+
+static int parse_syscall(struct walk *w, json_object *o, size_t entry,
+			 struct seccomp_oci_profile *p)
+{
+	static const char *const fields[] = { "names", "name",	  "action",   "errnoRet", "errno",
+					      "args",  "comment", "includes", "excludes", NULL };
+	_cleanup_(rule_free) struct seccomp_oci_rule rule = { .entry = entry };
+	json_object *args, *comment;
+	bool applies = true;
+	int r;
+
+	if ((r = check_fields(w, o, fields)) < 0 || (r = parse_names(w, o, &rule)) < 0 ||
+	    (r = parse_action(w, o, "action", "errnoRet", "errno", &rule.action)) < 0)
+		return r;
+	if ((args = member(w, o, "args")) && (r = parse_args(w, args, &rule)) < 0)
+		return r;
 	if ((comment = member(w, o, "comment"))) {
 		const char *s;
 		enter_key(w, "comment");
