@@ -36,12 +36,14 @@ static inline void freep(void *p)
 	free(*(void **)p);
 }
 
+/* Also callable by hand: the fd becomes -1, so a second call does nothing. */
 static inline void closep(int *fd)
 {
 	if (*fd >= 0) {
 		int saved = errno;
 		close(*fd);
 		errno = saved;
+		*fd = -1;
 	}
 }
 

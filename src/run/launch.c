@@ -834,12 +834,6 @@ static void launch_init(struct launch *l, const struct sbx_config *c)
 				    .pty = &l->pty };
 }
 
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(TAKE_FD(*fd));
-}
-
 /* Stops the network helper, removes the cgroup and the registry entry, closes what is
  * left open; each part only where it was reached. */
 static void launch_end(struct launch *l)
@@ -848,12 +842,12 @@ static void launch_end(struct launch *l)
 	cgroup_release(&l->cg);
 	named_end(&l->named);
 	for (int *fd = l->go; fd < l->go + 2; fd++)
-		close_fd(fd);
-	close_fd(&l->err[1]);
-	close_fd(&l->s.err_fd);
-	close_fd(&l->s.sig_fd);
-	close_fd(&l->s.timer_fd);
-	close_fd(&l->pid1_fd);
+		closep(fd);
+	closep(&l->err[1]);
+	closep(&l->s.err_fd);
+	closep(&l->s.sig_fd);
+	closep(&l->s.timer_fd);
+	closep(&l->pid1_fd);
 	pty_close(&l->pty);
 }
 
@@ -910,8 +904,8 @@ static int launch_clone(struct launch *l)
 		named_close_in_child(&l->named);
 		child_main(&l->a);
 	}
-	close_fd(&l->go[0]);
-	close_fd(&l->err[1]);
+	closep(&l->go[0]);
+	closep(&l->err[1]);
 	l->s.err_fd = TAKE_FD(l->err[0]);
 	/* alone: until the child exec'd, its setup included */
 	trace_end("clone", t0);
@@ -1001,7 +995,7 @@ static int launch_supervise(struct launch *l)
 	 * shrink(). */
 	l->s.shrink_fd =
 		l->s.leave_early && c->json_status_fd < 0 && !pty_used(&l->pty) ? l->a.pid1_fd : -1;
-	close_fd(&l->go[1]);
+	closep(&l->go[1]);
 	cgroup_placed(&l->cg);
 	pty_start(&l->pty);
 
