@@ -40,7 +40,10 @@ fi
 # cannot find in the trusted directories on the command's stderr.
 malloc_env=()
 if [ "${SBX_MALLOC_CHECK:-0}" = 1 ]; then
-	dbg=$(/sbin/ldconfig -p | awk '$1 == "libc_malloc_debug.so.0" { print $NF; exit }')
+	# awk reads to the end: stopping at the first match would end ldconfig with SIGPIPE when
+	# its list outgrows a pipe's buffer (a machine with many libraries), and pipefail with
+	# set -e would then end this script without a word.
+	dbg=$(/sbin/ldconfig -p | awk '$1 == "libc_malloc_debug.so.0" && !found { print $NF; found = 1 }')
 	if [ -z "$dbg" ]; then
 		echo "run-bats.sh: SBX_MALLOC_CHECK=1 needs glibc's libc_malloc_debug.so.0 (glibc 2.34 or later)" >&2
 		exit 2
