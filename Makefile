@@ -57,7 +57,7 @@ say =
 endif
 
 .PHONY: all deps unit-tests check check-asan check-malloc check-fault fuzz fuzz-targets fuzz-run run install uninstall format format-check clean bench stress check-vm \
-	completions docs-check
+	completions docs-check check-compat
 
 all: build/sbx
 
@@ -125,6 +125,13 @@ docs-check: build/sbx
 
 check:
 	@MAKE="$(MAKE)" bash tests/check.sh
+
+# make check-compat (issue 15): bubblewrap's own test suite, from Debian's source package
+# (cached in SBX_COMPAT_CACHE), against sbx invoked as bwrap, judged against
+# tests/compat/expected-failures. See tests/compat/run.sh.
+SBX_COMPAT_CACHE ?= /var/tmp/sbx-compat
+check-compat: all
+	@SBX_COMPAT_CACHE="$(SBX_COMPAT_CACHE)" bash tests/compat/run.sh
 
 # make check-asan (issue 13): sbx and the unit tests built with ASan and UBSan in a copy of
 # the tree (build/asan), then the unit, integration and security tests against that build;

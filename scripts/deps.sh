@@ -10,15 +10,18 @@ libjson-c-dev libjson-c5 libseccomp2
 libcmocka-dev bats busybox-static tmux util-linux iproute2 procps uidmap bubblewrap mandoc
 dbus-daemon dbus-bin python3-dbusmock passt slirp4netns
 python3 git gdb strace curl
-clang libclang-rt-14-dev"
+clang libclang-rt-14-dev
+python3-seccomp meson ninja-build libcap-dev xz-utils"
 
 # pkg-config modules checked when the caller names none (the Makefile passes DEPS_PKGS cmocka).
 DEFAULT_MODULES="libcap-ng libseccomp libsystemd json-c cmocka"
 
 # One line per probe: kind, what, Debian package, Fedora package, Arch package.
-# kind: cmd = a command in PATH; static-busybox; libc = C library headers;
+# kind: cmd = a command in PATH; static-busybox; libc = a C header in /usr/include;
 # libfuzzer = clang's libFuzzer runtime (make fuzz);
 # py = a module of /usr/bin/python3 (the distribution's, whatever python3 is first in PATH).
+# python3-seccomp, meson, ninja, libcap's headers and xz: make check-compat builds and runs
+# bubblewrap's own test suite (tests/compat/).
 PROBES="cmd cc gcc gcc gcc
 libc stdio.h libc6-dev glibc-devel glibc
 cmd make make make make
@@ -43,7 +46,12 @@ cmd gdb gdb gdb gdb
 cmd strace strace strace strace
 cmd curl curl curl curl
 cmd clang clang clang clang
-libfuzzer clang libclang-rt-14-dev compiler-rt compiler-rt"
+libfuzzer clang libclang-rt-14-dev compiler-rt compiler-rt
+py seccomp python3-seccomp python3-libseccomp python-libseccomp
+cmd meson meson meson meson
+cmd ninja ninja-build ninja-build ninja
+libc sys/capability.h libcap-dev libcap-devel libcap
+cmd xz xz-utils xz xz"
 
 # pkg-config module -> Debian, Fedora, Arch package
 module_pkgs() {
