@@ -78,13 +78,22 @@ void log_set_verbose(int level)
 	verbose = level;
 }
 
+/* Invoked as bwrap, sbx speaks as bubblewrap, whose clients (and test suite) look for its
+ * "bwrap: " prefix; bubblewrap's warnings carry no tag but --level-prefix's "<4>". */
+static bool invoked_as_bwrap(void)
+{
+	return strcmp(program_invocation_short_name, "bwrap") == 0;
+}
+
 static void log_v(const char *level, const char *tag, const char *fmt, va_list ap)
 {
+	bool bwrap = invoked_as_bwrap();
 	char buf[1200];
 	int n;
 
 	/* One write(2) per line, so lines from the two sbx processes never interleave. */
-	n = snprintf(buf, sizeof(buf), "%ssbx: %s", level_prefix ? level : "", tag);
+	n = snprintf(buf, sizeof(buf), "%s%s: %s", level_prefix ? level : "",
+		     bwrap ? "bwrap" : "sbx", bwrap ? "" : tag);
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return;
 	vsnprintf(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap);
