@@ -91,7 +91,7 @@ fi
 run_suite() {
 	local label=$1 bwrap=$2 dir=$stage/$1 script interp pid rc n
 	mkdir -p "$dir"
-	chmod 777 "$dir"
+	chmod 755 "$dir"
 	: >"$dir/results"
 	for script in "${scripts[@]}"; do
 		case $script in
