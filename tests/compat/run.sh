@@ -174,7 +174,9 @@ for script in "${scripts[@]}"; do
 		echo "    ($script: $(why sbx "$script"))"
 	fi
 done
-echo "bubblewrap $version suite: $(score sbx)${ref_line:+ (${ref_line})}"
+patched=""
+[ "$keep_going" != 1 ] || patched=" (patched to keep going: diagnosis only)"
+echo "bubblewrap $version suite: $(score sbx)$patched${ref_line:+ (${ref_line})}"
 
 if [ "$keep_going" = 1 ]; then
 	echo "check-compat: diagnosis on a patched copy; no verdict against $xfail_file"
