@@ -9,8 +9,6 @@
 
 #include "base/config.h"
 
-#define CFG(field) offsetof(struct sbx_config, field)
-
 const struct option_def cli_options[] = {
 	/* General */
 	{ "--help", 0, NULL, SEC_GENERAL, "show the common options and exit", h_action, CLI_HELP },

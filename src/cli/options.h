@@ -32,6 +32,9 @@ struct option_def {
 	unsigned long flag; /* handler-specific */
 };
 
+/* h_bool's and h_fd's flag: where in struct sbx_config the value goes. */
+#define CFG(field) offsetof(struct sbx_config, field)
+
 /* h_limit's flag: which of struct sbx_limits. */
 enum {
 	CLI_LIMIT_MEMORY,
