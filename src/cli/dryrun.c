@@ -248,7 +248,7 @@ static void print_env(FILE *f, const struct sbx_config *c)
 static void print_process(FILE *f, const struct sbx_config *c)
 {
 	if (c->argv0)
-		line(f, option_word(h_argv0, 0), c->argv0, NULL);
+		line(f, option_word(h_string, CFG(argv0)), c->argv0, NULL);
 	print_flag(f, BOOL_WORD(die_with_parent), c->die_with_parent);
 	print_flag(f, BOOL_WORD(new_session), c->new_session);
 	print_flag(f, option_word(h_pty, PTY_ON), c->pty == PTY_ON);
@@ -308,7 +308,7 @@ void profile_print(FILE *f, const struct sbx_config *c)
 	for (size_t i = 0; i < c->n_ops; i++)
 		print_op(f, &c->ops[i]);
 	if (c->chdir)
-		line(f, option_word(h_chdir, 0), c->chdir, NULL);
+		line(f, option_word(h_string, CFG(chdir)), c->chdir, NULL);
 	for (size_t i = 0; c->lock_files && c->lock_files[i]; i++)
 		line(f, option_word(h_lock_file, 0), c->lock_files[i], NULL);
 	print_env(f, c);

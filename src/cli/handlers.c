@@ -67,6 +67,16 @@ int h_bool(struct parse_state *s, const struct option_def *d, char **a)
 	return 0;
 }
 
+int h_string(struct parse_state *s, const struct option_def *d, char **a)
+{
+	/* flag is the offset of a char * in struct sbx_config */
+	char **field = (char **)((char *)s->c + d->flag);
+
+	free(*field);
+	*field = xstrdup(a[0]);
+	return 0;
+}
+
 int h_fd(struct parse_state *s, const struct option_def *d, char **a)
 {
 	return parse_fd(d->name, a[0], (int *)((char *)s->c + d->flag));

@@ -241,14 +241,6 @@ int h_socket(struct parse_state *s, const struct option_def *d, char **a)
 	return take_pending(s, op, false, false, d->name);
 }
 
-int h_chdir(struct parse_state *s, const struct option_def *d, char **a)
-{
-	(void)d;
-	free(s->c->chdir);
-	s->c->chdir = xstrdup(a[0]);
-	return 0;
-}
-
 int h_lock_file(struct parse_state *s, const struct option_def *d, char **a)
 {
 	int r = check_dest(d->name, a[0]);

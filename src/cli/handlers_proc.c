@@ -77,14 +77,6 @@ int h_clearenv(struct parse_state *s, const struct option_def *d, char **a)
 	return 0;
 }
 
-int h_argv0(struct parse_state *s, const struct option_def *d, char **a)
-{
-	(void)d;
-	free(s->c->argv0);
-	s->c->argv0 = xstrdup(a[0]);
-	return 0;
-}
-
 int h_pty(struct parse_state *s, const struct option_def *d, char **a)
 {
 	(void)a;

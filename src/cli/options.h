@@ -32,7 +32,7 @@ struct option_def {
 	unsigned long flag; /* handler-specific */
 };
 
-/* h_bool's and h_fd's flag: where in struct sbx_config the value goes. */
+/* h_bool's, h_string's and h_fd's flag: where in struct sbx_config the value goes. */
 #define CFG(field) offsetof(struct sbx_config, field)
 
 /* h_limit's flag: which of struct sbx_limits. */
@@ -77,6 +77,7 @@ HANDLER(h_level_prefix);
 HANDLER(h_profile);
 HANDLER(h_args);
 HANDLER(h_bool);
+HANDLER(h_string);
 HANDLER(h_fd);
 HANDLER(h_name);
 HANDLER(h_target);
@@ -113,7 +114,6 @@ HANDLER(h_bind_cwd);
 HANDLER(h_tmpfs_home);
 HANDLER(h_home_persist);
 HANDLER(h_socket);
-HANDLER(h_chdir);
 HANDLER(h_lock_file);
 HANDLER(h_selinux);
 
@@ -121,7 +121,6 @@ HANDLER(h_selinux);
 HANDLER(h_setenv);
 HANDLER(h_unsetenv);
 HANDLER(h_clearenv);
-HANDLER(h_argv0);
 HANDLER(h_pty);
 HANDLER(h_timeout);
 HANDLER(h_rlimit);
