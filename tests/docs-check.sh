@@ -72,9 +72,9 @@ else
 	result "man/sbx.1 documents no option that sbx lacks" 1 "$tmp/diag"
 fi
 
-# 4. Options whose handler only fails (h_unsupported, h_selinux in src/cli/cli.c) say so in the
+# 4. Options whose handler only fails (h_unsupported, h_selinux in src/cli/options.c) say so in the
 # man page, and only those.
-if [ -r "$root/src/cli/cli.c" ] && [ -r "$man" ]; then
+if [ -r "$root/src/cli/options.c" ] && [ -r "$man" ]; then
 	# Table entries run from '{ "--name"' to '},', over one or more lines.
 	awk '/^[ \t]*\{ "--/ { e = "" } /^[ \t]*\{ "--/, /\},[ \t]*$/ { e = e " " $0 }
 		/\},[ \t]*$/ && e != "" {
@@ -83,7 +83,7 @@ if [ -r "$root/src/cli/cli.c" ] && [ -r "$man" ]; then
 				print substr(e, RSTART + 1, RLENGTH - 2)
 			}
 			e = ""
-		}' "$root/src/cli/cli.c" | sort >"$tmp/unsupported"
+		}' "$root/src/cli/options.c" | sort >"$tmp/unsupported"
 	# The man page entries that say "Not supported yet:", up to the next .It or list end.
 	awk '/^\.It Fl \\-/ { name = "--" substr($3, 3); next }
 		/^\.(It|El)/ { name = "" }
@@ -91,14 +91,14 @@ if [ -r "$root/src/cli/cli.c" ] && [ -r "$man" ]; then
 		sort -u >"$tmp/man-unsupported"
 	{
 		comm -23 "$tmp/unsupported" "$tmp/man-unsupported" |
-			sed 's/^/fails in src\/cli.c but the man page does not say "Not supported yet": /'
+			sed 's/^/fails in src\/cli\/options.c but the man page does not say "Not supported yet": /'
 		comm -13 "$tmp/unsupported" "$tmp/man-unsupported" |
-			sed 's/^/implemented in src\/cli.c but the man page says "Not supported yet": /'
+			sed 's/^/implemented in src\/cli\/options.c but the man page says "Not supported yet": /'
 	} >"$tmp/diag"
 	result "man/sbx.1 marks exactly the options not supported yet" \
 		"$([ -s "$tmp/diag" ] && echo 1 || echo 0)" "$tmp/diag"
 else
-	skip "man/sbx.1 marks exactly the options not supported yet" "no src/cli/cli.c"
+	skip "man/sbx.1 marks exactly the options not supported yet" "no src/cli/options.c"
 fi
 
 # 5. mandoc finds nothing to warn about.

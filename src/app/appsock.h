@@ -3,8 +3,8 @@
 #include <stddef.h>
 
 /* --socket wayland|x11|pulseaudio|pipewire: what of the caller's desktop session an app
- * is given. Planned from the caller's environment; cli.c turns the plan into ops and
- * setenv, so that --dry-run shows exactly what is passed. */
+ * is given. Planned from the caller's environment; handlers_fs.c turns the plan into ops
+ * and setenv, so that --dry-run shows exactly what is passed. */
 
 #define APPSOCK_KINDS "wayland, x11, pulseaudio or pipewire"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
-/* The one struct that describes a sandbox. cli.c and profile.c fill it; launch.c and
+/* The one struct that describes a sandbox. The command line (src/cli/) fills it; launch.c and
  * everything below only read it. */
 #include <stdbool.h>
 #include <stddef.h>

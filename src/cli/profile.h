@@ -18,5 +18,5 @@ void profile_ro_bind_host(struct sbx_config *c, const char *path);
 void profile_bind_cwd(struct sbx_config *c);
 void profile_tmpfs_home(struct sbx_config *c);
 
-/* Writes c as a profile that gives the same sandbox when read back (--dry-run). */
+/* Writes c as a profile that gives the same sandbox when read back (--dry-run; dryrun.c). */
 void profile_print(FILE *f, const struct sbx_config *c);

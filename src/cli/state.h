@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
-/* What the command line's parser (cli.c) and its plan (plan.c) share while one command
- * line, with its profiles, is read into a struct sbx_config. Not for outside src/cli/. */
+/* What the command line's parser (parse.c), its option handlers (handlers*.c) and its plan
+ * (plan.c) share while one command line, with its profiles, is read into a struct
+ * sbx_config. Not for outside src/cli/. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>

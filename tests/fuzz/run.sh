@@ -15,7 +15,7 @@ mkdir -p "$artifacts"
 work=$(mktemp -d /tmp/sbx-fuzz-run.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-# The option names, from the option table (src/cli/cli.c), as words for the mutator: with
+# The option names, from the option table (src/cli/options.c), as words for the mutator: with
 # dashes for the command line, without for profiles.
 dict() {
 	local target=$1 out=$work/$1.dict
@@ -23,9 +23,9 @@ dict() {
 	[ -f "$here/$target.dict" ] && cat "$here/$target.dict" >>"$out"
 	case $target in
 	fuzz_cli | fuzz_values)
-		grep -o '{ "--[a-z0-9-]*"' "$src/src/cli/cli.c" | sed 's/^{ //' >>"$out" ;;
+		grep -o '{ "--[a-z0-9-]*"' "$src/src/cli/options.c" | sed 's/^{ //' >>"$out" ;;
 	fuzz_profile)
-		grep -o '{ "--[a-z0-9-]*"' "$src/src/cli/cli.c" | sed 's/^{ "--/"/' >>"$out" ;;
+		grep -o '{ "--[a-z0-9-]*"' "$src/src/cli/options.c" | sed 's/^{ "--/"/' >>"$out" ;;
 	esac
 	# libFuzzer refuses an empty dictionary
 	[ -s "$out" ] && echo "-dict=$out"
