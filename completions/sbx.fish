@@ -242,6 +242,7 @@ complete -c sbx -n __sbx_in_options -l help-all -d 'show every option and exit'
 complete -c sbx -n __sbx_in_options -l version -d 'show the version and exit'
 complete -c sbx -n __sbx_in_options -l bare -d 'start from an empty root with bubblewrap\'s defaults (also when invoked as bwrap)'
 complete -c sbx -n __sbx_in_options -l verbose
+complete -c sbx -n __sbx_in_options -l not-a-security-boundary
 complete -c sbx -n __sbx_in_options -l args -x
 complete -c sbx -n __sbx_in_options -l level-prefix
 complete -c sbx -n __sbx_in_options -l profile -r -F -a '(__sbx_profiles)' -d 'start from this profile instead of the default one (see sbx.profile(5))'

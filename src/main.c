@@ -72,7 +72,7 @@ int main(int argc, char **argv)
 	switch (action) {
 	case CLI_HELP:
 	case CLI_HELP_ALL:
-		cli_usage(stdout, action == CLI_HELP_ALL);
+		cli_usage(stdout, action == CLI_HELP_ALL, argv[0]);
 		code = 0;
 		break;
 	case CLI_VERSION:

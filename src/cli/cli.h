@@ -23,7 +23,11 @@ enum cli_action {
  * reading the environment, the cwd and --args fds, and, for a run with --home-persist,
  * creating and opening that home (apphome_resolve). */
 int cli_parse(int argc, char **argv, struct sbx_config *c, enum cli_action *action);
-void cli_usage(FILE *f, bool all);
+/* Whether argv[0] names bubblewrap: sbx then reads bubblewrap's command line (DESIGN.md). */
+bool cli_is_bwrap_name(const char *argv0);
+/* --help (all: --help-all). Invoked as bwrap: bubblewrap's usage line with ARGV0, as its
+ * clients and test suite look for it, then every option. */
+void cli_usage(FILE *f, bool all, const char *argv0);
 /* One line per option: "--name NARGS ARGNAMES", for completions and the man page check. */
 void cli_print_options(FILE *f);
 const char *cli_version(void);

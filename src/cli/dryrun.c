@@ -308,7 +308,7 @@ void profile_print(FILE *f, const struct sbx_config *c)
 	for (size_t i = 0; i < c->n_ops; i++)
 		print_op(f, &c->ops[i]);
 	if (c->chdir)
-		line(f, option_word(h_string, CFG(chdir)), c->chdir, NULL);
+		line(f, option_word(h_chdir, CFG(chdir)), c->chdir, NULL);
 	for (size_t i = 0; c->lock_files && c->lock_files[i]; i++)
 		line(f, option_word(h_lock_file, 0), c->lock_files[i], NULL);
 	print_env(f, c);

@@ -77,6 +77,17 @@ int h_string(struct parse_state *s, const struct option_def *d, char **a)
 	return 0;
 }
 
+int h_chdir(struct parse_state *s, const struct option_def *d, char **a)
+{
+	/* As bubblewrap: a second --chdir on one command line is likely a mistake. A
+	 * profile's is one the command line may override. */
+	if (s->profile_depth == 0 && s->chdir_given)
+		log_warn("Only the last --chdir option will take effect");
+	if (s->profile_depth == 0)
+		s->chdir_given = true;
+	return h_string(s, d, a);
+}
+
 int h_fd(struct parse_state *s, const struct option_def *d, char **a)
 {
 	return parse_fd(d->name, a[0], (int *)((char *)s->c + d->flag));

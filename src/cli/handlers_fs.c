@@ -118,9 +118,11 @@ int h_chmod(struct parse_state *s, const struct option_def *d, char **a)
 
 int h_perms(struct parse_state *s, const struct option_def *d, char **a)
 {
-	int r = parse_mode(d->name, a[0], &s->perms);
+	int r;
 
-	if (r < 0)
+	if (s->has_perms)
+		return sbx_errx("%s given twice for the same action", d->name);
+	if ((r = parse_mode(d->name, a[0], &s->perms)) < 0)
 		return r;
 	s->has_perms = true;
 	return 0;
@@ -128,12 +130,17 @@ int h_perms(struct parse_state *s, const struct option_def *d, char **a)
 
 int h_size(struct parse_state *s, const struct option_def *d, char **a)
 {
-	int r = parse_size(d->name, a[0], &s->size);
+	int r;
 
-	if (r < 0)
+	if (s->has_size)
+		return sbx_errx("%s given twice for the same action", d->name);
+	if ((r = parse_size(d->name, a[0], &s->size)) < 0)
 		return r;
 	if (s->size == 0)
 		return sbx_errx("%s: size must be greater than zero", d->name);
+	/* bubblewrap's bound: the kernel's tmpfs counts in a signed size. */
+	if (s->size > SIZE_MAX / 2)
+		return sbx_errx("%s: %s is too large (at most %zu)", d->name, a[0], SIZE_MAX / 2);
 	s->has_size = true;
 	return 0;
 }
@@ -155,9 +162,10 @@ int h_overlay(struct parse_state *s, const struct option_def *d, char **a)
 
 	if (r < 0)
 		return r;
+	/* bubblewrap's wording, which its clients and its test suite look for. */
 	if (strv_length(s->overlay_srcs) < need)
-		return sbx_errx("%s %s needs at least %zu --overlay-src before it", d->name, dest,
-				need);
+		return sbx_errx("%s requires at least %s --overlay-src", d->name,
+				need == 1 ? "one" : "two");
 	op = config_add_op(s->c, OP_OVERLAY, kind == OVERLAY_RW ? a[0] : NULL, dest);
 	op->overlay = kind;
 	op->overlay_srcs = TAKE_PTR(s->overlay_srcs);

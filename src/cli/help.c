@@ -39,10 +39,29 @@ static bool is_common(const char *name)
 	return false;
 }
 
-void cli_usage(FILE *f, bool all)
+/* bubblewrap's --help: its usage line, then every option, one per line. */
+static void usage_bwrap(FILE *f, const char *argv0)
+{
+	fprintf(f, "usage: %s [OPTIONS...] [--] COMMAND [ARGS...]\n\n", argv0);
+	for (size_t i = 0; i < cli_n_options; i++) {
+		const struct option_def *d = &cli_options[i];
+		char left[64];
+		if (!d->help)
+			continue;
+		snprintf(left, sizeof(left), "%s%s%s", d->name, d->argnames ? " " : "",
+			 d->argnames ? d->argnames : "");
+		fprintf(f, "    %-30s %s\n", left, d->help);
+	}
+}
+
+void cli_usage(FILE *f, bool all, const char *argv0)
 {
 	size_t hidden = 0;
 
+	if (cli_is_bwrap_name(argv0)) {
+		usage_bwrap(f, argv0);
+		return;
+	}
 	fprintf(f, "Usage: sbx [OPTION...] [--] [COMMAND [ARG...]]\n"
 		   "Run COMMAND (default: /bin/sh) in a sandbox, as an unprivileged user.\n"
 		   "By default: the host's system read-only, an empty $HOME, no network, and the\n"

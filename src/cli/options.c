@@ -19,6 +19,11 @@ const struct option_def cli_options[] = {
 	  "start from an empty root with bubblewrap's defaults (also when invoked as bwrap)",
 	  h_noop, 0 },
 	{ "--verbose", 0, NULL, SEC_GENERAL, "trace setup steps on stderr", h_verbose, 0 },
+	/* bubblewrap 0.12's: it lets a bind's submounts that cannot be remounted read-only
+	 * stay writable. sbx makes a bind and its submounts read-only in one mount_setattr(),
+	 * which has no such partial failure to let through. */
+	{ "--not-a-security-boundary", 0, NULL, SEC_GENERAL,
+	  "accepted for bubblewrap's clients; sbx has no setup step it would let fail", h_noop, 0 },
 	{ "--args", 1, "FD", SEC_GENERAL, "read NUL-separated arguments from FD", h_args, 0 },
 	{ "--level-prefix", 0, NULL, SEC_GENERAL, "prefix messages with syslog levels <N>",
 	  h_level_prefix, 0 },
@@ -160,7 +165,7 @@ const struct option_def cli_options[] = {
 	  "read-only /sys: a fresh sysfs and cgroup2 with a new network namespace, else the host's",
 	  h_dest_op, OP_SYSFS },
 	{ "--chdir", 1, "DIR", SEC_FS,
-	  "working directory inside (default: the current one if shared, else $HOME)", h_string,
+	  "working directory inside (default: the current one if shared, else $HOME)", h_chdir,
 	  CFG(chdir) },
 	{ "--lock-file", 1, "DEST", SEC_FS, "hold a lock on DEST while the sandbox runs",
 	  h_lock_file, 0 },

@@ -78,6 +78,7 @@ HANDLER(h_profile);
 HANDLER(h_args);
 HANDLER(h_bool);
 HANDLER(h_string);
+HANDLER(h_chdir);
 HANDLER(h_fd);
 HANDLER(h_name);
 HANDLER(h_target);

@@ -14,6 +14,23 @@ extern char **environ;
 
 static int parse_list(struct parse_state *s, char **args, size_t n, size_t *consumed);
 
+/* --perms, --size and --overlay-src modify the option right after them, as in bubblewrap;
+ * one still waiting after another option (D), or at the end (D NULL), is an error in
+ * bubblewrap's words. */
+static int check_modifiers(const struct parse_state *s, const struct option_def *d)
+{
+	bool modifier = d && (d->handler == h_perms || d->handler == h_size);
+
+	if (s->overlay_srcs && !(d && d->handler == h_overlay_src))
+		return sbx_errx("--overlay-src must be followed by another --overlay-src or one of "
+				"--overlay, --tmp-overlay, or --ro-overlay");
+	if (s->has_perms && !modifier)
+		return sbx_errx("--perms must be followed by an option that creates a file");
+	if (s->has_size && !modifier)
+		return sbx_errx("--size must be followed by --tmpfs");
+	return 0;
+}
+
 int cli_parse_args_fd(struct parse_state *s, const char *fdstr)
 {
 	_cleanup_free_ char *buf = NULL;
@@ -82,7 +99,7 @@ static int parse_list(struct parse_state *s, char **args, size_t n, size_t *cons
 		}
 		i++;
 		r = d->handler(s, d, vals);
-		if (r < 0)
+		if (r < 0 || (r = check_modifiers(s, d)) < 0)
 			return r;
 	}
 	*consumed = i;
@@ -209,12 +226,17 @@ int cli_parse_profile(struct parse_state *s, const char *name, bool user_may_sha
 
 /* --bare and --profile must be known before anything else is parsed: they decide what
  * the command line is laid on. */
+bool cli_is_bwrap_name(const char *argv0)
+{
+	const char *base = argv0 ? strrchr(argv0, '/') : NULL;
+
+	base = base ? base + 1 : argv0;
+	return base && streq(base, "bwrap");
+}
+
 static void prescan(int argc, char **argv, bool *bare, char ***profiles)
 {
-	const char *base = argv[0] ? strrchr(argv[0], '/') : NULL;
-
-	base = base ? base + 1 : argv[0];
-	if (base && streq(base, "bwrap"))
+	if (cli_is_bwrap_name(argv[0]))
 		*bare = true;
 	for (int i = 1; i < argc; i++) {
 		const char *inl;
@@ -271,7 +293,7 @@ int cli_parse(int argc, char **argv, struct sbx_config *c, enum cli_action *acti
 	}
 
 	r = parse_list(&s, argv + 1, (size_t)(argc > 0 ? argc - 1 : 0), &consumed);
-	if (r < 0)
+	if (r < 0 || (r = check_modifiers(&s, NULL)) < 0)
 		return r;
 	*action = s.action;
 	if (s.action != CLI_RUN && s.action != CLI_SECCOMP_EXPORT && s.action != CLI_DRY_RUN &&

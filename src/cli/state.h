@@ -24,6 +24,7 @@ struct parse_state {
 	bool has_size;
 	uint64_t size;
 	bool hostname_set;
+	bool chdir_given;    /* on the command line: a second one is warned about */
 	char **overlay_srcs; /* --overlay-src layers waiting for their overlay */
 	int args_depth;
 	int profile_depth; /* > 0 while reading a profile */
