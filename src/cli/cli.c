@@ -15,7 +15,7 @@
 #include "setup/caps.h"
 #include "limits/cgroup.h"
 #include "cli/cwdrule.h"
-#include "cli/state.h"
+#include "plan/plan.h"
 #include "base/log.h"
 #include "net/netuser.h"
 #include "cli/profile.h"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The plan of a parsed command line (cli/state.h, cli_plan): what its options mean
+/* The plan of a parsed command line (plan/plan.h, cli_plan): what its options mean
  * together, the warnings about what the sandbox will see, and what the host must provide
  * before a run starts. */
 #include <sched.h>
@@ -8,7 +8,7 @@
 #include "app/apphome.h"
 #include "base/log.h"
 #include "base/util.h"
-#include "cli/state.h"
+#include "plan/plan.h"
 #include "limits/cgroup.h"
 #include "net/netuser.h"
 #include "seccomp/seccomp_oci.h"
