@@ -9,7 +9,6 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "plan/plan.h"
-#include "limits/cgroup.h"
 #include "net/netuser.h"
 #include "seccomp/seccomp_oci.h"
 
@@ -107,9 +106,9 @@ static int decide_namespaces(struct parse_state *s)
 	}
 	if (c->cgroup == CGROUP_NONE && (config_has_limits(c) || c->slice))
 		return sbx_errx("--cgroup=none: resource limits and --slice need a cgroup");
-	/* Without a cgroup of its own the sandbox's cgroup namespace can be made with the
-	 * others; with one, the child makes it once it has been moved (cgroup_place). */
-	if (c->unshare_cgroup && !cgroup_wanted(c))
+	/* When it is made, with the others or once the sandbox's cgroup is final, is the
+	 * start plan's (plan/start.h). */
+	if (c->unshare_cgroup)
 		c->clone_flags |= CLONE_NEWCGROUP;
 	if (c->as_pid_1 && !(c->clone_flags & CLONE_NEWPID))
 		return sbx_errx("--as-pid-1 needs --unshare-pid");
