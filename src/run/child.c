@@ -331,7 +331,7 @@ __attribute__((noreturn)) static void child_become_init(const struct child_args 
 					&early, init_caps == 0);
 		trace_end("init", t0);
 		/* The parent waits in vfork until we exec: no going on as init here. */
-		if (a->go_fd < 0) {
+		if (a->plan->vfork) {
 			kill(cmd, SIGKILL);
 			child_fail(err_fd, "init");
 		}
