@@ -111,7 +111,7 @@ struct sbx_config {
 	gid_t gid;
 	bool subids;
 
-	/* namespaces: CLONE_NEW* flags; CLONE_NEWCGROUP is done after cgroup placement */
+	/* namespaces: CLONE_NEW* flags; when CLONE_NEWCGROUP is made: plan/start.h */
 	unsigned long clone_flags;
 	bool unshare_cgroup;
 	bool unshare_cgroup_try;

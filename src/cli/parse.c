@@ -9,6 +9,7 @@
 #include "base/log.h"
 #include "cli/options.h"
 #include "cli/profile.h"
+#include "plan/plan.h"
 
 extern char **environ;
 

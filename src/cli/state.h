@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 /* What the command line's parser (parse.c), its option handlers (handlers*.c) and its plan
- * (plan.c) share while one command line, with its profiles, is read into a struct
- * sbx_config. Not for outside src/cli/. */
+ * (plan/plan.c) share while one command line, with its profiles, is read into a struct
+ * sbx_config. Not for outside src/cli/ and src/plan/. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -37,9 +37,3 @@ struct parse_state {
 ssize_t env_find(char **env, const char *name);
 /* Sets NAME=VALUE in *env, replacing an entry of that name. */
 void env_set(char ***env, const char *name, const char *value);
-
-/* Once every option is read: what the options mean together (the namespaces, the cgroup
- * namespace's timing, what needs what), and for a run what the host must provide before
- * anything starts (the network helper, a compiled --seccomp-profile, the persistent home).
- * 0, or a negative errno with the message set. */
-int cli_plan(struct parse_state *s);

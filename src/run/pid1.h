@@ -22,7 +22,7 @@ int pid1_open(void);
  * program's PID 1 part, which forwards signals to cmd (and those in early, which came
  * before it existed), reaps, and reports its status on err_fd. Returns only on failure,
  * with a message; init_wait then serves instead. undumpable: no guard capability is left
- * (launch.c, drop_privileges), so the exec must not make us dumpable again. */
+ * (child.c, drop_privileges), so the exec must not make us dumpable again. */
 int pid1_exec(int fd, int err_fd, int memory_events_fd, uint64_t memory_limit, pid_t cmd,
 	      const sigset_t *early, bool undumpable);
 

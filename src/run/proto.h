@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
-/* What the supervisor (launch.c), --enter (named/enter.c) and both PID 1s agree on: the
+/* What the supervisor (supervise.c), --enter (named/enter.c) and both PID 1s agree on: the
  * fallback init (init.c) and the freestanding program (pid1/main.c), which includes this
  * header too. So: no libc here, and the SIG* numbers come from whichever signal header
  * the includer has (<signal.h>, or <linux/signal.h> when freestanding). */

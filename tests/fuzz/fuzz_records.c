@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* What sbx reads back from other processes and from /proc: the records PID 1 sends the
- * supervisor (init.c's format, launch.c's reader) and sbx --enter (enter.c), the cgroup
+ * supervisor (init.c's format, supervise.c's reader) and sbx --enter (enter.c), the cgroup
  * v2 line of /proc/PID/cgroup and memory.events (cgroup.c), a registry entry's info file
  * and /proc/PID/stat (registry.c), and the supervisor's answer to --enter (enterctl.c).
  * Input: byte 0 picks the reader; the rest is what it reads. */
@@ -16,7 +16,7 @@
 #include "named/registry.h"
 #include "base/util.h"
 
-/* A buffer of records as launch.c's read_messages walks it. */
+/* A buffer of records as supervise.c's read_messages walks it. */
 static void records(const char *data, size_t size)
 {
 	_cleanup_free_ char *buf = fuzz_strndup(data, size);

@@ -18,7 +18,7 @@
 #include "named/registry.h"
 #include "base/util.h"
 
-/* ---- PID 1's records (init.c writes, launch.c reads) ------------------------------- */
+/* ---- PID 1's records (init.c writes, supervise.c reads) ------------------------------- */
 
 static void test_record_ended(void **state)
 {

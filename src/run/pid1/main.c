@@ -4,7 +4,7 @@
  * sbx; the supervisor execs it when the sandbox runs for a while and nothing of sbx's own
  * is left to clean up afterwards. A glibc process costs ~1.3 ms more to start and end on
  * the machines sbx was measured on, and keeps ~1.5 MB resident; this one a few pages.
- * What it does is init.c's init_wait and launch.c's supervise, which remain for the cases
+ * What it does is init.c's init_wait and supervise.c's supervise, which remain for the cases
  * that cannot exec it.
  *
  * argv: sbx's own, as ps showed it; the environment holds only SBX_PID1, the role and its
@@ -127,7 +127,7 @@ static void put_num(struct buf *b, unsigned long long v)
 
 static int err_fd = -1;
 
-/* One record to sbx, NUL included (see launch.c). */
+/* One record to sbx, NUL included (see supervise.c). */
 static void report(int code, struct buf *msg)
 {
 	struct buf r = { .n = 0 };
@@ -287,7 +287,7 @@ __attribute__((noreturn)) static void init_main(char **argv, const char *s)
 	o.flags = num_field(&s);
 	err_fd = (int)o.err;
 	set_name(argv[0]);
-	/* exec made us dumpable again; see drop_privileges in launch.c */
+	/* exec made us dumpable again; see drop_privileges in child.c */
 	if (o.flags & 2)
 		SC(__NR_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0);
 
@@ -321,7 +321,7 @@ __attribute__((noreturn)) static void init_main(char **argv, const char *s)
 /* ---- the supervisor ---------------------------------------------------------------- */
 
 /* What sbx's supervisor does once the child has started, when nothing of sbx's own is left
- * to clean up afterwards (launch.c, supervise): sbx execs this, so that the process the
+ * to clean up afterwards (launch.c, supervise.c): sbx execs this, so that the process the
  * caller waits for is not a copy of sbx either. SBX_PID1="monitor:CHILD,ERR,TIMEOUT,FLAGS"
  * (TIMEOUT in microseconds, 0: none; FLAGS 1: --level-prefix). */
 

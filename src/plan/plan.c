@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The plan of a parsed command line (cli/state.h, cli_plan): what its options mean
+/* The plan of a parsed command line (plan/plan.h, cli_plan): what its options mean
  * together, the warnings about what the sandbox will see, and what the host must provide
  * before a run starts. */
 #include <sched.h>
@@ -8,8 +8,7 @@
 #include "app/apphome.h"
 #include "base/log.h"
 #include "base/util.h"
-#include "cli/state.h"
-#include "limits/cgroup.h"
+#include "plan/plan.h"
 #include "net/netuser.h"
 #include "seccomp/seccomp_oci.h"
 
@@ -66,20 +65,6 @@ static void report_cwd(struct parse_state *s)
 		 s->cwd_refused, c->chdir ? "" : " The sandbox starts in $HOME;", hint);
 }
 
-/* An option that modifies the next one, with nothing after it. */
-static int check_pending(const struct parse_state *s)
-{
-	if (s->has_perms)
-		return sbx_errx("--perms must be followed by an option that creates a file");
-	if (s->has_size)
-		return sbx_errx("--size must be followed by --tmpfs");
-	if (s->overlay_srcs) {
-		return sbx_errx("--overlay-src must be followed by --overlay, --tmp-overlay or "
-				"--ro-overlay");
-	}
-	return 0;
-}
-
 /* The namespaces: bubblewrap's (--bare: only those asked for) or sbx's (all but the
  * network where it is shared), and what needs which. */
 static int decide_namespaces(struct parse_state *s)
@@ -107,9 +92,9 @@ static int decide_namespaces(struct parse_state *s)
 	}
 	if (c->cgroup == CGROUP_NONE && (config_has_limits(c) || c->slice))
 		return sbx_errx("--cgroup=none: resource limits and --slice need a cgroup");
-	/* Without a cgroup of its own the sandbox's cgroup namespace can be made with the
-	 * others; with one, the child makes it once it has been moved (cgroup_place). */
-	if (c->unshare_cgroup && !cgroup_wanted(c))
+	/* When it is made, with the others or once the sandbox's cgroup is final, is the
+	 * start plan's (plan/start.h). */
+	if (c->unshare_cgroup)
 		c->clone_flags |= CLONE_NEWCGROUP;
 	if (c->as_pid_1 && !(c->clone_flags & CLONE_NEWPID))
 		return sbx_errx("--as-pid-1 needs --unshare-pid");
@@ -161,7 +146,8 @@ int cli_plan(struct parse_state *s)
 {
 	int r;
 
-	if ((r = check_pending(s)) < 0 || (r = decide_namespaces(s)) < 0)
+	/* A modifier left waiting at the end was refused by the parser (check_modifiers). */
+	if ((r = decide_namespaces(s)) < 0)
 		return r;
 	return prepare_host(s);
 }
