@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "check.h"
+#include "check/check.h"
 
 #include <fcntl.h>
 #include <limits.h>
