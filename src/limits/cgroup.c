@@ -112,14 +112,25 @@ int cgroup_proc_path(const char *proc_file, char **ret)
 	return cgroup_read_path(fd, ret);
 }
 
+/* Every backend, systemd first as --cgroup auto prefers it. */
+static const struct cgroup_backend *const backends[] = { &cgroup_systemd_backend,
+							 &cgroup_direct_backend };
+
 /* The backend --cgroup names, or that placed a sandbox; NULL for none. */
 static const struct cgroup_backend *backend_of(enum sbx_cgroup_mode mode)
 {
-	if (mode == CGROUP_SYSTEMD)
-		return &cgroup_systemd_backend;
-	if (mode == CGROUP_DIRECT)
-		return &cgroup_direct_backend;
+	for (size_t i = 0; i < ELEMENTSOF(backends); i++)
+		if (backends[i]->mode == mode)
+			return backends[i];
 	return NULL;
+}
+
+static bool any_backend_present(void)
+{
+	for (size_t i = 0; i < ELEMENTSOF(backends); i++)
+		if (backends[i]->present())
+			return true;
+	return false;
 }
 
 bool cgroup_needs_placing(const struct sbx_config *c)
@@ -128,8 +139,7 @@ bool cgroup_needs_placing(const struct sbx_config *c)
 		return false;
 	/* --cgroup try where neither backend can exist goes without limits anyway; knowing it
 	 * before the clone lets the sandbox start the quick way (launch.c). */
-	if (c->cgroup == CGROUP_TRY && !cgroup_systemd_backend.present() &&
-	    !cgroup_direct_backend.present()) {
+	if (c->cgroup == CGROUP_TRY && !any_backend_present()) {
 		log_debug("--cgroup try: running without the limits: no user manager, no cgroup "
 			  "v2 hierarchy");
 		return false;
