@@ -23,7 +23,7 @@
 #define READY_TIMEOUT_MS 10000
 #define STOP_GRACE_MS 1000
 
-static const char *helper_package(enum sbx_net n)
+const char *netuser_helper_package(enum sbx_net n)
 {
 	return n == NET_SLIRP4NETNS ? "slirp4netns" : "passt";
 }
@@ -183,9 +183,9 @@ int netuser_prepare(struct sbx_config *c)
 	if (c->net != NET_PASTA && c->net != NET_SLIRP4NETNS && c->net != NET_AUTO)
 		return 0;
 	if (c->net == NET_AUTO) {
-		if ((path = path_search("pasta")))
+		if ((path = path_search(netuser_helper_name(NET_PASTA))))
 			c->net = NET_PASTA;
-		else if ((path = path_search("slirp4netns")))
+		else if ((path = path_search(netuser_helper_name(NET_SLIRP4NETNS))))
 			c->net = NET_SLIRP4NETNS;
 		else
 			return sbx_errx("--net=auto: neither pasta nor slirp4netns is in $PATH; "
@@ -193,7 +193,7 @@ int netuser_prepare(struct sbx_config *c)
 	} else if (!(path = path_search(netuser_helper_name(c->net)))) {
 		return sbx_errx("--net=%s: %s is not in $PATH; install the package %s",
 				netuser_helper_name(c->net), netuser_helper_name(c->net),
-				helper_package(c->net));
+				netuser_helper_package(c->net));
 	}
 	free(c->net_helper);
 	c->net_helper = path;

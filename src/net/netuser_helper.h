@@ -13,9 +13,6 @@
  * podman picked the same one. */
 #define PASTA_DNS "169.254.1.1"
 
-/* "pasta" or "slirp4netns", for messages and the $PATH search. */
-const char *netuser_helper_name(enum sbx_net n);
-
 /* slirp4netns's API socket, for --publish: in a directory of its own, removed once the
  * ports are published (the socket is only used while sbx starts the sandbox). */
 struct slirp_api {
