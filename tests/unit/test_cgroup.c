@@ -29,28 +29,28 @@ static unsigned bit(const char *name)
 static const struct sbx_limits none = { LIMIT_UNSET, LIMIT_UNSET, LIMIT_UNSET,
 					LIMIT_UNSET, LIMIT_UNSET, LIMIT_UNSET };
 
+/* Each limit alone asks for its one controller; all together, for every one. */
 static void test_needed_per_limit(void **state)
 {
+	static const struct {
+		size_t field;
+		const char *controller;
+	} cases[] = {
+		{ offsetof(struct sbx_limits, memory), "memory" },
+		{ offsetof(struct sbx_limits, memory_swap), "memory" },
+		{ offsetof(struct sbx_limits, cpu_quota_usec), "cpu" },
+		{ offsetof(struct sbx_limits, cpu_weight), "cpu" },
+		{ offsetof(struct sbx_limits, io_weight), "io" },
+		{ offsetof(struct sbx_limits, pids), "pids" },
+	};
 	struct sbx_limits l = none;
 
 	assert_int_equal(cgroup_controllers_needed(&l), 0);
-	l.memory = 1 << 20;
-	assert_int_equal(cgroup_controllers_needed(&l), bit("memory"));
-	l = none;
-	l.memory_swap = 0;
-	assert_int_equal(cgroup_controllers_needed(&l), bit("memory"));
-	l = none;
-	l.cpu_quota_usec = 500000;
-	assert_int_equal(cgroup_controllers_needed(&l), bit("cpu"));
-	l = none;
-	l.cpu_weight = 100;
-	assert_int_equal(cgroup_controllers_needed(&l), bit("cpu"));
-	l = none;
-	l.io_weight = 50;
-	assert_int_equal(cgroup_controllers_needed(&l), bit("io"));
-	l = none;
-	l.pids = 10;
-	assert_int_equal(cgroup_controllers_needed(&l), bit("pids"));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		l = none;
+		*(uint64_t *)((char *)&l + cases[i].field) = 0;
+		assert_int_equal(cgroup_controllers_needed(&l), bit(cases[i].controller));
+	}
 	l = (struct sbx_limits){ 1, 1, 1, 1, 1, 1 };
 	assert_int_equal(cgroup_controllers_needed(&l), CGROUP_ALL_CONTROLLERS);
 }
