@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "check.h"
+#include "check/check.h"
 #include "cli/cli.h"
 #include "base/config.h"
 #include "run/launch.h"

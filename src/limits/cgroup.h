@@ -8,6 +8,22 @@
 /* Where the cgroup v2 hierarchy is mounted, on the host as in a sandbox. */
 #define CGROUP_ROOT "/sys/fs/cgroup"
 
+/* The controllers sbx's limits need (--memory, --cpus and --cpu-weight, --pids,
+ * --io-weight), in the order messages list them; sets of them are bits of this array. */
+#define CGROUP_NCONTROLLERS 4
+extern const char *const cgroup_controllers[CGROUP_NCONTROLLERS];
+#define CGROUP_ALL_CONTROLLERS ((1u << CGROUP_NCONTROLLERS) - 1)
+/* The controllers the limits l need. */
+unsigned cgroup_controllers_needed(const struct sbx_limits *l);
+/* The controllers named in a space-separated list (cgroup.controllers and
+ * cgroup.subtree_control read as they are). */
+unsigned cgroup_controllers_in(const char *list);
+
+/* Whether a cgroup v2 hierarchy is mounted at path. */
+bool cgroup_is_v2(const char *path);
+/* The directory under CGROUP_ROOT of the cgroup path cg (as /proc/PID/cgroup gives it). */
+char *cgroup_dir(const char *cg);
+
 struct cgroup_bus;
 
 struct cgroup_run {

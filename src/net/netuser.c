@@ -3,43 +3,27 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <linux/close_range.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 
 #include "base/log.h"
 #include "base/util.h"
 #include "base/fault.h"
+#include "net/netuser_helper.h"
 
-/* pasta answers DNS sent to this address with the host's resolver (--dns-forward). A
- * link-local address is never one of the host's own, which pasta copies into the sandbox;
- * podman picked the same one. */
-#define PASTA_DNS "169.254.1.1"
 /* slirp4netns's built-in forwarder in its default 10.0.2.0/24. */
 #define SLIRP_DNS "10.0.2.3"
 #define READY_TIMEOUT_MS 10000
 #define STOP_GRACE_MS 1000
-/* The helper's fds: 0 /dev/null, 1 and 2 the log, then these. */
-#define HELPER_READY_FD 3
-#define HELPER_EXIT_FD 4
 
-static const char *helper_name(enum sbx_net n)
-{
-	return n == NET_SLIRP4NETNS ? "slirp4netns" : "pasta";
-}
-
-static const char *helper_package(enum sbx_net n)
+const char *netuser_helper_package(enum sbx_net n)
 {
 	return n == NET_SLIRP4NETNS ? "slirp4netns" : "passt";
 }
@@ -177,12 +161,13 @@ static int add_resolv_conf(struct sbx_config *c, const char *dns)
 	/* A memfd rather than a file: nothing on the host is written. */
 	fd = memfd_create("sbx-resolv.conf", MFD_CLOEXEC);
 	if (fd < 0)
-		return sbx_err(errno, "--net=%s: memfd for resolv.conf", helper_name(c->net));
+		return sbx_err(errno, "--net=%s: memfd for resolv.conf",
+			       netuser_helper_name(c->net));
 	if ((r = write_all(fd, text, strlen(text))) < 0)
-		return sbx_err(-r, "--net=%s: write resolv.conf", helper_name(c->net));
+		return sbx_err(-r, "--net=%s: write resolv.conf", netuser_helper_name(c->net));
 	/* rootfs.c reads the data from the current offset. */
 	if (lseek(fd, 0, SEEK_SET) < 0)
-		return sbx_err(errno, "--net=%s: seek resolv.conf", helper_name(c->net));
+		return sbx_err(errno, "--net=%s: seek resolv.conf", netuser_helper_name(c->net));
 	op = config_add_op(c, OP_BIND_DATA, NULL, dest);
 	op->fd = TAKE_FD(fd);
 	op->flags = BIND_READONLY;
@@ -198,154 +183,24 @@ int netuser_prepare(struct sbx_config *c)
 	if (c->net != NET_PASTA && c->net != NET_SLIRP4NETNS && c->net != NET_AUTO)
 		return 0;
 	if (c->net == NET_AUTO) {
-		if ((path = path_search("pasta")))
+		if ((path = path_search(netuser_helper_name(NET_PASTA))))
 			c->net = NET_PASTA;
-		else if ((path = path_search("slirp4netns")))
+		else if ((path = path_search(netuser_helper_name(NET_SLIRP4NETNS))))
 			c->net = NET_SLIRP4NETNS;
 		else
 			return sbx_errx("--net=auto: neither pasta nor slirp4netns is in $PATH; "
 					"install the package passt (or slirp4netns)");
-	} else if (!(path = path_search(helper_name(c->net)))) {
+	} else if (!(path = path_search(netuser_helper_name(c->net)))) {
 		return sbx_errx("--net=%s: %s is not in $PATH; install the package %s",
-				helper_name(c->net), helper_name(c->net), helper_package(c->net));
+				netuser_helper_name(c->net), netuser_helper_name(c->net),
+				netuser_helper_package(c->net));
 	}
 	free(c->net_helper);
 	c->net_helper = path;
 	return add_resolv_conf(c, c->net == NET_PASTA ? PASTA_DNS : SLIRP_DNS);
 }
 
-/* ---- the helper process ------------------------------------------------------------------ */
-
-static void push(char ***argv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void push(char ***argv, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	strv_push(argv, s);
-}
-
-/* pasta's spec for one --publish: [ADDR/]PORT:TARGET. */
-static void push_pasta_ports(char ***argv, const struct sbx_config *c, bool udp)
-{
-	bool any = false;
-
-	for (size_t i = 0; i < c->n_publish; i++) {
-		const struct sbx_publish *p = &c->publish[i];
-		if (p->udp != udp)
-			continue;
-		push(argv, "%s", udp ? "-u" : "-t");
-		push(argv, "%s/%u:%u", p->host_addr, p->host_port, p->sandbox_port);
-		any = true;
-	}
-	/* pasta's default, auto, binds on the host every port something listens on inside. */
-	if (!any) {
-		push(argv, "%s", udp ? "-u" : "-t");
-		push(argv, "none");
-	}
-}
-
-static char **pasta_argv(const struct sbx_config *c, pid_t child)
-{
-	char **argv = NULL;
-
-	push(&argv, "pasta");
-	push(&argv, "--config-net"); /* address, routes, link up: no DHCP client inside */
-	push(&argv, "--foreground"); /* our child, so we can wait for it and stop it */
-	push(&argv, "--quiet");
-	/* Started as root, pasta switches to nobody, who may not enter a user namespace
-	 * that root owns. */
-	if (geteuid() == 0) {
-		push(&argv, "--runas");
-		push(&argv, "0:0");
-	}
-	/* Written once the namespace is configured: our ready signal. Through the pipe at
-	 * fd 3, so no pid file is ever created. */
-	push(&argv, "--pid");
-	push(&argv, "/proc/self/fd/%d", HELPER_READY_FD);
-	push(&argv, "--dns-forward");
-	push(&argv, PASTA_DNS);
-	/* Defaults to auto: the sandbox's own 127.0.0.1 would reach every port bound on the
-	 * host's loopback. */
-	push(&argv, "--tcp-ns");
-	push(&argv, "none");
-	push(&argv, "--udp-ns");
-	push(&argv, "none");
-	/* The gateway address leads to the host's loopback unless this is given. */
-	if (!c->net_host_loopback)
-		push(&argv, "--no-map-gw");
-	push_pasta_ports(&argv, c, false);
-	push_pasta_ports(&argv, c, true);
-	/* A pid, not /proc paths: pasta then joins the user namespace the child is in and
-	 * opens its network namespace from it. The child is ours and not yet reaped, so the
-	 * pid cannot name another process. */
-	push(&argv, "%d", (int)child);
-	return argv;
-}
-
-static char **slirp_argv(const struct sbx_config *c, pid_t child, const char *api_socket)
-{
-	char **argv = NULL;
-
-	push(&argv, "slirp4netns");
-	push(&argv, "--configure");
-	push(&argv, "--mtu=65520"); /* as pasta: fewer, larger packets through the tap */
-	if (!c->net_host_loopback)
-		push(&argv, "--disable-host-loopback");
-	push(&argv, "--ready-fd=%d", HELPER_READY_FD);
-	push(&argv, "--exit-fd=%d", HELPER_EXIT_FD);
-	if (api_socket)
-		push(&argv, "--api-socket=%s", api_socket);
-	/* No --enable-sandbox: it does setegid(0) after joining the user namespace, and the
-	 * caller is mapped to themselves there, not to root. */
-	push(&argv, "%d", (int)child);
-	push(&argv, "tap0");
-	return argv;
-}
-
-__attribute__((noreturn)) static void helper_exec(const char *path, char **argv, pid_t parent,
-						  int log_fd, int ready_fd, int exit_fd)
-{
-	sigset_t none;
-	int null, hi_log, hi_ready, hi_exit = -1;
-
-	/* sbx dying must not leave the helper behind: it does not notice the namespace going
-	 * away. SIGKILL, as it has no pid file or socket to clean up. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
-		_exit(127);
-	/* Out of the terminal's process group and session: a ^C meant for the command must
-	 * not take the network down. */
-	setsid();
-	/* The supervisor blocks the signals it forwards; the helper must get SIGTERM. */
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGPIPE, SIG_DFL);
-
-	/* Copies above the targets first, so no dup2 below overwrites a source. The copies
-	 * and the originals are close-on-exec; the dup2 targets are not. */
-	null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	hi_log = fcntl(log_fd, F_DUPFD_CLOEXEC, 10);
-	hi_ready = fcntl(ready_fd, F_DUPFD_CLOEXEC, 10);
-	if (exit_fd >= 0)
-		hi_exit = fcntl(exit_fd, F_DUPFD_CLOEXEC, 10);
-	if (null < 0 || hi_log < 0 || hi_ready < 0 || (exit_fd >= 0 && hi_exit < 0))
-		_exit(127);
-	/* Nothing of the caller's beyond what is dup2'ed below (issue: the helper kept every
-	 * fd the caller had left open). */
-	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-		_exit(127);
-	if (dup2(null, 0) < 0 || dup2(hi_log, 1) < 0 || dup2(hi_log, 2) < 0 ||
-	    dup2(hi_ready, HELPER_READY_FD) < 0 ||
-	    (hi_exit >= 0 && dup2(hi_exit, HELPER_EXIT_FD) < 0))
-		_exit(127);
-	execv(path, argv);
-	dprintf(2, "exec %s: %s\n", path, strerror(errno));
-	_exit(127);
-}
+/* ---- the helper's life: ready, failed, gone (netuser_helper.c starts it) ------------------ */
 
 /* The helper's last message, without the noise of a missing syslog ("Failed to send N
  * bytes to syslog"): pasta logs there as well as to stderr. */
@@ -443,132 +298,6 @@ static void kill_and_reap(struct netuser *nu, int grace_ms)
 	nu->pid = -1;
 }
 
-/* slirp4netns forwards host ports only when asked through its API socket; the socket
- * lives in a private directory for as long as sbx sends the requests, then goes. */
-static int slirp_publish(const char *socket_path, const struct sbx_publish *p)
-{
-	_cleanup_close_ int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char req[256], reply[1024], spec[80];
-	ssize_t n;
-	size_t got = 0;
-	int r;
-
-	netuser_format_publish(p, spec, sizeof(spec));
-	if (s < 0)
-		return sbx_err(errno, "--publish %s: socket", spec);
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", socket_path);
-	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return sbx_err(errno, "--publish %s: connect to slirp4netns", spec);
-	snprintf(req, sizeof(req),
-		 "{\"execute\": \"add_hostfwd\", \"arguments\": {\"proto\": \"%s\", "
-		 "\"host_addr\": \"%s\", \"host_port\": %u, \"guest_port\": %u}}",
-		 p->udp ? "udp" : "tcp", p->host_addr, p->host_port, p->sandbox_port);
-	if ((r = write_all(s, req, strlen(req))) < 0)
-		return sbx_err(-r, "--publish %s: write to slirp4netns", spec);
-	shutdown(s, SHUT_WR);
-	while (got < sizeof(reply) - 1) {
-		n = read(s, reply + got, sizeof(reply) - 1 - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	reply[got] = '\0';
-	if (!strstr(reply, "\"return\""))
-		return sbx_errx("--publish %s: slirp4netns refused: %s", spec,
-				got ? reply : "no answer");
-	return 0;
-}
-
-static char *make_api_dir(void)
-{
-	const char *base = getenv("XDG_RUNTIME_DIR");
-	struct stat st;
-	char *tmpl;
-
-	if (!base || base[0] != '/' || stat(base, &st) < 0 || !S_ISDIR(st.st_mode) ||
-	    access(base, W_OK) < 0)
-		base = "/tmp";
-	tmpl = xasprintf("%s/sbx-slirp4netns-XXXXXX", base);
-	if (!mkdtemp(tmpl)) {
-		sbx_err(errno, "--net=slirp4netns: create a directory in %s", base);
-		free(tmpl);
-		return NULL;
-	}
-	return tmpl;
-}
-
-/* slirp4netns's API socket, for --publish: in a directory of its own, removed once the
- * ports are published (the socket is only used while sbx starts the sandbox). */
-struct slirp_api {
-	char *dir, *socket;
-};
-
-static void slirp_api_done(struct slirp_api *a)
-{
-	if (a->socket)
-		unlink(a->socket);
-	if (a->dir)
-		rmdir(a->dir);
-	free(a->socket);
-	free(a->dir);
-}
-
-static int helper_argv(const struct sbx_config *c, pid_t child, struct slirp_api *api, char ***ret)
-{
-	if (c->net != NET_SLIRP4NETNS) {
-		*ret = pasta_argv(c, child);
-		return 0;
-	}
-	for (size_t i = 0; i < c->n_publish; i++)
-		if (strchr(c->publish[i].host_addr, ':'))
-			return sbx_errx("--publish [%s]:...: slirp4netns publishes on IPv4 host "
-					"addresses only",
-					c->publish[i].host_addr);
-	if (c->n_publish) {
-		if (!(api->dir = make_api_dir()))
-			return -errno ? -errno : -EIO;
-		api->socket = xasprintf("%s/api.sock", api->dir);
-	}
-	*ret = slirp_argv(c, child, api->socket);
-	return 0;
-}
-
-/* Forks the helper, its output to log_fd; the read end of its ready pipe into
- * *ret_ready_rd. Only the helper keeps the write end, so EOF says it died. */
-static int spawn_helper(const struct sbx_config *c, char **argv, int log_fd, struct netuser *nu,
-			int *ret_ready_rd)
-{
-	const char *name = helper_name(c->net);
-	_cleanup_close_ int ready_rd = -1, ready_wr = -1, exit_rd = -1;
-	int ready[2], exit_p[2], r;
-	pid_t pid, self = getpid();
-
-	if (pipe2(ready, O_CLOEXEC) < 0)
-		return sbx_err(errno, "--net=%s: pipe", name);
-	ready_rd = ready[0];
-	ready_wr = ready[1];
-	if (c->net == NET_SLIRP4NETNS) {
-		if (pipe2(exit_p, O_CLOEXEC) < 0)
-			return sbx_err(errno, "--net=%s: pipe", name);
-		exit_rd = exit_p[0];
-		nu->exit_fd = exit_p[1];
-	}
-	if ((r = fault_point("pasta start")) < 0)
-		return r;
-	pid = fork();
-	if (pid < 0)
-		return sbx_err(errno, "--net=%s: fork", name);
-	if (pid == 0)
-		helper_exec(c->net_helper, argv, self, log_fd, ready_wr, exit_rd);
-	nu->pid = pid;
-	nu->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	*ret_ready_rd = TAKE_FD(ready_rd);
-	return 0;
-}
-
 /* The helper could not set up the network: it is reaped, and its last line quoted. */
 static int helper_failed(struct netuser *nu, int log_fd, const char *name)
 {
@@ -587,21 +316,21 @@ static int helper_failed(struct netuser *nu, int log_fd, const char *name)
 
 static int start_helper(const struct sbx_config *c, pid_t child, struct netuser *nu)
 {
-	const char *name = helper_name(c->net);
+	const char *name = netuser_helper_name(c->net);
 	__attribute__((cleanup(slirp_api_done))) struct slirp_api api = { 0 };
 	_cleanup_strv_free_ char **argv = NULL;
 	_cleanup_close_ int log_fd = -1, ready_rd = -1;
 	int r;
 
 	nu->backend = c->net;
-	if ((r = helper_argv(c, child, &api, &argv)) < 0)
+	if ((r = netuser_helper_argv(c, child, &api, &argv)) < 0)
 		return r;
 	/* The helper's output goes to a memfd: it never blocks on a full pipe nobody reads,
 	 * and the last line is there to quote if it fails. */
 	log_fd = memfd_create("sbx-netuser-log", MFD_CLOEXEC);
 	if (log_fd < 0)
 		return sbx_err(errno, "--net=%s: memfd", name);
-	if ((r = spawn_helper(c, argv, log_fd, nu, &ready_rd)) < 0 ||
+	if ((r = netuser_helper_spawn(c, argv, log_fd, nu, &ready_rd)) < 0 ||
 	    (r = fault_point("pasta started")) < 0)
 		return r;
 	r = wait_ready(ready_rd, c->net, READY_TIMEOUT_MS);
@@ -629,7 +358,7 @@ int netuser_start(const struct sbx_config *c, pid_t child, struct netuser *nu)
 	if (c->net != NET_PASTA && c->net != NET_SLIRP4NETNS)
 		return 0;
 	if (!c->net_helper)
-		return sbx_errx("--net=%s: no helper binary chosen", helper_name(c->net));
+		return sbx_errx("--net=%s: no helper binary chosen", netuser_helper_name(c->net));
 	if ((r = start_helper(c, child, nu)) < 0)
 		netuser_stop(nu);
 	return r;
@@ -653,7 +382,7 @@ void netuser_on_exit(struct netuser *nu)
 		return;
 	nu->pid = -1;
 	/* Once: the pid is gone, so the poll fd is no longer offered. */
-	log_warn("%s exited; the sandbox has no network", helper_name(nu->backend));
+	log_warn("%s exited; the sandbox has no network", netuser_helper_name(nu->backend));
 }
 
 void netuser_stop(struct netuser *nu)

@@ -21,6 +21,11 @@ struct netuser {
 		.backend = NET_NONE, .pid = -1, .pidfd = -1, .exit_fd = -1 \
 	}
 
+/* The helper's binary for --net=pasta or --net=slirp4netns, as found in $PATH, and the
+ * Debian package that has it. */
+const char *netuser_helper_name(enum sbx_net n);
+const char *netuser_helper_package(enum sbx_net n);
+
 /* Parses a --publish value; pure. */
 int netuser_parse_publish(const char *opt, const char *s, struct sbx_publish *ret);
 /* "127.0.0.1:8080:80/tcp", "[::1]:53:53/udp": the form --dry-run prints. */
