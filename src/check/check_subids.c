@@ -36,8 +36,8 @@ enum check_state check_helpers(FILE *out)
 	for (size_t i = 0; i < ELEMENTSOF(tools); i++) {
 		bool privileged = false;
 		if (find_helper(tools[i], path, sizeof(path), &privileged) < 0) {
-			check_add(&d, "%s%s not found in /usr/bin /bin /usr/sbin /sbin",
-				  d.len ? "; " : "", tools[i]);
+			check_add(&d, "%s%s not found in %s", d.len ? "; " : "", tools[i],
+				  userns_helper_dirs_text);
 			if (st == CHECK_OK)
 				check_add(&f, "as root, `apt-get install uidmap` (Fedora, Arch: "
 					      "shadow-utils)");

@@ -138,7 +138,7 @@ bool cgroup_needs_placing(const struct sbx_config *c)
 	if (!cgroup_wanted(c))
 		return false;
 	/* --cgroup try where neither backend can exist goes without limits anyway; knowing it
-	 * before the clone lets the sandbox start the quick way (launch.c). */
+	 * before the clone lets the sandbox start the quick way (plan/start.c). */
 	if (c->cgroup == CGROUP_TRY && !any_backend_present()) {
 		log_debug("--cgroup try: running without the limits: no user manager, no cgroup "
 			  "v2 hierarchy");

@@ -71,7 +71,7 @@ __attribute__((noreturn)) static void fail(int err_fd, int code, const char *ste
 static int join_cgroup(pid_t init, int init_pidfd)
 {
 	_cleanup_free_ char *path = xasprintf("/proc/%d/cgroup", init), *cg = NULL;
-	_cleanup_free_ char *procs = NULL;
+	_cleanup_free_ char *dir = NULL, *procs = NULL;
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int r;
 
@@ -84,7 +84,8 @@ static int join_cgroup(pid_t init, int init_pidfd)
 		return 0; /* not a cgroup v2 host: the sandbox has no cgroup of its own */
 	if (r < 0)
 		return r;
-	procs = xasprintf("/sys/fs/cgroup%s/cgroup.procs", streq(cg, "/") ? "" : cg);
+	dir = cgroup_dir(cg);
+	procs = xasprintf("%s/cgroup.procs", dir);
 	if (access(procs, F_OK) < 0)
 		return 0; /* the cgroup2 tree is not mounted there: nothing to join */
 	r = write_file_at(AT_FDCWD, procs, "0");

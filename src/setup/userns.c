@@ -122,9 +122,16 @@ static char **subid_args(const char *tool, pid_t pid, unsigned long inner, unsig
 	return v;
 }
 
+/* Only the system's directories, never $PATH: the helpers are setuid, and a copy the user
+ * placed earlier in $PATH would be an unprivileged one that fails. */
+#define HELPER_DIRS(X) X("/usr/bin") X("/bin") X("/usr/sbin") X("/sbin")
+#define HELPER_DIR_SLASH(d) d "/",
+#define HELPER_DIR_TEXT(d) " " d
+const char *const userns_helper_dirs_text = HELPER_DIRS(HELPER_DIR_TEXT) + 1;
+
 char *userns_helper_path(const char *tool)
 {
-	static const char *const dirs[] = { "/usr/bin/", "/bin/", "/usr/sbin/", "/sbin/" };
+	static const char *const dirs[] = { HELPER_DIRS(HELPER_DIR_SLASH) };
 
 	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
 		_cleanup_free_ char *path = xasprintf("%s%s", dirs[i], tool);

@@ -25,6 +25,8 @@ int userns_subid_lookup(const char *file, uid_t uid, struct subid_range *ret,
 /* Where --subids finds newuidmap/newgidmap: fixed system directories, not $PATH, which the
  * caller controls. NULL if absent. */
 char *userns_helper_path(const char *tool);
+/* Where userns_helper_path looks, in its order, as "/usr/bin /bin ..." for messages. */
+extern const char *const userns_helper_dirs_text;
 
 /* In the child, right after clone(CLONE_NEWUSER): the maps userns_write_maps would
  * write, written by the child itself, when the parent cannot (it waits in vfork). */
