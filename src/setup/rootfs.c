@@ -102,20 +102,39 @@ static int subpath(const char *dest, const char *name, char *buf, size_t n)
 	return 0;
 }
 
-/* A fresh procfs, with the kernel's knobs that a user namespace's root may still turn
- * (/proc/sys: network, user.max_*; sysrq-trigger) made read-only. */
+/* The caller's /proc, for a sandbox in the caller's PID namespace, where a new procfs may
+ * not be mounted (it belongs to the PID namespace's owner): the whole tree, so that what
+ * is mounted over parts of it stays covered, showing no more than the caller sees. */
+static int bind_host_proc(struct ctx *x, int target, const char *dest)
+{
+	_cleanup_close_ int tree = mnt_clone_tree(x->src->proc_fd, "", 0);
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOEXEC };
+
+	if (tree < 0)
+		return sbx_err(-tree, "%s: bind /proc", dest);
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+		return sbx_err(errno, "%s: bind /proc: noexec", dest);
+	return mnt_attach(tree, target, dest);
+}
+
+/* A fresh procfs, or the caller's without a PID namespace of our own (as bubblewrap),
+ * with the kernel's knobs that a user namespace's root may still turn (/proc/sys:
+ * network, user.max_*; sysrq-trigger) and bubblewrap's other old ones made read-only. */
 static int do_proc(struct ctx *x, const struct sbx_op *op)
 {
-	static const char *const ro_paths[] = { "sys", "sysrq-trigger" };
+	static const char *const ro_paths[] = { "sys", "sysrq-trigger", "irq", "bus" };
 	_cleanup_close_ int target = resolve_target(x->root_fd, op->dest, TARGET_DIR, 0755);
 	char path[4096];
 	int r;
 
 	if (target < 0)
 		return target;
-	r = mnt_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, target,
-		   op->dest);
-	if (r == -EPERM)
+	if (x->src->proc_fd >= 0)
+		r = bind_host_proc(x, target, op->dest);
+	else
+		r = mnt_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+			   target, op->dest);
+	if (r == -EPERM && x->src->proc_fd < 0)
 		return sbx_errx("%s: mounting procfs needs a new PID namespace (--unshare-pid): %s",
 				op->dest, sbx_errmsg());
 	for (size_t i = 0; r == 0 && i < ELEMENTSOF(ro_paths); i++) {

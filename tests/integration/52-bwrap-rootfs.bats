@@ -1,0 +1,57 @@
+#!/usr/bin/env bats
+# The new root in bwrap mode (--bare, or sbx invoked as bwrap) built as bubblewrap builds it:
+# its /proc without a PID namespace, its messages, the modes of what it creates, and what it
+# stages when the new root is the host's own /. Run as the unprivileged test user.
+
+load ../lib/helpers
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+	cd "$BATS_TEST_TMPDIR" || return 1
+	bb=$SBX_ROOTFS/bin
+}
+
+# mount_opts MOUNTINFO PATH: the per-mount options of the mount at PATH (the last one there).
+mount_opts() {
+	awk -v p="$2" '$5 == p { o = $6 } END { print o }' "$1"
+}
+
+# ---- /proc ----------------------------------------------------------------------------
+
+@test "--bare --proc without --unshare-pid binds the caller's /proc: its processes, its namespace" {
+	run sbx_t --bare --ro-bind "$bb" /bin --proc /proc /bin/sh -c \
+		'test -d "/proc/$1" && echo sees-caller; readlink /proc/self/ns/pid' sh "$$"
+	assert_status 0
+	assert_line_eq sees-caller
+	assert_line_eq "$(readlink /proc/self/ns/pid)"
+}
+
+@test "--bare --proc without --unshare-pid: nosuid, nodev, noexec; sys, irq, bus read-only" {
+	run sbx_t --bare --ro-bind "$bb" /bin --proc /proc /bin/cat /proc/self/mountinfo
+	assert_status 0
+	printf '%s\n' "$output" >mountinfo
+	local p o
+	for p in /proc /proc/sys /proc/irq /proc/bus; do
+		[ -e "/proc/${p#/proc}" ] || continue
+		o=$(mount_opts mountinfo "$p")
+		echo "$p: $o"
+		[[ ",$o," == *,nosuid,* && ",$o," == *,nodev,* && ",$o," == *,noexec,* ]]
+		[ "$p" = /proc ] || [[ "$o" == ro,* ]]
+	done
+	[[ "$(mount_opts mountinfo /proc)" == rw,* ]]
+}
+
+@test "--bare --proc without --unshare-pid: writing /proc/sys fails on the read-only mount" {
+	run sbx_t --bare --uid 0 --ro-bind "$bb" /bin --proc /proc /bin/sh -c \
+		'echo 1 >/proc/sys/kernel/ns_last_pid'
+	[ "$status" -ne 0 ]
+	assert_output_contains "Read-only file system"
+}
+
+@test "--bare --unshare-pid --proc still mounts a procfs of its own" {
+	run sbx_t --bare --unshare-pid --ro-bind "$bb" /bin --proc /proc /bin/sh -c \
+		'test -d "/proc/$1" || echo caller-hidden; ls /proc | grep -c "^[0-9]"' sh "$$"
+	assert_status 0
+	assert_line_eq caller-hidden
+}
