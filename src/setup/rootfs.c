@@ -162,14 +162,21 @@ static int symlink_at(struct ctx *x, const char *target, const char *dest)
 		return 0;
 	if (errno != EEXIST)
 		return sbx_err(errno, "symlink %s -> %s", dest, target);
-	/* bubblewrap accepts an identical link that is already there. */
+	/* bubblewrap accepts an identical link that is already there; its messages for the
+	 * rest, which its clients match. */
 	n = readlinkat(dir, last, buf, sizeof(buf) - 1);
-	if (n >= 0) {
-		buf[n] = '\0';
-		if (streq(buf, target))
-			return 0;
-	}
-	return sbx_err(EEXIST, "symlink %s -> %s", dest, target);
+	if (n < 0 && errno == EINVAL)
+		return sbx_errx("Can't make symlink at %s: destination exists and is not a symlink",
+				dest);
+	if (n < 0)
+		return sbx_err(errno,
+			       "Can't make symlink at %s: destination exists, and cannot read "
+			       "symlink target",
+			       dest);
+	buf[n] = '\0';
+	if (streq(buf, target))
+		return 0;
+	return sbx_errx("Can't make symlink at %s: existing destination is %s", dest, buf);
 }
 
 static int do_dev(struct ctx *x, const struct sbx_op *op)

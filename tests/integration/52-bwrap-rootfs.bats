@@ -55,3 +55,14 @@ mount_opts() {
 	assert_status 0
 	assert_line_eq caller-hidden
 }
+
+# ---- messages -------------------------------------------------------------------------
+
+@test "a conflicting --symlink fails with bubblewrap's message naming the existing target" {
+	run sbx_t --bare --ro-bind "$bb" /bin --symlink /t /lnk --symlink /other /lnk /bin/true
+	assert_status 125
+	assert_output_contains "Can't make symlink at /lnk: existing destination is /t"
+	run sbx_t --bare --ro-bind "$bb" /bin --dir /d --symlink /other /d /bin/true
+	assert_status 125
+	assert_output_contains "Can't make symlink at /d: destination exists and is not a symlink"
+}
