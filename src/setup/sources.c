@@ -119,7 +119,12 @@ static int open_all(const struct sbx_config *c, struct rootfs_sources *x)
 			continue;
 		x->src_fd[i] =
 			mnt_clone_tree(AT_FDCWD, (op->flags & BIND_CWD) ? "." : op->src, op->flags);
-		if (x->src_fd[i] < 0 && !(x->src_fd[i] == -ENOENT && (op->flags & BIND_TRY)))
+		if (x->src_fd[i] == -ENOENT && (op->flags & BIND_TRY))
+			continue;
+		/* bubblewrap's words, which its clients match */
+		if (x->src_fd[i] < 0 && c->bare)
+			return sbx_err(-x->src_fd[i], "Can't find source path %s", op->src);
+		if (x->src_fd[i] < 0)
 			return sbx_err(-x->src_fd[i], "bind %s on %s: source %s", op->src, op->dest,
 				       op->src);
 	}

@@ -66,3 +66,20 @@ mount_opts() {
 	assert_status 125
 	assert_output_contains "Can't make symlink at /d: destination exists and is not a symlink"
 }
+
+@test "bwrap mode: a missing bind source says bubblewrap's 'Can't find source path'" {
+	ln -s "$SBX" bwrap
+	run --separate-stderr sbx_t --bare --ro-bind "$bb" /bin --bind /source-enoent /dest /bin/true
+	assert_status 125
+	[[ "$stderr" == *"Can't find source path /source-enoent: No such file or directory" ]]
+	run --separate-stderr timeout -k 5 20 ./bwrap --ro-bind "$bb" /bin \
+		--bind /source-enoent /dest /bin/true
+	assert_status 125
+	[[ "$stderr" == "bwrap: "*"Can't find source path /source-enoent: No such file or directory" ]]
+}
+
+@test "sbx's own mode keeps its message for a missing bind source" {
+	run sbx_t --bind /source-enoent /dest true
+	assert_status 125
+	assert_output_contains "bind /source-enoent on /dest: source /source-enoent"
+}
