@@ -27,8 +27,32 @@ struct ctx {
 	const struct rootfs_sources *src;
 	int root_fd; /* the new root */
 	unsigned data_seq;
-	bool defer_cgroup; /* cgroup2 is mounted later (rootfs_mount_cgroup) */
+	mode_t parent_mode; /* of the directories made for the current op's destination */
+	bool defer_cgroup;  /* cgroup2 is mounted later (rootfs_mount_cgroup) */
 };
+
+static int target_at(struct ctx *x, const char *dest, enum target_kind kind, mode_t mode)
+{
+	return resolve_target(x->root_fd, dest, kind, mode, x->parent_mode);
+}
+
+static int parent_at(struct ctx *x, const char *dest, char **ret_last)
+{
+	return resolve_parent(x->root_fd, dest, x->parent_mode, ret_last);
+}
+
+/* bubblewrap's: parents are 0755, less what a --perms mode keeps from the group or from
+ * the others, so that no one reaches a path through its parents that its mode denies. */
+static mode_t parent_mode_of(const struct sbx_op *op)
+{
+	mode_t m = 0755;
+
+	if (op->has_perms && !(op->perms & 0070))
+		m &= ~(mode_t)0050;
+	if (op->has_perms && !(op->perms & 0007))
+		m &= ~(mode_t)0005;
+	return m;
+}
 
 static int nosuid_below(struct ctx *x, const char *dest)
 {
@@ -57,11 +81,14 @@ static int reopen_root(struct ctx *x);
 static int do_bind(struct ctx *x, const struct sbx_op *op, int tree_fd)
 {
 	_cleanup_close_ int target = -1;
+	enum target_kind kind;
 	int r;
 
 	if (tree_fd < 0)
 		return 0; /* a -try source that is missing */
-	target = resolve_target(x->root_fd, op->dest, kind_of(tree_fd), 0755);
+	/* A file made to be covered is nobody's to write (bubblewrap's 0444). */
+	kind = kind_of(tree_fd);
+	target = target_at(x, op->dest, kind, kind == TARGET_FILE ? 0444 : 0755);
 	if (target < 0)
 		return target;
 	if ((r = mnt_attach(tree_fd, target, op->dest)) < 0)
@@ -72,7 +99,7 @@ static int do_bind(struct ctx *x, const struct sbx_op *op, int tree_fd)
 
 static int do_tmpfs(struct ctx *x, const struct sbx_op *op)
 {
-	_cleanup_close_ int target = resolve_target(x->root_fd, op->dest, TARGET_DIR, 0755);
+	_cleanup_close_ int target = target_at(x, op->dest, TARGET_DIR, 0755);
 	char mode[16], size[32];
 	const char *opts[5] = { "mode", mode, NULL, NULL, NULL };
 
@@ -89,7 +116,7 @@ static int do_tmpfs(struct ctx *x, const struct sbx_op *op)
 
 static int do_simple_fs(struct ctx *x, const struct sbx_op *op, const char *fstype, unsigned attrs)
 {
-	_cleanup_close_ int target = resolve_target(x->root_fd, op->dest, TARGET_DIR, 0755);
+	_cleanup_close_ int target = target_at(x, op->dest, TARGET_DIR, 0755);
 
 	if (target < 0)
 		return target;
@@ -123,7 +150,7 @@ static int bind_host_proc(struct ctx *x, int target, const char *dest)
 static int do_proc(struct ctx *x, const struct sbx_op *op)
 {
 	static const char *const ro_paths[] = { "sys", "sysrq-trigger", "irq", "bus" };
-	_cleanup_close_ int target = resolve_target(x->root_fd, op->dest, TARGET_DIR, 0755);
+	_cleanup_close_ int target = target_at(x, op->dest, TARGET_DIR, 0755);
 	char path[4096];
 	int r;
 
@@ -152,7 +179,7 @@ static int do_proc(struct ctx *x, const struct sbx_op *op)
 static int symlink_at(struct ctx *x, const char *target, const char *dest)
 {
 	_cleanup_free_ char *last = NULL;
-	_cleanup_close_ int dir = resolve_parent(x->root_fd, dest, &last);
+	_cleanup_close_ int dir = parent_at(x, dest, &last);
 	char buf[4096];
 	ssize_t n;
 
@@ -187,7 +214,7 @@ static int do_dev(struct ctx *x, const struct sbx_op *op)
 		{ "core", "/proc/kcore" },	 { "ptmx", "pts/ptmx" },
 	};
 	char path[4096];
-	_cleanup_close_ int target = resolve_target(x->root_fd, op->dest, TARGET_DIR, 0755);
+	_cleanup_close_ int target = target_at(x, op->dest, TARGET_DIR, 0755);
 	const char *tmpfs_opts[] = { "mode", "0755", NULL };
 	int r;
 
@@ -199,7 +226,7 @@ static int do_dev(struct ctx *x, const struct sbx_op *op)
 	for (size_t i = 0; i < SOURCES_N_DEV; i++) {
 		_cleanup_close_ int node = -1;
 		subpath(op->dest, sources_dev_nodes[i], path, sizeof(path));
-		node = resolve_target(x->root_fd, path, TARGET_FILE, 0666);
+		node = target_at(x, path, TARGET_FILE, 0666);
 		if (node < 0)
 			return node;
 		if ((r = mnt_bind_node(x->src->dev_fd[i], node, path)) < 0)
@@ -220,14 +247,14 @@ static int do_dev(struct ctx *x, const struct sbx_op *op)
 					   "mode",	  "620", NULL };
 
 		subpath(op->dest, "pts", path, sizeof(path));
-		pts = resolve_target(x->root_fd, path, TARGET_DIR, 0755);
+		pts = target_at(x, path, TARGET_DIR, 0755);
 		if (pts < 0)
 			return pts;
 		r = mnt_fs("devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, pts, path);
 		if (r < 0)
 			return r;
 		subpath(op->dest, "shm", path, sizeof(path));
-		shm = resolve_target(x->root_fd, path, TARGET_DIR, 01777);
+		shm = target_at(x, path, TARGET_DIR, 01777);
 		if (shm < 0)
 			return shm;
 		r = mnt_fs("tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, shm, path);
@@ -259,7 +286,7 @@ static int mount_cgroup2(const struct sbx_config *c, int root_fd, const char *de
 
 static int do_sysfs(struct ctx *x, const struct sbx_op *op)
 {
-	_cleanup_close_ int target = resolve_target(x->root_fd, op->dest, TARGET_DIR, 0755);
+	_cleanup_close_ int target = target_at(x, op->dest, TARGET_DIR, 0755);
 	const unsigned ro =
 		MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	int r;
@@ -295,12 +322,14 @@ int rootfs_mount_cgroup(const struct sbx_config *c)
 static int do_dir(struct ctx *x, const struct sbx_op *op)
 {
 	_cleanup_close_ int fd =
-		resolve_target(x->root_fd, op->dest, TARGET_DIR, op->has_perms ? op->perms : 0755);
+		target_at(x, op->dest, TARGET_DIR, op->has_perms ? op->perms : 0755);
 	char path[64];
 
 	if (fd < 0)
 		return fd;
-	if (!op->has_perms)
+	/* bubblewrap leaves a directory that exists as it is, and makes a new one under
+	 * umask 0 (rootfs_setup); sbx's own mode sets the mode in both cases. */
+	if (!op->has_perms || x->c->bare)
 		return 0;
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	if (chmod(path, op->perms) < 0)
@@ -330,7 +359,7 @@ static int copy_fd(int from, int to, const char *what)
 static int create_file_from_fd(struct ctx *x, const char *dest, const struct sbx_op *op)
 {
 	_cleanup_free_ char *last = NULL;
-	_cleanup_close_ int dir = resolve_parent(x->root_fd, dest, &last);
+	_cleanup_close_ int dir = parent_at(x, dest, &last);
 	_cleanup_close_ int f = -1;
 	mode_t mode = op->has_perms ? op->perms : 0666;
 	int r;
@@ -361,7 +390,7 @@ static int do_bind_data(struct ctx *x, const struct sbx_op *op)
 	src = openat(x->root_fd, tmp + 1, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (src < 0)
 		return sbx_err(errno, "%s: open", op->dest);
-	target = resolve_target(x->root_fd, op->dest, TARGET_FILE, 0666);
+	target = target_at(x, op->dest, TARGET_FILE, 0666);
 	if (target < 0)
 		return target;
 	r = mnt_bind_tree(src, op->flags, target, op->dest);
@@ -463,7 +492,7 @@ static int do_overlay(struct ctx *x, const struct sbx_op *op, int *fds)
 	 * opened earlier are not. overlayfs lists the top layer first. */
 	for (size_t i = n; i-- > 0;)
 		len += (size_t)sprintf(lower + len, "%s/proc/self/fd/%d", len ? ":" : "", fds[i]);
-	target = resolve_target(x->root_fd, op->dest, TARGET_DIR, 0755);
+	target = target_at(x, op->dest, TARGET_DIR, 0755);
 	if (target < 0)
 		return target;
 	fs = fsopen("overlay", FSOPEN_CLOEXEC);
@@ -506,6 +535,7 @@ static int run_op(struct ctx *x, size_t i)
 	const struct sbx_op *op = &x->c->ops[i];
 
 	FAULT_POINT("rootfs op");
+	x->parent_mode = parent_mode_of(op);
 	switch (op->type) {
 	case OP_BIND:
 	case OP_BIND_FD:
@@ -571,6 +601,9 @@ int rootfs_setup(const struct sbx_config *c, bool defer_cgroup)
 {
 	struct rootfs_sources src;
 	struct ctx x = { .c = c, .src = &src, .root_fd = -1, .defer_cgroup = defer_cgroup };
+	/* bubblewrap builds the root under umask 0: what it creates has exactly the modes
+	 * it asks for, whatever the caller's umask. */
+	mode_t old_umask = c->bare ? umask(0) : 0;
 	int r = sources_open(c, &src);
 
 	/* The mount namespace is owned by our user namespace, so the host's shared mounts
@@ -585,5 +618,7 @@ int rootfs_setup(const struct sbx_config *c, bool defer_cgroup)
 		r = enter_root(x.root_fd);
 	sources_close(c, &src);
 	closep(&x.root_fd);
+	if (c->bare)
+		umask(old_umask);
 	return r;
 }

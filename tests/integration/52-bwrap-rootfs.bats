@@ -83,3 +83,57 @@ mount_opts() {
 	assert_status 125
 	assert_output_contains "bind /source-enoent on /dest: source /source-enoent"
 }
+
+# ---- modes of what is created -----------------------------------------------------------
+
+@test "--bare: a file made as a bind mount point is 0444, a directory 0755" {
+	mkdir w src-dir
+	touch src-file
+	run sbx_t --bare --ro-bind "$bb" /bin --bind "$PWD/w" /w --bind "$PWD/src-dir" /w/d \
+		--bind "$PWD/src-file" /w/f /bin/true
+	assert_status 0
+	[ "$(stat -c %a w/f)" = 444 ]
+	[ "$(stat -c %a w/d)" = 755 ]
+}
+
+@test "--bare --perms M --dir leaves a directory that exists as it is, and makes a new one M" {
+	mkdir w w/old
+	chmod 0710 w/old
+	run sbx_t --bare --ro-bind "$bb" /bin --bind "$PWD/w" /w --perms 0741 --dir /w/old \
+		--perms 1741 --dir /w/new /bin/true
+	assert_status 0
+	[ "$(stat -c %a w/old)" = 710 ]
+	[ "$(stat -c %a w/new)" = 1741 ]
+}
+
+@test "--bare: the parents made for a destination take bubblewrap's modes from --perms" {
+	mkdir w
+	run sbx_t --bare --ro-bind "$bb" /bin --bind "$PWD/w" /w --dir /w/p/d \
+		--perms 0640 --dir /w/p0640/d --perms 0604 --dir /w/p0604/d \
+		--perms 0000 --dir /w/p0000/d --perms 1777 --dir /w/p1777/d /bin/true
+	assert_status 0
+	[ "$(stat -c %a w/p)" = 755 ]
+	[ "$(stat -c %a w/p0640)" = 750 ]
+	[ "$(stat -c %a w/p0604)" = 705 ]
+	[ "$(stat -c %a w/p0000)" = 700 ]
+	[ "$(stat -c %a w/p1777)" = 755 ]
+	chmod -R u+rwx w
+}
+
+@test "--bare builds the root under umask 0: the caller's umask 077 changes no mode" {
+	mkdir w
+	run bash -c 'umask 077; exec "$@"' sh timeout -k 5 20 "$SBX" --bare --ro-bind "$bb" /bin \
+		--bind "$PWD/w" /w --dir /w/a/b /bin/sh -c 'umask'
+	assert_status 0
+	[ "$(stat -c %a w/a)" = 755 ]
+	[ "$(stat -c %a w/a/b)" = 755 ]
+	assert_output_eq 0077
+}
+
+@test "sbx's own mode: --perms 0700 --dir on an existing directory still sets its mode" {
+	mkdir w w/old
+	chmod 0755 w/old
+	run sbx_t --bind "$PWD/w" /w --perms 0700 --dir /w/old true
+	assert_status 0
+	[ "$(stat -c %a w/old)" = 700 ]
+}
