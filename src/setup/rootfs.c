@@ -19,13 +19,17 @@
 #include "setup/sources.h"
 
 /* The base tmpfs is mounted here while the root is built. Sources are opened before it
- * is mounted, so binding from under /tmp still sees the host's /tmp. */
+ * is mounted, so binding from under /tmp still sees the host's /tmp. Where an op needs
+ * one, a staging tmpfs goes there first, under the base: outside the new root, which
+ * may be the host's own / (--bind / /), yet attached in our mount namespace, as a bind
+ * source and an overlay's upper layer must be; it goes away with the old root. */
 #define BASE_DIR "/tmp"
 
 struct ctx {
 	const struct sbx_config *c;
 	const struct rootfs_sources *src;
-	int root_fd; /* the new root */
+	int root_fd;  /* the new root */
+	int stage_fd; /* the staging tmpfs, outside the new root; -1 if none is needed */
 	unsigned data_seq;
 	mode_t parent_mode; /* of the directories made for the current op's destination */
 	bool defer_cgroup;  /* cgroup2 is mounted later (rootfs_mount_cgroup) */
@@ -355,46 +359,60 @@ static int copy_fd(int from, int to, const char *what)
 	}
 }
 
-/* Writes the contents of op->fd to a new file at dest; returns an O_PATH fd to it. */
-static int create_file_from_fd(struct ctx *x, const char *dest, const struct sbx_op *op)
+/* The mode of the file op makes: --perms, else bubblewrap's defaults. */
+static mode_t file_mode(const struct sbx_op *op)
 {
-	_cleanup_free_ char *last = NULL;
-	_cleanup_close_ int dir = parent_at(x, dest, &last);
+	if (op->has_perms)
+		return op->perms;
+	return op->type == OP_BIND_DATA ? 0600 : 0666;
+}
+
+/* Writes the contents of op->fd to a new file name in dir; dest names it in messages. */
+static int write_data_at(int dir, const char *name, const struct sbx_op *op, const char *dest)
+{
 	_cleanup_close_ int f = -1;
-	mode_t mode = op->has_perms ? op->perms : 0666;
 	int r;
 
-	if (dir < 0)
-		return dir;
-	f = openat(dir, last, O_CREAT | O_TRUNC | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode);
+	f = openat(dir, name, O_CREAT | O_TRUNC | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, file_mode(op));
 	if (f < 0)
 		return sbx_err(errno, "%s: create file", dest);
 	if ((r = copy_fd(op->fd, f, dest)) < 0)
 		return r;
-	if (fchmod(f, mode) < 0)
+	if (fchmod(f, file_mode(op)) < 0)
 		return sbx_err(errno, "%s: chmod", dest);
 	return 0;
 }
 
+static int create_file_from_fd(struct ctx *x, const char *dest, const struct sbx_op *op)
+{
+	_cleanup_free_ char *last = NULL;
+	_cleanup_close_ int dir = parent_at(x, dest, &last);
+
+	if (dir < 0)
+		return dir;
+	return write_data_at(dir, last, op, dest);
+}
+
 static int do_bind_data(struct ctx *x, const struct sbx_op *op)
 {
-	char tmp[64];
+	char tmp[32];
 	_cleanup_close_ int src = -1, target = -1;
 	int r;
 
-	/* The data lives in a file of the new root's own tmpfs under a temporary name; the
-	 * bind keeps the inode alive after the name is gone. */
-	snprintf(tmp, sizeof(tmp), "/.sbx-data-%u", x->data_seq++);
-	if ((r = create_file_from_fd(x, tmp, op)) < 0)
+	/* The data lives in a file of the staging tmpfs; the bind keeps the inode alive
+	 * after its name there is gone. */
+	snprintf(tmp, sizeof(tmp), "data-%u", x->data_seq++);
+	if ((r = write_data_at(x->stage_fd, tmp, op, op->dest)) < 0)
 		return r;
-	src = openat(x->root_fd, tmp + 1, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	src = openat(x->stage_fd, tmp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (src < 0)
 		return sbx_err(errno, "%s: open", op->dest);
-	target = target_at(x, op->dest, TARGET_FILE, 0666);
-	if (target < 0)
-		return target;
-	r = mnt_bind_tree(src, op->flags, target, op->dest);
-	if (unlinkat(x->root_fd, tmp + 1, 0) < 0 && r == 0)
+	target = target_at(x, op->dest, TARGET_FILE, 0444);
+	if (target >= 0)
+		r = mnt_bind_tree(src, op->flags, target, op->dest);
+	else
+		r = target;
+	if (unlinkat(x->stage_fd, tmp, 0) < 0 && r == 0)
 		return sbx_err(errno, "%s: unlink staging file", op->dest);
 	return r;
 }
@@ -440,43 +458,21 @@ static int overlay_set(int fs, const char *key, const char *value, const char *d
 	return 0;
 }
 
-/* The tmpfs holding a --tmp-overlay's upper and work directories. overlayfs takes a
- * private clone of the upper mount, which must be attached in our namespace at that
- * moment: it goes on a scratch directory of the new root, detached right after. */
-static int tmp_upper(struct ctx *x, char *scratch, size_t n, int *ret_upper, int *ret_work,
-		     const char *dest)
+/* A --tmp-overlay's upper and work directories, in the staging tmpfs: overlayfs takes
+ * a private clone of the upper layer's mount, which must be attached in our namespace. */
+static int tmp_upper(struct ctx *x, int *ret_upper, int *ret_work, const char *dest)
 {
-	_cleanup_close_ int dir = -1, mnt = -1;
-	const char *opts[] = { "mode", "0755", NULL };
-	int r;
+	char upper[32], work[32];
+	unsigned n = x->data_seq++;
 
-	snprintf(scratch, n, ".sbx-overlay-%u", x->data_seq++);
-	if (mkdirat(x->root_fd, scratch, 0700) < 0)
-		return sbx_err(errno, "%s: overlay scratch directory", dest);
-	dir = openat(x->root_fd, scratch, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dir < 0)
-		return sbx_err(errno, "%s: overlay scratch directory", dest);
-	if ((r = mnt_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, dir, dest)) < 0)
-		return r;
-	mnt = openat(x->root_fd, scratch, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (mnt < 0 || mkdirat(mnt, "upper", 0755) < 0 || mkdirat(mnt, "work", 0755) < 0)
+	snprintf(upper, sizeof(upper), "upper-%u", n);
+	snprintf(work, sizeof(work), "work-%u", n);
+	if (mkdirat(x->stage_fd, upper, 0755) < 0 || mkdirat(x->stage_fd, work, 0755) < 0)
 		return sbx_err(errno, "%s: overlay directories", dest);
-	*ret_upper = openat(mnt, "upper", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	*ret_work = openat(mnt, "work", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	*ret_upper = openat(x->stage_fd, upper, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	*ret_work = openat(x->stage_fd, work, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (*ret_upper < 0 || *ret_work < 0)
 		return sbx_err(errno, "%s: overlay directories", dest);
-	return 0;
-}
-
-static int drop_scratch(struct ctx *x, const char *scratch, const char *dest)
-{
-	char path[64];
-
-	fd_path(path, sizeof(path), x->root_fd);
-	strncat(path, "/", sizeof(path) - strlen(path) - 1);
-	strncat(path, scratch, sizeof(path) - strlen(path) - 1);
-	if (umount2(path, MNT_DETACH) < 0 || unlinkat(x->root_fd, scratch, AT_REMOVEDIR) < 0)
-		return sbx_err(errno, "%s: remove the overlay scratch directory", dest);
 	return 0;
 }
 
@@ -485,7 +481,7 @@ static int do_overlay(struct ctx *x, const struct sbx_op *op, int *fds)
 	size_t n = strv_length(op->overlay_srcs), len = 0;
 	_cleanup_free_ char *lower = xmalloc(n * 32 + 1);
 	_cleanup_close_ int fs = -1, mnt = -1, target = -1, up = -1, work = -1;
-	char path[64], scratch[32] = "";
+	char path[64];
 	int r;
 
 	/* Layers go by /proc/self/fd paths: the host paths are hidden by now, the fds
@@ -500,8 +496,7 @@ static int do_overlay(struct ctx *x, const struct sbx_op *op, int *fds)
 		return sbx_err(errno, "%s: overlayfs", op->dest);
 	if ((r = overlay_set(fs, "lowerdir", lower, op->dest)) < 0)
 		return r;
-	if (op->overlay == OVERLAY_TMP &&
-	    (r = tmp_upper(x, scratch, sizeof(scratch), &up, &work, op->dest)) < 0)
+	if (op->overlay == OVERLAY_TMP && (r = tmp_upper(x, &up, &work, op->dest)) < 0)
 		return r;
 	if (op->overlay == OVERLAY_RW) {
 		up = fds[n];
@@ -525,8 +520,6 @@ static int do_overlay(struct ctx *x, const struct sbx_op *op, int *fds)
 			      (op->overlay == OVERLAY_RO ? MOUNT_ATTR_RDONLY : 0));
 	if (mnt < 0)
 		return sbx_err(errno, "%s: mount overlay", op->dest);
-	if (scratch[0] && (r = drop_scratch(x, scratch, op->dest)) < 0)
-		return r;
 	return mnt_attach(mnt, target, op->dest);
 }
 
@@ -597,15 +590,40 @@ static int enter_root(int root_fd)
 	return 0;
 }
 
+static bool needs_stage(const struct sbx_config *c)
+{
+	for (size_t i = 0; i < c->n_ops; i++)
+		if (c->ops[i].type == OP_BIND_DATA ||
+		    (c->ops[i].type == OP_OVERLAY && c->ops[i].overlay == OVERLAY_TMP))
+			return true;
+	return false;
+}
+
+static int mount_stage(int *ret_fd)
+{
+	if (mount("tmpfs", BASE_DIR, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") < 0)
+		return sbx_err(errno, "mount the staging tmpfs on %s", BASE_DIR);
+	*ret_fd = open(BASE_DIR, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*ret_fd < 0)
+		return sbx_err(errno, "open the staging tmpfs");
+	return 0;
+}
+
 int rootfs_setup(const struct sbx_config *c, bool defer_cgroup)
 {
 	struct rootfs_sources src;
-	struct ctx x = { .c = c, .src = &src, .root_fd = -1, .defer_cgroup = defer_cgroup };
+	struct ctx x = { .c = c,
+			 .src = &src,
+			 .root_fd = -1,
+			 .stage_fd = -1,
+			 .defer_cgroup = defer_cgroup };
 	/* bubblewrap builds the root under umask 0: what it creates has exactly the modes
 	 * it asks for, whatever the caller's umask. */
 	mode_t old_umask = c->bare ? umask(0) : 0;
 	int r = sources_open(c, &src);
 
+	if (r == 0 && needs_stage(c))
+		r = mount_stage(&x.stage_fd);
 	/* The mount namespace is owned by our user namespace, so the host's shared mounts
 	 * arrive as slaves (mount_namespaces(7)): nothing we mount propagates back. */
 	if (r == 0 && mount("tmpfs", BASE_DIR, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
@@ -618,6 +636,7 @@ int rootfs_setup(const struct sbx_config *c, bool defer_cgroup)
 		r = enter_root(x.root_fd);
 	sources_close(c, &src);
 	closep(&x.root_fd);
+	closep(&x.stage_fd);
 	if (c->bare)
 		umask(old_umask);
 	return r;

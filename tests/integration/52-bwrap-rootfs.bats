@@ -137,3 +137,46 @@ mount_opts() {
 	assert_status 0
 	[ "$(stat -c %a w/old)" = 700 ]
 }
+
+# ---- staging outside the new root -------------------------------------------------------
+
+@test "--bind / /: --bind-data and --ro-bind-data work (0600, or --perms), leaving nothing in /" {
+	local before
+	before=$(ls -A /)
+	echo data >somefile
+	run sbx_t --bare --bind / / --tmpfs /tmp --bind-data 3 /tmp/rw --perms 0640 \
+		--ro-bind-data 4 /tmp/ro /bin/sh -c \
+		'cat /tmp/rw /tmp/ro; stat -c %a /tmp/rw /tmp/ro; ls -A / >/tmp/ls; echo x >>/tmp/ro
+		 cat /tmp/ls' 3<somefile 4<somefile
+	assert_line_eq data
+	assert_line_eq 600
+	assert_line_eq 640
+	assert_output_contains "Read-only file system"
+	[ "$(ls -A /)" = "$before" ]
+	[[ "$output" != *.sbx-* ]]
+}
+
+@test "--bind / /: --tmp-overlay works, its upper layer in memory, nothing left on the host" {
+	local before
+	before=$(ls -A /)
+	mkdir lower
+	echo 1 >lower/a
+	run sbx_t --bare --bind / / --tmpfs /tmp --overlay-src "$PWD/lower" --tmp-overlay /tmp/x \
+		/bin/sh -c 'cat /tmp/x/a; echo 2 >/tmp/x/a; cat /tmp/x/a; ls -A /'
+	assert_status 0
+	assert_line_eq 1
+	assert_line_eq 2
+	[ "$(cat lower/a)" = 1 ]
+	[ "$(ls -A /)" = "$before" ]
+	[[ "$output" != *.sbx-* ]]
+}
+
+@test "sbx's own mode: --bind-data and --tmp-overlay stage nothing in the new root" {
+	echo data >somefile
+	mkdir lower
+	run sbx_t --bind-data 3 /bd --overlay-src "$PWD/lower" --tmp-overlay /ov ls -A / 3<somefile
+	assert_status 0
+	[[ "$output" != *.sbx-* ]]
+	assert_line_eq bd
+	assert_line_eq ov
+}
