@@ -36,7 +36,7 @@ const char *resolve_rel(const char *dest)
 /* Opens the directory that will hold dest's last component, creating missing directories.
  * Symlinks on the way are resolved as if the new root were "/" (RESOLVE_IN_ROOT), so no
  * path inside the sandbox can lead a mount out of it. */
-int resolve_parent(int root_fd, const char *dest, char **ret_last)
+int resolve_parent(int root_fd, const char *dest, mode_t parent_mode, char **ret_last)
 {
 	_cleanup_free_ char *path = xstrdup(resolve_rel(dest));
 	char *slash, *p;
@@ -80,8 +80,8 @@ int resolve_parent(int root_fd, const char *dest, char **ret_last)
 				if (parent < 0)
 					return sbx_err(errno, "%s: open /%s", dest, path);
 			}
-			if (mkdirat(parent >= 0 ? parent : root_fd, last ? last + 1 : path, 0755) <
-				    0 &&
+			if (mkdirat(parent >= 0 ? parent : root_fd, last ? last + 1 : path,
+				    parent_mode) < 0 &&
 			    errno != EEXIST)
 				return sbx_err(errno, "%s: create directory /%s", dest, path);
 			fd = resolve_openat2(root_fd, path, O_PATH | O_DIRECTORY,
@@ -142,10 +142,11 @@ static int open_existing_target(int dir, const char *last, const char *dest, enu
  * mount. Most mount points are new, and take two calls here: O_NOFOLLOW|O_DIRECTORY
  * fails on a symlink, and a file made with O_EXCL is ours. The rest (an existing target,
  * a read-only parent) goes the long way, which also says why it failed. */
-int resolve_target(int root_fd, const char *dest, enum target_kind kind, mode_t mode)
+int resolve_target(int root_fd, const char *dest, enum target_kind kind, mode_t mode,
+		   mode_t parent_mode)
 {
 	_cleanup_free_ char *last = NULL;
-	_cleanup_close_ int dir = resolve_parent(root_fd, dest, &last);
+	_cleanup_close_ int dir = resolve_parent(root_fd, dest, parent_mode, &last);
 	int fd;
 
 	if (dir < 0)

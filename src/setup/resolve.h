@@ -16,9 +16,11 @@ int resolve_openat2(int dirfd, const char *path, int flags, unsigned long long r
 /* dest relative to the root: leading slashes gone, "." for the root itself. */
 const char *resolve_rel(const char *dest);
 /* An O_PATH fd on the directory that will hold dest's last component (returned in
- * *ret_last, to free), creating missing directories; symlinks on the way resolved as if
- * root_fd were "/". */
-int resolve_parent(int root_fd, const char *dest, char **ret_last);
-/* An O_PATH fd on the mount point dest, created (a directory or an empty file of mode)
- * where missing; a symlink as the last component is refused with ELOOP. */
-int resolve_target(int root_fd, const char *dest, enum target_kind kind, mode_t mode);
+ * *ret_last, to free), creating missing directories of parent_mode; symlinks on the way
+ * resolved as if root_fd were "/". */
+int resolve_parent(int root_fd, const char *dest, mode_t parent_mode, char **ret_last);
+/* An O_PATH fd on the mount point dest, created (a directory or an empty file of mode,
+ * its missing parents of parent_mode) where missing; a symlink as the last component is
+ * refused with ELOOP. */
+int resolve_target(int root_fd, const char *dest, enum target_kind kind, mode_t mode,
+		   mode_t parent_mode);

@@ -19,16 +19,44 @@
 #include "setup/sources.h"
 
 /* The base tmpfs is mounted here while the root is built. Sources are opened before it
- * is mounted, so binding from under /tmp still sees the host's /tmp. */
+ * is mounted, so binding from under /tmp still sees the host's /tmp. Where an op needs
+ * one, a staging tmpfs goes there first, under the base: outside the new root, which
+ * may be the host's own / (--bind / /), yet attached in our mount namespace, as a bind
+ * source and an overlay's upper layer must be; it goes away with the old root. */
 #define BASE_DIR "/tmp"
 
 struct ctx {
 	const struct sbx_config *c;
 	const struct rootfs_sources *src;
-	int root_fd; /* the new root */
+	int root_fd;  /* the new root */
+	int stage_fd; /* the staging tmpfs, outside the new root; -1 if none is needed */
 	unsigned data_seq;
-	bool defer_cgroup; /* cgroup2 is mounted later (rootfs_mount_cgroup) */
+	mode_t parent_mode; /* of the directories made for the current op's destination */
+	bool defer_cgroup;  /* cgroup2 is mounted later (rootfs_mount_cgroup) */
 };
+
+static int target_at(struct ctx *x, const char *dest, enum target_kind kind, mode_t mode)
+{
+	return resolve_target(x->root_fd, dest, kind, mode, x->parent_mode);
+}
+
+static int parent_at(struct ctx *x, const char *dest, char **ret_last)
+{
+	return resolve_parent(x->root_fd, dest, x->parent_mode, ret_last);
+}
+
+/* bubblewrap's: parents are 0755, less what a --perms mode keeps from the group or from
+ * the others, so that no one reaches a path through its parents that its mode denies. */
+static mode_t parent_mode_of(const struct sbx_op *op)
+{
+	mode_t m = 0755;
+
+	if (op->has_perms && !(op->perms & 0070))
+		m &= ~(mode_t)0050;
+	if (op->has_perms && !(op->perms & 0007))
+		m &= ~(mode_t)0005;
+	return m;
+}
 
 static int nosuid_below(struct ctx *x, const char *dest)
 {
@@ -57,11 +85,14 @@ static int reopen_root(struct ctx *x);
 static int do_bind(struct ctx *x, const struct sbx_op *op, int tree_fd)
 {
 	_cleanup_close_ int target = -1;
+	enum target_kind kind;
 	int r;
 
 	if (tree_fd < 0)
 		return 0; /* a -try source that is missing */
-	target = resolve_target(x->root_fd, op->dest, kind_of(tree_fd), 0755);
+	/* A file made to be covered is nobody's to write (bubblewrap's 0444). */
+	kind = kind_of(tree_fd);
+	target = target_at(x, op->dest, kind, kind == TARGET_FILE ? 0444 : 0755);
 	if (target < 0)
 		return target;
 	if ((r = mnt_attach(tree_fd, target, op->dest)) < 0)
@@ -72,7 +103,7 @@ static int do_bind(struct ctx *x, const struct sbx_op *op, int tree_fd)
 
 static int do_tmpfs(struct ctx *x, const struct sbx_op *op)
 {
-	_cleanup_close_ int target = resolve_target(x->root_fd, op->dest, TARGET_DIR, 0755);
+	_cleanup_close_ int target = target_at(x, op->dest, TARGET_DIR, 0755);
 	char mode[16], size[32];
 	const char *opts[5] = { "mode", mode, NULL, NULL, NULL };
 
@@ -89,7 +120,7 @@ static int do_tmpfs(struct ctx *x, const struct sbx_op *op)
 
 static int do_simple_fs(struct ctx *x, const struct sbx_op *op, const char *fstype, unsigned attrs)
 {
-	_cleanup_close_ int target = resolve_target(x->root_fd, op->dest, TARGET_DIR, 0755);
+	_cleanup_close_ int target = target_at(x, op->dest, TARGET_DIR, 0755);
 
 	if (target < 0)
 		return target;
@@ -102,20 +133,39 @@ static int subpath(const char *dest, const char *name, char *buf, size_t n)
 	return 0;
 }
 
-/* A fresh procfs, with the kernel's knobs that a user namespace's root may still turn
- * (/proc/sys: network, user.max_*; sysrq-trigger) made read-only. */
+/* The caller's /proc, for a sandbox in the caller's PID namespace, where a new procfs may
+ * not be mounted (it belongs to the PID namespace's owner): the whole tree, so that what
+ * is mounted over parts of it stays covered, showing no more than the caller sees. */
+static int bind_host_proc(struct ctx *x, int target, const char *dest)
+{
+	_cleanup_close_ int tree = mnt_clone_tree(x->src->proc_fd, "", 0);
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOEXEC };
+
+	if (tree < 0)
+		return sbx_err(-tree, "%s: bind /proc", dest);
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+		return sbx_err(errno, "%s: bind /proc: noexec", dest);
+	return mnt_attach(tree, target, dest);
+}
+
+/* A fresh procfs, or the caller's without a PID namespace of our own (as bubblewrap),
+ * with the kernel's knobs that a user namespace's root may still turn (/proc/sys:
+ * network, user.max_*; sysrq-trigger) and bubblewrap's other old ones made read-only. */
 static int do_proc(struct ctx *x, const struct sbx_op *op)
 {
-	static const char *const ro_paths[] = { "sys", "sysrq-trigger" };
-	_cleanup_close_ int target = resolve_target(x->root_fd, op->dest, TARGET_DIR, 0755);
+	static const char *const ro_paths[] = { "sys", "sysrq-trigger", "irq", "bus" };
+	_cleanup_close_ int target = target_at(x, op->dest, TARGET_DIR, 0755);
 	char path[4096];
 	int r;
 
 	if (target < 0)
 		return target;
-	r = mnt_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, target,
-		   op->dest);
-	if (r == -EPERM)
+	if (x->src->proc_fd >= 0)
+		r = bind_host_proc(x, target, op->dest);
+	else
+		r = mnt_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+			   target, op->dest);
+	if (r == -EPERM && x->src->proc_fd < 0)
 		return sbx_errx("%s: mounting procfs needs a new PID namespace (--unshare-pid): %s",
 				op->dest, sbx_errmsg());
 	for (size_t i = 0; r == 0 && i < ELEMENTSOF(ro_paths); i++) {
@@ -133,7 +183,7 @@ static int do_proc(struct ctx *x, const struct sbx_op *op)
 static int symlink_at(struct ctx *x, const char *target, const char *dest)
 {
 	_cleanup_free_ char *last = NULL;
-	_cleanup_close_ int dir = resolve_parent(x->root_fd, dest, &last);
+	_cleanup_close_ int dir = parent_at(x, dest, &last);
 	char buf[4096];
 	ssize_t n;
 
@@ -143,14 +193,21 @@ static int symlink_at(struct ctx *x, const char *target, const char *dest)
 		return 0;
 	if (errno != EEXIST)
 		return sbx_err(errno, "symlink %s -> %s", dest, target);
-	/* bubblewrap accepts an identical link that is already there. */
+	/* bubblewrap accepts an identical link that is already there; its messages for the
+	 * rest, which its clients match. */
 	n = readlinkat(dir, last, buf, sizeof(buf) - 1);
-	if (n >= 0) {
-		buf[n] = '\0';
-		if (streq(buf, target))
-			return 0;
-	}
-	return sbx_err(EEXIST, "symlink %s -> %s", dest, target);
+	if (n < 0 && errno == EINVAL)
+		return sbx_errx("Can't make symlink at %s: destination exists and is not a symlink",
+				dest);
+	if (n < 0)
+		return sbx_err(errno,
+			       "Can't make symlink at %s: destination exists, and cannot read "
+			       "symlink target",
+			       dest);
+	buf[n] = '\0';
+	if (streq(buf, target))
+		return 0;
+	return sbx_errx("Can't make symlink at %s: existing destination is %s", dest, buf);
 }
 
 static int do_dev(struct ctx *x, const struct sbx_op *op)
@@ -161,7 +218,7 @@ static int do_dev(struct ctx *x, const struct sbx_op *op)
 		{ "core", "/proc/kcore" },	 { "ptmx", "pts/ptmx" },
 	};
 	char path[4096];
-	_cleanup_close_ int target = resolve_target(x->root_fd, op->dest, TARGET_DIR, 0755);
+	_cleanup_close_ int target = target_at(x, op->dest, TARGET_DIR, 0755);
 	const char *tmpfs_opts[] = { "mode", "0755", NULL };
 	int r;
 
@@ -173,7 +230,7 @@ static int do_dev(struct ctx *x, const struct sbx_op *op)
 	for (size_t i = 0; i < SOURCES_N_DEV; i++) {
 		_cleanup_close_ int node = -1;
 		subpath(op->dest, sources_dev_nodes[i], path, sizeof(path));
-		node = resolve_target(x->root_fd, path, TARGET_FILE, 0666);
+		node = target_at(x, path, TARGET_FILE, 0666);
 		if (node < 0)
 			return node;
 		if ((r = mnt_bind_node(x->src->dev_fd[i], node, path)) < 0)
@@ -194,14 +251,14 @@ static int do_dev(struct ctx *x, const struct sbx_op *op)
 					   "mode",	  "620", NULL };
 
 		subpath(op->dest, "pts", path, sizeof(path));
-		pts = resolve_target(x->root_fd, path, TARGET_DIR, 0755);
+		pts = target_at(x, path, TARGET_DIR, 0755);
 		if (pts < 0)
 			return pts;
 		r = mnt_fs("devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, pts, path);
 		if (r < 0)
 			return r;
 		subpath(op->dest, "shm", path, sizeof(path));
-		shm = resolve_target(x->root_fd, path, TARGET_DIR, 01777);
+		shm = target_at(x, path, TARGET_DIR, 01777);
 		if (shm < 0)
 			return shm;
 		r = mnt_fs("tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, shm, path);
@@ -233,7 +290,7 @@ static int mount_cgroup2(const struct sbx_config *c, int root_fd, const char *de
 
 static int do_sysfs(struct ctx *x, const struct sbx_op *op)
 {
-	_cleanup_close_ int target = resolve_target(x->root_fd, op->dest, TARGET_DIR, 0755);
+	_cleanup_close_ int target = target_at(x, op->dest, TARGET_DIR, 0755);
 	const unsigned ro =
 		MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	int r;
@@ -269,12 +326,14 @@ int rootfs_mount_cgroup(const struct sbx_config *c)
 static int do_dir(struct ctx *x, const struct sbx_op *op)
 {
 	_cleanup_close_ int fd =
-		resolve_target(x->root_fd, op->dest, TARGET_DIR, op->has_perms ? op->perms : 0755);
+		target_at(x, op->dest, TARGET_DIR, op->has_perms ? op->perms : 0755);
 	char path[64];
 
 	if (fd < 0)
 		return fd;
-	if (!op->has_perms)
+	/* bubblewrap leaves a directory that exists as it is, and makes a new one under
+	 * umask 0 (rootfs_setup); sbx's own mode sets the mode in both cases. */
+	if (!op->has_perms || x->c->bare)
 		return 0;
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	if (chmod(path, op->perms) < 0)
@@ -300,46 +359,60 @@ static int copy_fd(int from, int to, const char *what)
 	}
 }
 
-/* Writes the contents of op->fd to a new file at dest; returns an O_PATH fd to it. */
-static int create_file_from_fd(struct ctx *x, const char *dest, const struct sbx_op *op)
+/* The mode of the file op makes: --perms, else bubblewrap's defaults. */
+static mode_t file_mode(const struct sbx_op *op)
 {
-	_cleanup_free_ char *last = NULL;
-	_cleanup_close_ int dir = resolve_parent(x->root_fd, dest, &last);
+	if (op->has_perms)
+		return op->perms;
+	return op->type == OP_BIND_DATA ? 0600 : 0666;
+}
+
+/* Writes the contents of op->fd to a new file name in dir; dest names it in messages. */
+static int write_data_at(int dir, const char *name, const struct sbx_op *op, const char *dest)
+{
 	_cleanup_close_ int f = -1;
-	mode_t mode = op->has_perms ? op->perms : 0666;
 	int r;
 
-	if (dir < 0)
-		return dir;
-	f = openat(dir, last, O_CREAT | O_TRUNC | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode);
+	f = openat(dir, name, O_CREAT | O_TRUNC | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, file_mode(op));
 	if (f < 0)
 		return sbx_err(errno, "%s: create file", dest);
 	if ((r = copy_fd(op->fd, f, dest)) < 0)
 		return r;
-	if (fchmod(f, mode) < 0)
+	if (fchmod(f, file_mode(op)) < 0)
 		return sbx_err(errno, "%s: chmod", dest);
 	return 0;
 }
 
+static int create_file_from_fd(struct ctx *x, const char *dest, const struct sbx_op *op)
+{
+	_cleanup_free_ char *last = NULL;
+	_cleanup_close_ int dir = parent_at(x, dest, &last);
+
+	if (dir < 0)
+		return dir;
+	return write_data_at(dir, last, op, dest);
+}
+
 static int do_bind_data(struct ctx *x, const struct sbx_op *op)
 {
-	char tmp[64];
+	char tmp[32];
 	_cleanup_close_ int src = -1, target = -1;
 	int r;
 
-	/* The data lives in a file of the new root's own tmpfs under a temporary name; the
-	 * bind keeps the inode alive after the name is gone. */
-	snprintf(tmp, sizeof(tmp), "/.sbx-data-%u", x->data_seq++);
-	if ((r = create_file_from_fd(x, tmp, op)) < 0)
+	/* The data lives in a file of the staging tmpfs; the bind keeps the inode alive
+	 * after its name there is gone. */
+	snprintf(tmp, sizeof(tmp), "data-%u", x->data_seq++);
+	if ((r = write_data_at(x->stage_fd, tmp, op, op->dest)) < 0)
 		return r;
-	src = openat(x->root_fd, tmp + 1, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	src = openat(x->stage_fd, tmp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (src < 0)
 		return sbx_err(errno, "%s: open", op->dest);
-	target = resolve_target(x->root_fd, op->dest, TARGET_FILE, 0666);
-	if (target < 0)
-		return target;
-	r = mnt_bind_tree(src, op->flags, target, op->dest);
-	if (unlinkat(x->root_fd, tmp + 1, 0) < 0 && r == 0)
+	target = target_at(x, op->dest, TARGET_FILE, 0444);
+	if (target >= 0)
+		r = mnt_bind_tree(src, op->flags, target, op->dest);
+	else
+		r = target;
+	if (unlinkat(x->stage_fd, tmp, 0) < 0 && r == 0)
 		return sbx_err(errno, "%s: unlink staging file", op->dest);
 	return r;
 }
@@ -385,43 +458,21 @@ static int overlay_set(int fs, const char *key, const char *value, const char *d
 	return 0;
 }
 
-/* The tmpfs holding a --tmp-overlay's upper and work directories. overlayfs takes a
- * private clone of the upper mount, which must be attached in our namespace at that
- * moment: it goes on a scratch directory of the new root, detached right after. */
-static int tmp_upper(struct ctx *x, char *scratch, size_t n, int *ret_upper, int *ret_work,
-		     const char *dest)
+/* A --tmp-overlay's upper and work directories, in the staging tmpfs: overlayfs takes
+ * a private clone of the upper layer's mount, which must be attached in our namespace. */
+static int tmp_upper(struct ctx *x, int *ret_upper, int *ret_work, const char *dest)
 {
-	_cleanup_close_ int dir = -1, mnt = -1;
-	const char *opts[] = { "mode", "0755", NULL };
-	int r;
+	char upper[32], work[32];
+	unsigned n = x->data_seq++;
 
-	snprintf(scratch, n, ".sbx-overlay-%u", x->data_seq++);
-	if (mkdirat(x->root_fd, scratch, 0700) < 0)
-		return sbx_err(errno, "%s: overlay scratch directory", dest);
-	dir = openat(x->root_fd, scratch, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dir < 0)
-		return sbx_err(errno, "%s: overlay scratch directory", dest);
-	if ((r = mnt_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, dir, dest)) < 0)
-		return r;
-	mnt = openat(x->root_fd, scratch, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (mnt < 0 || mkdirat(mnt, "upper", 0755) < 0 || mkdirat(mnt, "work", 0755) < 0)
+	snprintf(upper, sizeof(upper), "upper-%u", n);
+	snprintf(work, sizeof(work), "work-%u", n);
+	if (mkdirat(x->stage_fd, upper, 0755) < 0 || mkdirat(x->stage_fd, work, 0755) < 0)
 		return sbx_err(errno, "%s: overlay directories", dest);
-	*ret_upper = openat(mnt, "upper", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	*ret_work = openat(mnt, "work", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	*ret_upper = openat(x->stage_fd, upper, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	*ret_work = openat(x->stage_fd, work, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (*ret_upper < 0 || *ret_work < 0)
 		return sbx_err(errno, "%s: overlay directories", dest);
-	return 0;
-}
-
-static int drop_scratch(struct ctx *x, const char *scratch, const char *dest)
-{
-	char path[64];
-
-	fd_path(path, sizeof(path), x->root_fd);
-	strncat(path, "/", sizeof(path) - strlen(path) - 1);
-	strncat(path, scratch, sizeof(path) - strlen(path) - 1);
-	if (umount2(path, MNT_DETACH) < 0 || unlinkat(x->root_fd, scratch, AT_REMOVEDIR) < 0)
-		return sbx_err(errno, "%s: remove the overlay scratch directory", dest);
 	return 0;
 }
 
@@ -430,14 +481,14 @@ static int do_overlay(struct ctx *x, const struct sbx_op *op, int *fds)
 	size_t n = strv_length(op->overlay_srcs), len = 0;
 	_cleanup_free_ char *lower = xmalloc(n * 32 + 1);
 	_cleanup_close_ int fs = -1, mnt = -1, target = -1, up = -1, work = -1;
-	char path[64], scratch[32] = "";
+	char path[64];
 	int r;
 
 	/* Layers go by /proc/self/fd paths: the host paths are hidden by now, the fds
 	 * opened earlier are not. overlayfs lists the top layer first. */
 	for (size_t i = n; i-- > 0;)
 		len += (size_t)sprintf(lower + len, "%s/proc/self/fd/%d", len ? ":" : "", fds[i]);
-	target = resolve_target(x->root_fd, op->dest, TARGET_DIR, 0755);
+	target = target_at(x, op->dest, TARGET_DIR, 0755);
 	if (target < 0)
 		return target;
 	fs = fsopen("overlay", FSOPEN_CLOEXEC);
@@ -445,8 +496,7 @@ static int do_overlay(struct ctx *x, const struct sbx_op *op, int *fds)
 		return sbx_err(errno, "%s: overlayfs", op->dest);
 	if ((r = overlay_set(fs, "lowerdir", lower, op->dest)) < 0)
 		return r;
-	if (op->overlay == OVERLAY_TMP &&
-	    (r = tmp_upper(x, scratch, sizeof(scratch), &up, &work, op->dest)) < 0)
+	if (op->overlay == OVERLAY_TMP && (r = tmp_upper(x, &up, &work, op->dest)) < 0)
 		return r;
 	if (op->overlay == OVERLAY_RW) {
 		up = fds[n];
@@ -470,8 +520,6 @@ static int do_overlay(struct ctx *x, const struct sbx_op *op, int *fds)
 			      (op->overlay == OVERLAY_RO ? MOUNT_ATTR_RDONLY : 0));
 	if (mnt < 0)
 		return sbx_err(errno, "%s: mount overlay", op->dest);
-	if (scratch[0] && (r = drop_scratch(x, scratch, op->dest)) < 0)
-		return r;
 	return mnt_attach(mnt, target, op->dest);
 }
 
@@ -480,6 +528,7 @@ static int run_op(struct ctx *x, size_t i)
 	const struct sbx_op *op = &x->c->ops[i];
 
 	FAULT_POINT("rootfs op");
+	x->parent_mode = parent_mode_of(op);
 	switch (op->type) {
 	case OP_BIND:
 	case OP_BIND_FD:
@@ -541,12 +590,40 @@ static int enter_root(int root_fd)
 	return 0;
 }
 
+static bool needs_stage(const struct sbx_config *c)
+{
+	for (size_t i = 0; i < c->n_ops; i++)
+		if (c->ops[i].type == OP_BIND_DATA ||
+		    (c->ops[i].type == OP_OVERLAY && c->ops[i].overlay == OVERLAY_TMP))
+			return true;
+	return false;
+}
+
+static int mount_stage(int *ret_fd)
+{
+	if (mount("tmpfs", BASE_DIR, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") < 0)
+		return sbx_err(errno, "mount the staging tmpfs on %s", BASE_DIR);
+	*ret_fd = open(BASE_DIR, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*ret_fd < 0)
+		return sbx_err(errno, "open the staging tmpfs");
+	return 0;
+}
+
 int rootfs_setup(const struct sbx_config *c, bool defer_cgroup)
 {
 	struct rootfs_sources src;
-	struct ctx x = { .c = c, .src = &src, .root_fd = -1, .defer_cgroup = defer_cgroup };
+	struct ctx x = { .c = c,
+			 .src = &src,
+			 .root_fd = -1,
+			 .stage_fd = -1,
+			 .defer_cgroup = defer_cgroup };
+	/* bubblewrap builds the root under umask 0: what it creates has exactly the modes
+	 * it asks for, whatever the caller's umask. */
+	mode_t old_umask = c->bare ? umask(0) : 0;
 	int r = sources_open(c, &src);
 
+	if (r == 0 && needs_stage(c))
+		r = mount_stage(&x.stage_fd);
 	/* The mount namespace is owned by our user namespace, so the host's shared mounts
 	 * arrive as slaves (mount_namespaces(7)): nothing we mount propagates back. */
 	if (r == 0 && mount("tmpfs", BASE_DIR, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
@@ -559,5 +636,8 @@ int rootfs_setup(const struct sbx_config *c, bool defer_cgroup)
 		r = enter_root(x.root_fd);
 	sources_close(c, &src);
 	closep(&x.root_fd);
+	closep(&x.stage_fd);
+	if (c->bare)
+		umask(old_umask);
 	return r;
 }

@@ -76,7 +76,7 @@ static int reopen_here(int fd)
  * these fds, so the base tmpfs can sit anywhere. */
 static int open_all(const struct sbx_config *c, struct rootfs_sources *x)
 {
-	bool need_dev = false, need_sys = false;
+	bool need_dev = false, need_sys = false, need_proc = false;
 
 	for (size_t i = 0; i < c->n_ops; i++) {
 		const struct sbx_op *op = &c->ops[i];
@@ -85,6 +85,8 @@ static int open_all(const struct sbx_config *c, struct rootfs_sources *x)
 			need_dev = true;
 		if (op->type == OP_SYSFS && !(c->clone_flags & CLONE_NEWNET))
 			need_sys = true;
+		if (op->type == OP_PROC && !sources_own_pidns(c))
+			need_proc = true;
 		if (op->type == OP_OVERLAY) {
 			int r = open_layers(op, &x->layer_fd[i]);
 			if (r < 0)
@@ -117,7 +119,12 @@ static int open_all(const struct sbx_config *c, struct rootfs_sources *x)
 			continue;
 		x->src_fd[i] =
 			mnt_clone_tree(AT_FDCWD, (op->flags & BIND_CWD) ? "." : op->src, op->flags);
-		if (x->src_fd[i] < 0 && !(x->src_fd[i] == -ENOENT && (op->flags & BIND_TRY)))
+		if (x->src_fd[i] == -ENOENT && (op->flags & BIND_TRY))
+			continue;
+		/* bubblewrap's words, which its clients match */
+		if (x->src_fd[i] < 0 && c->bare)
+			return sbx_err(-x->src_fd[i], "Can't find source path %s", op->src);
+		if (x->src_fd[i] < 0)
 			return sbx_err(-x->src_fd[i], "bind %s on %s: source %s", op->src, op->dest,
 				       op->src);
 	}
@@ -130,14 +137,22 @@ static int open_all(const struct sbx_config *c, struct rootfs_sources *x)
 	}
 	if (need_sys && (x->sys_fd = open("/sys", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return sbx_err(errno, "open /sys");
+	if (need_proc && (x->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return sbx_err(errno, "open /proc");
 	return 0;
+}
+
+bool sources_own_pidns(const struct sbx_config *c)
+{
+	return (c->clone_flags & CLONE_NEWPID) || c->pidns_fd >= 0;
 }
 
 int sources_open(const struct sbx_config *c, struct rootfs_sources *x)
 {
 	*x = (struct rootfs_sources){ .src_fd = xmalloc((c->n_ops + 1) * sizeof(int)),
 				      .layer_fd = xmalloc((c->n_ops + 1) * sizeof(int *)),
-				      .sys_fd = -1 };
+				      .sys_fd = -1,
+				      .proc_fd = -1 };
 	for (size_t i = 0; i < SOURCES_N_DEV; i++)
 		x->dev_fd[i] = -1;
 	for (size_t i = 0; i < c->n_ops; i++)
@@ -158,6 +173,7 @@ void sources_close(const struct sbx_config *c, struct rootfs_sources *x)
 	for (size_t i = 0; i < SOURCES_N_DEV; i++)
 		closep(&x->dev_fd[i]);
 	closep(&x->sys_fd);
+	closep(&x->proc_fd);
 	free(TAKE_PTR(x->src_fd));
 	free(TAKE_PTR(x->layer_fd));
 }

@@ -14,7 +14,12 @@ struct rootfs_sources {
 	int **layer_fd;		   /* per overlay op: lower layers, then upper and workdir */
 	int dev_fd[SOURCES_N_DEV]; /* O_PATH on /dev/NODE, for an op of the minimal /dev */
 	int sys_fd;		   /* host /sys, for a /sys without a network namespace */
+	int proc_fd;		   /* host /proc, for a /proc without a PID namespace */
 };
+
+/* Whether c's sandbox has a PID namespace of its own (new or given with --pidns): only
+ * then may it mount a procfs; without one, --proc binds the caller's /proc. */
+bool sources_own_pidns(const struct sbx_config *c);
 
 /* Opens what c's ops need; *x is for sources_close in any case. */
 int sources_open(const struct sbx_config *c, struct rootfs_sources *x);
