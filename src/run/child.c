@@ -25,7 +25,6 @@
 #include "run/launch.h"
 #include "run/pid1.h"
 #include "run/pty.h"
-#include "seccomp/seccomp.h"
 #include "setup/caps.h"
 #include "setup/rootfs.h"
 #include "setup/userns.h"
@@ -316,9 +315,9 @@ __attribute__((noreturn)) static void child_become_init(const struct child_args 
 	pid_t cmd;
 
 	if (c->as_pid_1)
-		init_exec_command(c, a->pty, err_fd, orig_mask);
+		init_exec_command(c, a->filters, a->pty, err_fd, orig_mask);
 	/* The command first, then PID 1's program: the command need not wait for that exec. */
-	cmd = init_spawn_command(c, a->pty, err_fd, orig_mask, &early);
+	cmd = init_spawn_command(c, a->filters, a->pty, err_fd, orig_mask, &early);
 	if (fault_point("init fds") < 0 || keep_init_fds(c, lock_fds) < 0) {
 		kill(cmd, SIGKILL);
 		child_fail(err_fd, "init");
@@ -406,8 +405,8 @@ __attribute__((noreturn)) void child_main(const struct child_args *a)
 		STEP("assert-userns-disabled", assert_userns_disabled());
 	if (c->block_fd >= 0)
 		STEP("block-fd", wait_fd(c->block_fd, "--block-fd"));
-	/* Last: the filter also forbids what the steps above needed (mount, ...). */
-	STEP("seccomp", a->filters ? seccomp_load_set(a->filters) : seccomp_apply(c));
+	/* The seccomp filters come last of all, in the command's own process, right before
+	 * its execve (init_exec_command). */
 
 	child_become_init(a, lock_fds, memory_events_fd, init_caps);
 }
