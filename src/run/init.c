@@ -46,7 +46,8 @@ void init_exec_command(const struct sbx_config *c, const struct seccomp_set *fil
 	 * memory, whose c->argv[0] config_free frees (the double free of issue 13). */
 	char *argv[argc + 1];
 	char msg[1024];
-	int e;
+	uint64_t t0;
+	int e, r;
 
 	memcpy(argv, c->argv, (argc + 1) * sizeof(char *));
 	if (c->argv0)
@@ -96,7 +97,10 @@ void init_exec_command(const struct sbx_config *c, const struct seccomp_set *fil
 	 * what it starts run under it, never init: init runs no code but sbx's, and nothing
 	 * inside can take it over (a capability more than the command, or undumpable: see
 	 * drop_privileges in child.c), so it needs no filter. */
-	if (seccomp_load_set(filters) < 0) {
+	t0 = trace_start();
+	r = seccomp_load_set(filters);
+	trace_end("seccomp", t0);
+	if (r < 0) {
 		snprintf(msg, sizeof(msg), "seccomp: %s", sbx_errmsg());
 		init_report(err_fd, 125, msg);
 		_exit(125);
