@@ -170,7 +170,7 @@ static int spawn_child(void *arg)
 
 /* Like posix_spawn: the child shares our memory and we wait until it has exec'd, which
  * spares copying init's page tables on every start. The child only changes its own
- * kernel state (session, capabilities, fd flags, mask) before execve. */
+ * kernel state (session, capabilities, fd flags, mask, seccomp filters) before execve. */
 pid_t init_spawn_command(const struct sbx_config *c, const struct seccomp_set *filters,
 			 const struct sbx_pty *pty, int err_fd, const sigset_t *orig_mask,
 			 sigset_t *ret_early)
