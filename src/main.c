@@ -22,12 +22,12 @@ static int export_seccomp(const struct sbx_config *c)
 
 	if (fd < 0) {
 		log_error("--seccomp-export %s: %m", c->seccomp_export);
-		return 125;
+		return EXIT_SBX_FAILED;
 	}
 	if (seccomp_export(c, fd) < 0) {
 		log_error("%s", sbx_errmsg());
 		close(fd);
-		return 125;
+		return EXIT_SBX_FAILED;
 	}
 	close(fd);
 	return 0;
@@ -66,8 +66,9 @@ int main(int argc, char **argv)
 	config_init(&c);
 	if (cli_parse(argc, argv, &c, &action) < 0) {
 		log_error("%s", sbx_errmsg());
+		code = sbx_failed_status(&c);
 		config_free(&c);
-		return 125;
+		return code;
 	}
 	switch (action) {
 	case CLI_HELP:
@@ -84,7 +85,7 @@ int main(int argc, char **argv)
 		code = 0;
 		break;
 	case CLI_LIST:
-		code = registry_list(stdout, c.json) < 0 ? 125 : 0;
+		code = registry_list(stdout, c.json) < 0 ? EXIT_SBX_FAILED : 0;
 		if (code)
 			log_error("%s", sbx_errmsg());
 		break;

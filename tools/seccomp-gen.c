@@ -306,6 +306,45 @@ static scmp_filter_ctx build_tty(void)
 	return ctx;
 }
 
+/* userns_filter: --disable-userns for a sandbox without the default filter (bwrap mode,
+ * a filter of the caller's): the sysctl child.c lowers can be raised again by a command
+ * that keeps CAP_SYS_RESOURCE (--cap-add), this cannot be undone. The rules of
+ * add_clone_rules, on every entry point, as the terminal rules. */
+static scmp_filter_ctx build_userns(void)
+{
+	static const int nrs[] = { SCMP_SYS(unshare), SCMP_SYS(clone) };
+	static const uint32_t compat[] = {
+#if defined(__x86_64__)
+		SCMP_ARCH_X86,
+		SCMP_ARCH_X32,
+#elif defined(__aarch64__)
+		SCMP_ARCH_ARM,
+#endif
+	};
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int r;
+
+	if (!ctx)
+		fail(ENOMEM, "seccomp_init");
+	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
+	for (size_t i = 0; i < ELEMENTSOF(compat) && r == 0; i++) {
+		r = seccomp_arch_add(ctx, compat[i]);
+		if (r == -EEXIST)
+			r = 0;
+	}
+	if (r < 0)
+		fail(r, "userns filter architectures");
+	for (size_t i = 0; i < ELEMENTSOF(nrs) && r == 0; i++)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nrs[i], 1,
+				     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
+	/* clone3's flags are in memory, out of a filter's reach */
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+	if (r < 0)
+		fail(r, "userns filter rules");
+	return ctx;
+}
+
 #if defined(__x86_64__)
 #define NATIVE_AUDIT_ARCH AUDIT_ARCH_X86_64
 #elif defined(__aarch64__)
@@ -396,5 +435,6 @@ int main(void)
 	emit("default_filter", build(false), true);
 	emit("default_filter_no_userns", build(true), true);
 	emit("tty_filter", build_tty(), false);
+	emit("userns_filter", build_userns(), false);
 	return 0;
 }

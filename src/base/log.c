@@ -80,14 +80,14 @@ void log_set_verbose(int level)
 
 /* Invoked as bwrap, sbx speaks as bubblewrap, whose clients (and test suite) look for its
  * "bwrap: " prefix; bubblewrap's warnings carry no tag but --level-prefix's "<4>". */
-static bool invoked_as_bwrap(void)
+bool log_as_bwrap(void)
 {
 	return strcmp(program_invocation_short_name, "bwrap") == 0;
 }
 
 static void log_v(const char *level, const char *tag, const char *fmt, va_list ap)
 {
-	bool bwrap = invoked_as_bwrap();
+	bool bwrap = log_as_bwrap();
 	char buf[1200];
 	int n;
 

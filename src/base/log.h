@@ -16,6 +16,8 @@ const char *sbx_errmsg(void);
 
 void log_set_level_prefix(bool on);
 bool log_level_prefix(void);
+/* Invoked as bwrap: messages begin "bwrap: ", as bubblewrap's. */
+bool log_as_bwrap(void);
 void log_set_verbose(int level);
 /* -v: each setup step's duration on stderr. trace_start() returns 0 when not tracing. */
 uint64_t trace_start(void);

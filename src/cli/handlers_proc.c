@@ -101,6 +101,17 @@ int h_rlimit(struct parse_state *s, const struct option_def *d, char **a)
 	return 0;
 }
 
+/* A filter's fd; in bwrap mode with bubblewrap's message, which its callers look for. */
+static int seccomp_fd_arg(const struct parse_state *s, const struct option_def *d, const char *arg,
+			  int *ret)
+{
+	int r = parse_fd(d->name, arg, ret);
+
+	if (r < 0 && s->c->bare)
+		return sbx_errx("Invalid fd: %s", arg);
+	return r;
+}
+
 int h_seccomp(struct parse_state *s, const struct option_def *d, char **a)
 {
 	if (streq(a[0], SECCOMP_NONE)) {
@@ -109,9 +120,12 @@ int h_seccomp(struct parse_state *s, const struct option_def *d, char **a)
 		free(TAKE_PTR(s->c->seccomp_profile));
 		return 0;
 	}
+	/* sbx stacks them; bubblewrap refuses the two together. */
+	if (s->c->bare && s->c->n_add_seccomp_fds > 0)
+		return sbx_errx("--seccomp cannot be combined with --add-seccomp-fd");
 	s->c->seccomp_disabled = false;
 	free(TAKE_PTR(s->c->seccomp_profile));
-	return parse_fd(d->name, a[0], &s->c->seccomp_fd);
+	return seccomp_fd_arg(s, d, a[0], &s->c->seccomp_fd);
 }
 
 /* The last of --seccomp and --seccomp-profile wins. The file is read once parsing ends
@@ -129,9 +143,11 @@ int h_seccomp_profile(struct parse_state *s, const struct option_def *d, char **
 
 int h_add_seccomp_fd(struct parse_state *s, const struct option_def *d, char **a)
 {
-	int fd, r = parse_fd(d->name, a[0], &fd);
+	int fd, r;
 
-	if (r < 0)
+	if (s->c->bare && s->c->seccomp_fd >= 0)
+		return sbx_errx("--add-seccomp-fd cannot be combined with --seccomp");
+	if ((r = seccomp_fd_arg(s, d, a[0], &fd)) < 0)
 		return r;
 	s->c->add_seccomp_fds =
 		xrealloc(s->c->add_seccomp_fds, (s->c->n_add_seccomp_fds + 1) * sizeof(int));

@@ -25,7 +25,6 @@
 #include "run/launch.h"
 #include "run/pid1.h"
 #include "run/pty.h"
-#include "seccomp/seccomp.h"
 #include "setup/caps.h"
 #include "setup/rootfs.h"
 #include "setup/userns.h"
@@ -33,7 +32,11 @@
 __attribute__((noreturn)) static void child_fail(int err_fd, const char *step)
 {
 	char buf[1200];
-	int n = snprintf(buf, sizeof(buf), "%d:%s: %s", EXIT_SBX_FAILED, step, sbx_errmsg());
+	/* Invoked as bwrap, the message alone, as bubblewrap's (its clients and test suite read
+	 * "bwrap: MESSAGE"); sbx's own names the step that failed. */
+	int n = log_as_bwrap() ? snprintf(buf, sizeof(buf), "%d:%s", EXIT_SBX_FAILED, sbx_errmsg())
+			       : snprintf(buf, sizeof(buf), "%d:%s: %s", EXIT_SBX_FAILED, step,
+					  sbx_errmsg());
 
 	if (n > 0) /* a record, NUL included (see init.c) */
 		(void)write_all(err_fd, buf, (size_t)n < sizeof(buf) ? (size_t)n + 1 : sizeof(buf));
@@ -172,7 +175,7 @@ struct cgroup_fds {
 
 static void open_cgroup_fds(struct cgroup_fds *f)
 {
-	f->root = open("/sys/fs/cgroup", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	f->root = open(CGROUP_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	f->self = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
 }
 
@@ -316,9 +319,9 @@ __attribute__((noreturn)) static void child_become_init(const struct child_args 
 	pid_t cmd;
 
 	if (c->as_pid_1)
-		init_exec_command(c, a->pty, err_fd, orig_mask);
+		init_exec_command(c, a->filters, a->pty, err_fd, orig_mask);
 	/* The command first, then PID 1's program: the command need not wait for that exec. */
-	cmd = init_spawn_command(c, a->pty, err_fd, orig_mask, &early);
+	cmd = init_spawn_command(c, a->filters, a->pty, err_fd, orig_mask, &early);
 	if (fault_point("init fds") < 0 || keep_init_fds(c, lock_fds) < 0) {
 		kill(cmd, SIGKILL);
 		child_fail(err_fd, "init");
@@ -406,8 +409,8 @@ __attribute__((noreturn)) void child_main(const struct child_args *a)
 		STEP("assert-userns-disabled", assert_userns_disabled());
 	if (c->block_fd >= 0)
 		STEP("block-fd", wait_fd(c->block_fd, "--block-fd"));
-	/* Last: the filter also forbids what the steps above needed (mount, ...). */
-	STEP("seccomp", a->filters ? seccomp_load_set(a->filters) : seccomp_apply(c));
+	/* The seccomp filters come last of all, in the command's own process, right before
+	 * its execve (init_exec_command). */
 
 	child_become_init(a, lock_fds, memory_events_fd, init_caps);
 }

@@ -20,8 +20,8 @@ struct child_args {
 	int err_fd;
 	int pid1_fd; /* -1: init_wait serves as PID 1 */
 	const sigset_t *orig_mask;
-	/* A named sandbox's programs, read by the supervisor (which hands the same to sbx
-	 * --enter); NULL: the child reads them itself. */
+	/* The seccomp programs, read by the supervisor (which hands the same to sbx --enter),
+	 * loaded by the command's process last before its execve. */
 	const struct seccomp_set *filters;
 	const struct sbx_pty *pty; /* the sandbox's own terminal, if used */
 };

@@ -45,19 +45,14 @@ static int die_with_caller(void)
 /* A named sandbox: its registry entry, and what its supervisor tells sbx --enter. */
 struct named {
 	struct registry reg;
-	struct seccomp_set filters; /* read here, loaded by the child, handed to --enter */
 	struct enter_info info;
 	int ctl_fd, init_pidfd;
 };
 
 static int named_claim(const struct sbx_config *c, struct named *n)
 {
-	int r;
-
 	n->ctl_fd = n->init_pidfd = -1;
-	if ((r = registry_claim(c->name, &n->reg)) < 0)
-		return r;
-	return seccomp_collect(c, &n->filters);
+	return registry_claim(c->name, &n->reg);
 }
 
 static void named_close_in_child(struct named *n)
@@ -69,7 +64,8 @@ static void named_close_in_child(struct named *n)
 
 /* After clone: the pidfd of init (our own child, not reaped: it is that process), the
  * control socket, then the entry that makes the sandbox visible to --list. */
-static int named_publish(const struct sbx_config *c, struct named *n, pid_t self, pid_t init,
+static int named_publish(const struct sbx_config *c, struct named *n,
+			 const struct seccomp_set *filters, pid_t self, pid_t init,
 			 struct supervisor *s)
 {
 	int r;
@@ -79,7 +75,7 @@ static int named_publish(const struct sbx_config *c, struct named *n, pid_t self
 		return sbx_err(errno, "pidfd_open");
 	if ((r = enterctl_listen(n->reg.dir_fd, n->reg.path, &n->ctl_fd)) < 0)
 		return r;
-	enterctl_info(c, init, &n->filters, &n->info);
+	enterctl_info(c, init, filters, &n->info);
 	if ((r = registry_publish(&n->reg, c, self, init)) < 0)
 		return r;
 	s->ctl_fd = n->ctl_fd;
@@ -97,7 +93,6 @@ static void named_end(struct named *n)
 		close(TAKE_FD(n->init_pidfd));
 	free(n->info.cwd);
 	n->info = (struct enter_info){ 0 };
-	seccomp_set_free(&n->filters);
 }
 
 /* The child may be gone (its failure is on the error pipe, or it was killed): EPIPE then,
@@ -159,6 +154,7 @@ struct launch {
 	struct supervisor s;
 	struct cgroup_run cg;
 	struct named named;
+	struct seccomp_set filters; /* read here, loaded by the command, handed to --enter */
 	struct child_args a;
 	struct start_plan plan;
 	int pid1_fd;
@@ -173,6 +169,7 @@ static void launch_init(struct launch *l, const struct sbx_config *c)
 			      .pty = { .master = -1, .slave = -1, .out_own = -1 },
 			      .cg = { .backend = CGROUP_NONE },
 			      .named = { .reg = REGISTRY_INIT, .ctl_fd = -1, .init_pidfd = -1 },
+			      .filters = { .n = 0 },
 			      .go = { -1, -1 },
 			      .err = { -1, -1 } };
 	l->pid1_fd = pid1_usable(c) ? pid1_open() : -1;
@@ -190,6 +187,7 @@ static void launch_init(struct launch *l, const struct sbx_config *c)
 				    .go_fd = -1,
 				    .pid1_fd = l->pid1_fd,
 				    .orig_mask = &l->orig,
+				    .filters = &l->filters,
 				    .pty = &l->pty };
 }
 
@@ -200,6 +198,7 @@ static void launch_end(struct launch *l)
 	netuser_stop(&l->net);
 	cgroup_release(&l->cg);
 	named_end(&l->named);
+	seccomp_set_free(&l->filters);
 	for (int *fd = l->go; fd < l->go + 2; fd++)
 		closep(fd);
 	closep(&l->err[1]);
@@ -225,9 +224,12 @@ static int launch_prepare(struct launch *l)
 		return r;
 	if (c->name && (r = named_claim(c, &l->named)) < 0)
 		return r;
+	/* Here, not in the child: their fds never reach the sandbox, and a bad one is said
+	 * before anything starts. */
+	if ((r = seccomp_collect(c, &l->filters)) < 0)
+		return r;
 	if ((r = fault_point("clone")) < 0)
 		return r;
-	l->a.filters = c->name ? &l->named.filters : NULL;
 	init_forwarded_signals(&l->fwd);
 	sigprocmask(SIG_BLOCK, &l->fwd, &l->orig);
 	/* The go pipe: only a child that waits for steps of ours reads it. */
@@ -321,7 +323,7 @@ static int launch_parent_steps(struct launch *l)
 	if ((r = fault_point("before go")) < 0)
 		return r;
 	if ((steps & START_REGISTER) &&
-	    (r = named_publish(c, &l->named, getpid(), l->s.child, &l->s)) < 0)
+	    (r = named_publish(c, &l->named, &l->filters, getpid(), l->s.child, &l->s)) < 0)
 		return r;
 	l->s.sig_fd = signalfd(-1, &l->fwd, SFD_CLOEXEC | SFD_NONBLOCK);
 	l->s.timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
@@ -387,7 +389,7 @@ static int launch_fail(struct launch *l)
 {
 	launch_end(l);
 	log_error("%s", sbx_errmsg());
-	return EXIT_SBX_FAILED;
+	return sbx_failed_status(l->c);
 }
 
 int launch_run(const struct sbx_config *c)
@@ -411,6 +413,8 @@ int launch_run(const struct sbx_config *c)
 		log_error("%s", l.s.msg);
 	else if (l.s.timeouts > 0)
 		log_error("timed out; the sandbox was stopped");
-	status_write_exit(c, code);
+	/* As bubblewrap: only a command that ran has an exit code to report. */
+	if (supervise_command_ran(&l.s))
+		status_write_exit(c, code);
 	return code;
 }

@@ -31,8 +31,7 @@ extern char *program_invocation_name;
 
 bool pid1_usable(const struct sbx_config *c)
 {
-	return !c->as_pid_1 && c->seccomp_fd < 0 && !c->seccomp_profile_prog &&
-	       c->n_add_seccomp_fds == 0;
+	return !c->as_pid_1;
 }
 
 int pid1_open(void)
@@ -112,13 +111,13 @@ int pid1_exec(int fd, int err_fd, int memory_events_fd, uint64_t memory_limit, p
 	return sbx_err(-exec_program(fd, role), "init: exec sbx's PID 1");
 }
 
-int pid1_monitor(int fd, pid_t child, int err_fd, uint64_t timeout_usec, bool level_prefix)
+int pid1_monitor(int fd, pid_t child, int err_fd, uint64_t timeout_usec, unsigned flags)
 {
 	char role[128];
 	int r;
 
 	snprintf(role, sizeof(role), "monitor:%x,%x,%llx,%x", (unsigned)child, (unsigned)err_fd,
-		 (unsigned long long)timeout_usec, level_prefix ? 1U : 0U);
+		 (unsigned long long)timeout_usec, flags);
 	if ((r = keep_open(err_fd)) < 0)
 		return r;
 	r = sbx_err(-exec_program(fd, role), "exec sbx's supervisor");

@@ -10,8 +10,8 @@
  * from a sealed memfd at the end of the child's setup, so the sandbox's init is not a copy
  * of sbx: cheaper to start and to end, a few pages resident. */
 
-/* Whether the sandbox can use it: not when the command is PID 1 itself, nor under a
- * seccomp program of the caller's, which might forbid the execveat that starts it. */
+/* Whether the sandbox can use it: not when the command is PID 1 itself. No seccomp
+ * program is in its way: those are loaded by the command alone (init_exec_command). */
 bool pid1_usable(const struct sbx_config *c);
 
 /* The memfd holding the program (O_CLOEXEC, sealed), or -errno where memfds cannot be
@@ -29,4 +29,4 @@ int pid1_exec(int fd, int err_fd, int memory_events_fd, uint64_t memory_limit, p
 /* In the supervisor, once the child has exec'd: become the program's supervisor part,
  * which forwards signals to child, applies the timeout, reports what comes on err_fd and
  * exits with the command's status. Returns only on failure (the caller supervises then). */
-int pid1_monitor(int fd, pid_t child, int err_fd, uint64_t timeout_usec, bool level_prefix);
+int pid1_monitor(int fd, pid_t child, int err_fd, uint64_t timeout_usec, unsigned flags);

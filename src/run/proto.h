@@ -9,6 +9,13 @@
 /* The signals sbx passes on to the command (SIGCHLD is PID 1's own). */
 #define SBX_FORWARDED_SIGNALS SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT
 
+/* The FLAGS of the PID 1 program's supervisor role (pid1/main.c, pid1_monitor): messages
+ * marked with --level-prefix's <3>, said as "bwrap: ", sbx's own failure exits 1 (bwrap
+ * mode, sbx_failed_status). */
+#define PID1_MONITOR_LEVEL_PREFIX 1U
+#define PID1_MONITOR_BWRAP_NAME 2U
+#define PID1_MONITOR_BWRAP_STATUS 4U
+
 /* --timeout: SIGTERM first, SIGKILL this long after. */
 #define SBX_KILL_GRACE_USEC 2000000ULL
 

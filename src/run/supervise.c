@@ -148,7 +148,10 @@ static void shrink(struct supervisor *s)
 	/* A timeout due right now is still a timeout: a microsecond rather than none (0). */
 	if (s->c->timeout_usec && usec == 0)
 		usec = 1;
-	(void)pid1_monitor(fd, s->child, s->err_fd, usec, log_level_prefix());
+	(void)pid1_monitor(fd, s->child, s->err_fd, usec,
+			   (log_level_prefix() ? PID1_MONITOR_LEVEL_PREFIX : 0) |
+				   (log_as_bwrap() ? PID1_MONITOR_BWRAP_NAME : 0) |
+				   (s->c->bare ? PID1_MONITOR_BWRAP_STATUS : 0));
 }
 
 int supervise(struct supervisor *s)
@@ -194,15 +197,27 @@ int supervise(struct supervisor *s)
 	return 0;
 }
 
+/* A failure record of 125, 126 or 127 is said before the command's execve: sbx's setup
+ * failed, or the exec itself. */
+bool supervise_command_ran(const struct supervisor *s)
+{
+	return !(s->msg[0] && s->msg_code >= EXIT_SBX_FAILED && s->msg_code <= 127);
+}
+
 int supervise_exit_code(const struct supervisor *s)
 {
+	int code = EXIT_SBX_FAILED;
+
 	if (s->timeouts > 0)
 		return EXIT_TIMEOUT;
 	if (s->ended)
-		return s->ended_code;
-	if (WIFEXITED(s->status))
-		return WEXITSTATUS(s->status);
-	if (WIFSIGNALED(s->status))
+		code = s->ended_code;
+	else if (WIFEXITED(s->status))
+		code = WEXITSTATUS(s->status);
+	else if (WIFSIGNALED(s->status))
 		return 128 + WTERMSIG(s->status);
-	return EXIT_SBX_FAILED;
+	/* sbx's own failure, said as such; a command's own 125 passes through. */
+	if (code == EXIT_SBX_FAILED && s->msg[0] && s->msg_code == EXIT_SBX_FAILED)
+		return sbx_failed_status(s->c);
+	return code;
 }

@@ -6,10 +6,10 @@
 #include "base/config.h"
 
 /* Every filter program a sandbox's command runs under, in load order: sbx's terminal rules
- * (unless --allow-tiocsti, or in bwrap mode with a filter of the caller's), the default
- * filter (or the caller's BPF from --seccomp FD, or the --seccomp-profile compiled by
- * cli_parse), then every --add-seccomp-fd program. Collected once, so that sbx --enter can be given
- * the very same bytes by the supervisor (enterctl.c). */
+ * (unless --allow-tiocsti), the default filter (or the caller's BPF from --seccomp FD, or the
+ * --seccomp-profile compiled by cli_parse), then every --add-seccomp-fd program; in bwrap
+ * mode only the caller's, as bubblewrap. Collected once, by the supervisor before the clone,
+ * so that sbx --enter can be given the very same bytes (enterctl.c). */
 #define SECCOMP_SET_MAX 64
 struct seccomp_prog {
 	const struct sock_filter *insns;
@@ -25,15 +25,13 @@ struct seccomp_set {
 
 /* Reads the caller's programs from their fds (closing them) and lists c's programs. */
 int seccomp_collect(const struct sbx_config *c, struct seccomp_set *set);
-/* In the child, after capabilities are gone and no_new_privs is set: loads them all. */
+/* In the command's process, last before its execve (init.c), after capabilities are gone
+ * and no_new_privs is set: loads them all. */
 int seccomp_load_set(const struct seccomp_set *set);
 /* Appends a copy of insns (n instructions), for a set received from elsewhere. */
 int seccomp_set_add_copy(struct seccomp_set *set, const void *insns, size_t n, unsigned flags,
 			 const char *what);
 void seccomp_set_free(struct seccomp_set *set);
-
-/* seccomp_collect + seccomp_load_set, in the child. */
-int seccomp_apply(const struct sbx_config *c);
 
 /* The libseccomp version that compiled the default filter at build time. */
 const char *seccomp_built_with(void);

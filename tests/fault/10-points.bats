@@ -39,7 +39,7 @@ need_pasta() {
 	SBX_FAULT=trace:$BATS_TEST_TMPDIR/t run "$SBX" sh -c 'env | grep -c SBX_FAULT || true'
 	[ "$status" = 0 ]
 	[ "$output" = 0 ]
-	grep -q '^child seccomp 1$' "$BATS_TEST_TMPDIR/t"
+	grep -q '^child capabilities 1$' "$BATS_TEST_TMPDIR/t"
 }
 
 @test "a fault at a point: 125 and one line naming it (pivot_root)" {

@@ -124,16 +124,16 @@ $(hostname)"
 	[ "$(hostname)" != h-test ]
 }
 
-@test "--bare --hostname without --unshare-uts fails with 125" {
+@test "--bare --hostname without --unshare-uts fails with 1 (as bubblewrap)" {
 	run sbx_t --bare --hostname h-test --ro-bind "$bb" /bin /bin/hostname
-	assert_status 125
+	assert_status 1
 	assert_output_contains --hostname
 	assert_output_contains --unshare-uts
 }
 
-@test "--as-pid-1 --bare without --unshare-pid fails with 125" {
+@test "--as-pid-1 --bare without --unshare-pid fails with 1 (as bubblewrap)" {
 	run sbx_t --as-pid-1 --bare --ro-bind "$bb" /bin /bin/true
-	assert_status 125
+	assert_status 1
 	assert_output_contains --as-pid-1
 }
 

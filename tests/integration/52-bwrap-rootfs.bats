@@ -58,24 +58,25 @@ mount_opts() {
 
 # ---- messages -------------------------------------------------------------------------
 
-@test "a conflicting --symlink fails with bubblewrap's message naming the existing target" {
+@test "a conflicting --symlink fails with bubblewrap's message naming the existing target (status 1 in bare mode)" {
 	run sbx_t --bare --ro-bind "$bb" /bin --symlink /t /lnk --symlink /other /lnk /bin/true
-	assert_status 125
+	assert_status 1
 	assert_output_contains "Can't make symlink at /lnk: existing destination is /t"
 	run sbx_t --bare --ro-bind "$bb" /bin --dir /d --symlink /other /d /bin/true
-	assert_status 125
+	assert_status 1
 	assert_output_contains "Can't make symlink at /d: destination exists and is not a symlink"
 }
 
 @test "bwrap mode: a missing bind source says bubblewrap's 'Can't find source path'" {
 	ln -s "$SBX" bwrap
 	run --separate-stderr sbx_t --bare --ro-bind "$bb" /bin --bind /source-enoent /dest /bin/true
-	assert_status 125
+	assert_status 1
 	[[ "$stderr" == *"Can't find source path /source-enoent: No such file or directory" ]]
 	run --separate-stderr timeout -k 5 20 ./bwrap --ro-bind "$bb" /bin \
 		--bind /source-enoent /dest /bin/true
-	assert_status 125
-	[[ "$stderr" == "bwrap: "*"Can't find source path /source-enoent: No such file or directory" ]]
+	assert_status 1
+	# The message alone, as bubblewrap's: no step name between the prefix and it.
+	[ "$stderr" = "bwrap: Can't find source path /source-enoent: No such file or directory" ]
 }
 
 @test "sbx's own mode keeps its message for a missing bind source" {

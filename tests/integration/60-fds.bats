@@ -227,21 +227,18 @@ with open(sys.argv[1], "r+") as f:
 	assert_output_eq closed
 }
 
-@test "where close_range is refused (a --seccomp-profile), the command does not start with the caller's fds" {
-	# The profile refuses close_range to everything after it is loaded, sbx's own last
-	# steps included: the command must not run with fd 5 of the caller's, neither under
-	# sbx's PID 1 nor as PID 1 itself (--as-pid-1).
+@test "a --seccomp-profile that refuses close_range cannot keep the caller's fds open for the command" {
+	# The profile is loaded after sbx's own last steps, close_range among them (as
+	# bubblewrap loads filters last): the command runs without fd 5 of the caller's, under
+	# sbx's PID 1 and as PID 1 itself (--as-pid-1), and the profile binds it.
 	printf '%s\n' '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [' \
 		'{"names": ["close_range"], "action": "SCMP_ACT_ERRNO"}]}' >no-close-range.json
 	echo s >secret
 	local as
 	for as in "" --as-pid-1; do
-		rm -f ran
 		run sbx_t $as --seccomp-profile no-close-range.json \
-			sh -c 'touch ran; test -e "/proc/$$/fd/5" && echo open || echo closed' 5<secret
-		assert_status 125
-		[ "${#lines[@]}" -eq 1 ]
-		assert_output_contains "close_range"
-		[ ! -e ran ] || { echo "the command ran ($as)" >&2; false; }
+			sh -c 'test -e "/proc/$$/fd/5" && echo open || echo closed' 5<secret
+		assert_status 0
+		assert_output_eq closed
 	done
 }

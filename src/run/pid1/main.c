@@ -323,7 +323,7 @@ __attribute__((noreturn)) static void init_main(char **argv, const char *s)
 /* What sbx's supervisor does once the child has started, when nothing of sbx's own is left
  * to clean up afterwards (launch.c, supervise.c): sbx execs this, so that the process the
  * caller waits for is not a copy of sbx either. SBX_PID1="monitor:CHILD,ERR,TIMEOUT,FLAGS"
- * (TIMEOUT in microseconds, 0: none; FLAGS 1: --level-prefix). */
+ * (TIMEOUT in microseconds, 0: none; FLAGS: PID1_MONITOR_* of run/proto.h). */
 
 struct monitor {
 	long child, err, sig, timer;
@@ -429,10 +429,12 @@ __attribute__((noreturn)) static void monitor_main(char **argv, const char *s)
 	/* A --timeout that could not be armed would never fire: the command does not run. */
 	if (m.sig < 0 || m.timer < 0 || (timeout && !arm(m.timer, timeout))) {
 		static const char why[] =
-			"sbx: PID 1: no signalfd or timer; the command was stopped\n";
+			": PID 1: no signalfd or timer; the command was stopped\n";
+		put(&line, (flags & PID1_MONITOR_BWRAP_NAME) ? "bwrap" : "sbx");
+		put(&line, why);
 		SC(__NR_kill, m.child, SIGKILL);
-		SC(__NR_write, 2, why, sizeof(why) - 1);
-		sys_exit(125);
+		SC(__NR_write, 2, line.s, line.n);
+		sys_exit((flags & PID1_MONITOR_BWRAP_STATUS) ? 1 : 125);
 	}
 	while (!m.exited && !m.ended) {
 		struct pollfd p[3] = {
@@ -459,8 +461,12 @@ __attribute__((noreturn)) static void monitor_main(char **argv, const char *s)
 		code = m.ended_code;
 	else
 		code = sbx_status_code(m.status);
+	/* As supervise_exit_code: sbx's own failure, said as such. */
+	if (code == 125 && m.msg.n && m.msg_code == 125 && (flags & PID1_MONITOR_BWRAP_STATUS))
+		code = 1;
 	if (m.timeouts > 0 || m.msg.n) {
-		put(&line, (flags & 1) ? "<3>sbx: " : "sbx: ");
+		put(&line, (flags & PID1_MONITOR_LEVEL_PREFIX) ? "<3>" : "");
+		put(&line, (flags & PID1_MONITOR_BWRAP_NAME) ? "bwrap: " : "sbx: ");
 		put(&line, m.timeouts > 0 ? "timed out; the sandbox was stopped" : m.msg.s);
 		put(&line, "\n");
 		SC(__NR_write, 2, line.s, line.n);
