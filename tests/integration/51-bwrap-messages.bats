@@ -1,8 +1,7 @@
 #!/usr/bin/env bats
 # sbx invoked as bwrap speaks as bubblewrap: its messages begin "bwrap: ", which bubblewrap's
-# clients and test suite match (tests/compat/ runs that suite; its test-run.sh stops before
-# these checks while its test 3, --proc without --unshare-pid, fails there). Run as the
-# unprivileged test user.
+# clients and test suite match (make check-compat runs that suite; these tests keep the
+# messages checked also where the suite is not fetched). Run as the unprivileged test user.
 
 load ../lib/helpers
 
