@@ -50,6 +50,7 @@ void config_free(struct sbx_config *c)
 	free(c->rlimits);
 	strv_free(c->lock_files);
 	free(c->add_seccomp_fds);
+	free(c->pass_fds);
 	free(c->seccomp_export);
 	free(c->seccomp_profile);
 	free(c->seccomp_profile_prog);

@@ -154,6 +154,14 @@ struct sbx_config {
 	int userns2_fd; /* --userns2: switched to after the setup */
 	int pidns_fd;	/* --pidns: join, instead of a new PID namespace */
 	char **lock_files;
+	/* Bare mode: the caller's inherited fds that reach the command (plan/fds.c), each
+	 * with what it was, so that a number reused by sbx is not passed by mistake. */
+	struct sbx_pass_fd {
+		int fd;
+		dev_t dev;
+		ino_t ino;
+	} * pass_fds;
+	size_t n_pass_fds;
 
 	/* seccomp: the default filter unless --seccomp FD replaces it or none disables it */
 	int seccomp_fd;

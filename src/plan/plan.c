@@ -7,6 +7,7 @@
 
 #include "app/apphome.h"
 #include "base/log.h"
+#include "plan/fds.h"
 #include "base/util.h"
 #include "plan/plan.h"
 #include "net/netuser.h"
@@ -119,7 +120,10 @@ static int prepare_host(struct parse_state *s)
 	}
 	/* Only a run looks for the helper: --dry-run works where it is not installed. */
 	if (s->action == CLI_RUN) {
-		int r = netuser_prepare(c);
+		int r = c->bare ? fds_collect_inherited(c) : 0;
+		if (r < 0)
+			return r;
+		r = netuser_prepare(c);
 		if (r < 0)
 			return r;
 	}

@@ -16,6 +16,7 @@
 #include "limits/cgroup.h"
 #include "base/log.h"
 #include "base/fault.h"
+#include "plan/fds.h"
 #include "seccomp/seccomp.h"
 
 static const int forwarded[] = { SBX_FORWARDED_SIGNALS };
@@ -82,6 +83,8 @@ void init_exec_command(const struct sbx_config *c, const struct seccomp_set *fil
 	}
 	if (c->sync_fd >= 0)
 		(void)fcntl(c->sync_fd, F_SETFD, 0);
+	/* Bare mode: the caller's own fds, as bubblewrap leaves them (plan/fds.c). */
+	fds_pass_inherited(c);
 	/* sbx installs no handlers (signals arrive through sigwaitinfo/signalfd), so exec
 	 * resets nothing of ours; only the mask is ours to restore. */
 	sigprocmask(SIG_SETMASK, orig_mask, NULL);

@@ -242,3 +242,34 @@ with open(sys.argv[1], "r+") as f:
 		assert_output_eq closed
 	done
 }
+
+@test "bare mode passes the caller's inherited fds to the command, as bubblewrap (xdg-dbus-proxy's --args)" {
+	echo passed >data
+	echo info >infofile
+	# fd 5: the caller's own, open across the exec: reaches the command.
+	run sbx_t --bare --ro-bind / / sh -c 'cat /proc/self/fd/5' 5<data
+	assert_status 0
+	assert_output_eq passed
+	# fd 6, named by --info-fd, is sbx's to write: not the command's.
+	run sbx_t --bare --ro-bind / / --info-fd 6 \
+		sh -c 'for f in 5 6; do test -e /proc/$$/fd/$f && echo "$f open" || echo "$f closed"; done' \
+		5<data 6>infofile
+	assert_status 0
+	assert_output_eq "5 open
+6 closed"
+	# sbx's own mode passes none of them.
+	run sbx_t sh -c 'test -e "/proc/$$/fd/5" && echo open || echo closed' 5<data
+	assert_status 0
+	assert_output_eq closed
+}
+
+@test "bare mode passes no fd of sbx's own: the command sees only 0-2 and what the caller left open" {
+	# The same list as the caller's own shell would pass (bats's fds included), plus the
+	# fd ls itself opens: nothing more from sbx's setup, supervisor or PID 1.
+	local want got
+	want=$(sh -c 'ls /proc/self/fd' | sort -n | tr '\n' ' ')
+	run sbx_t --bare --ro-bind / / --dev /dev --proc /proc --unshare-pid sh -c 'ls /proc/self/fd'
+	assert_status 0
+	got=$(printf '%s\n' "$output" | sort -n | tr '\n' ' ')
+	[ "$got" = "$want" ] || { echo "want: $want; got: $got"; false; }
+}
