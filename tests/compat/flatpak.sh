@@ -227,41 +227,76 @@ if [ -n "${FLATPAK_COMPAT_STAGE:-}" ]; then
 		kill "$pid" 2>/dev/null
 		return $r
 	}
-	sc_ps_enter() {
-		local pid inst cpid i r=0
-		# timeout leads a process group of its own: the run and what it started end with it.
+	# start_bg NAME: org.test.App sleeping in the background; sets bg (the timeout's pid, which
+	# leads a process group of its own), inst, pid (the outer bwrap: the flatpak run process)
+	# and cpid (bwrap's child-pid, the sandbox's first process), or returns 1.
+	start_bg() {
+		local i
 		timeout --kill-after=5 "$to" flatpak run org.test.App 'echo started; exec sleep 60' \
-			>"$dir/ps-enter.run.out" 2>"$dir/ps-enter.run.err" </dev/null &
-		pid=$!
+			>"$dir/$1.bg.out" 2>"$dir/$1.bg.err" </dev/null &
+		bg=$!
 		for i in $(seq 1 100); do
 			# flatpak ps also lists the instances of earlier runs, gone (or zombies where
 			# nobody reaps them): the live one, whose root flatpak enter can read.
-			read -r inst cpid < <(flatpak ps --columns=instance,child-pid,application 2>/dev/null |
-				while read -r i p a; do
-					[ "$a" = org.test.App ] && readlink "/proc/$p/root" >/dev/null 2>&1 && echo "$i $p"
+			read -r inst pid cpid < <(flatpak ps --columns=instance,pid,child-pid,application 2>/dev/null |
+				while read -r i p c a; do
+					[ "$a" = org.test.App ] && readlink "/proc/$c/root" >/dev/null 2>&1 && echo "$i $p $c"
 				done | head -n 1)
-			[ -n "$inst" ] && grep -q started "$dir/ps-enter.run.out" && break
+			[ -n "$inst" ] && grep -q started "$dir/$1.bg.out" && return 0
 			sleep 0.2
 		done
-		if [ -z "$inst" ]; then
-			rc=- out=$(flatpak ps --columns=instance,pid,child-pid,application 2>&1)
-			expect "a live org.test.App in flatpak ps"
-			r=1
-		else
-			# By the sandbox's pid, as flatpak enter's manual shows.
-			run_fp ps-enter enter "$cpid" sh -c 'echo "entered:$(grep "^name=" /.flatpak-info)"'
-			[ "$rc" = 0 ] && [ "$out" = "entered:name=org.test.App" ] || { expect "entered:name=org.test.App"; r=1; }
-			# For the logs: the processes (is the child-pid the sandbox's?) and bwrap's info.
-			{
-				echo "instance $inst, child-pid $cpid"
-				cat "$XDG_RUNTIME_DIR/.flatpak/$inst/bwrapinfo.json"
-				ps -o pid,ppid,stat,cmd -u "$(id -u)"
-				ls -l "/proc/$cpid/root" "/proc/$cpid/ns/"
-			} >"$dir/ps-enter.procs" 2>&1
-		fi
-		kill -TERM -- "-$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
+		rc=- out=$(flatpak ps --columns=instance,pid,child-pid,application 2>&1)
+		expect "a live org.test.App in flatpak ps"
+		return 1
+	}
+	stop_bg() {
+		# For the logs: the processes and bwrap's info.
+		{
+			echo "instance $inst, pid $pid, child-pid $cpid"
+			cat "$XDG_RUNTIME_DIR/.flatpak/$inst/bwrapinfo.json"
+			ps -o pid,ppid,stat,cmd -u "$(id -u)"
+		} >"$dir/$1.procs" 2>&1
+		kill -TERM -- "-$bg" 2>/dev/null
+		wait "$bg" 2>/dev/null
+	}
+	sc_ps_enter() {
+		local bg inst pid cpid r=0
+		start_bg ps-enter || { stop_bg ps-enter; return 1; }
+		# By the sandbox's pid, as flatpak enter's manual shows.
+		run_fp ps-enter enter "$cpid" sh -c 'echo "entered:$(grep "^name=" /.flatpak-info)"'
+		[ "$rc" = 0 ] && [ "$out" = "entered:name=org.test.App" ] || { expect "entered:name=org.test.App"; r=1; }
+		stop_bg ps-enter
 		return $r
+	}
+	sc_parent_pid() {
+		local bg inst pid cpid r=0 ns
+		start_bg parent-pid || { stop_bg parent-pid; return 1; }
+		ns=$(readlink "/proc/$cpid/ns/pid")
+		run_fp parent-pid run --parent-pid="$cpid" --parent-share-pids org.test.App 'readlink /proc/self/ns/pid'
+		[ "$rc" = 0 ] && [ -n "$ns" ] && [ "$out" = "$ns" ] ||
+			{ expect "the PID namespace of the parent instance, $ns"; r=1; }
+		stop_bg parent-pid
+		return $r
+	}
+	sc_die_with_parent() {
+		local bg inst pid cpid i
+		start_bg die-with-parent || { stop_bg die-with-parent; return 1; }
+		# flatpak run is bwrap by now (exec); the sandbox goes when it goes.
+		kill -KILL "$pid"
+		for i in $(seq 1 50); do
+			readlink "/proc/$cpid/root" >/dev/null 2>&1 || break
+			sleep 0.1
+		done
+		rc=- out=$(ps -o pid,stat,cmd -p "$cpid" 2>&1)
+		stop_bg die-with-parent
+		! readlink "/proc/$cpid/root" >/dev/null 2>&1 || expect "the sandbox gone within 5 s of flatpak run's SIGKILL"
+	}
+	sc_seccomp() {
+		# flatpak's seccomp filter (bwrap --seccomp FD) refuses new user namespaces.
+		# (Without the filter, a user namespace nests: bwrap --unshare-user ... unshare -U works.)
+		run_fp seccomp run org.test.App 'unshare -U true 2>&1; echo "unshare:$?"'
+		[ "$rc" = 0 ] && grep -q "not permitted" <<<"$out" && [ "${out##*unshare:}" != 0 ] ||
+			expect "unshare -U refused: Operation not permitted"
 	}
 	sc_build() {
 		local d=$stage/build/scratch
@@ -289,7 +324,7 @@ if [ -n "${FLATPAK_COMPAT_STAGE:-}" ]; then
 			expect "the uninstall to succeed, its trigger to run, org.test.Two gone"
 	}
 	scenarios=(run exit_status cwd_env home network command_sh devel session_bus ps_enter build
-		install_uninstall)
+		install_uninstall parent_pid die_with_parent seccomp)
 
 	# run_all LABEL BWRAP: every scenario; $logs/LABEL/results gets "NAME ok|fail|skip".
 	run_all() {
@@ -301,7 +336,7 @@ if [ -n "${FLATPAK_COMPAT_STAGE:-}" ]; then
 		for s in "${scenarios[@]}"; do
 			dir=$logs/$label/${s//_/-}
 			mkdir -p "$dir"
-			(sc_"$s")
+			(sc_"$s") 2>>"$dir/scenario.err"
 			case $? in
 			0) st=ok ;;
 			2) st=skip ;;
