@@ -227,13 +227,14 @@ if [ -n "${FLATPAK_COMPAT_STAGE:-}" ]; then
 		kill "$pid" 2>/dev/null
 		return $r
 	}
-	# start_bg NAME: org.test.App sleeping in the background; sets bg (the timeout's pid, which
+	# start_bg NAME [RUN-OPTION...]: org.test.App sleeping in the background; sets bg (the timeout's pid, which
 	# leads a process group of its own), inst, pid (the outer bwrap: the flatpak run process)
 	# and cpid (bwrap's child-pid, the sandbox's first process), or returns 1.
 	start_bg() {
-		local i
-		timeout --kill-after=5 "$to" flatpak run org.test.App 'echo started; exec sleep 60' \
-			>"$dir/$1.bg.out" 2>"$dir/$1.bg.err" </dev/null &
+		local i n=$1
+		shift
+		timeout --kill-after=5 "$to" flatpak run "$@" org.test.App 'echo started; exec sleep 60' \
+			>"$dir/$n.bg.out" 2>"$dir/$n.bg.err" </dev/null &
 		bg=$!
 		for i in $(seq 1 100); do
 			# flatpak ps also lists the instances of earlier runs, gone (or zombies where
@@ -242,7 +243,7 @@ if [ -n "${FLATPAK_COMPAT_STAGE:-}" ]; then
 				while read -r i p c a; do
 					[ "$a" = org.test.App ] && readlink "/proc/$c/root" >/dev/null 2>&1 && echo "$i $p $c"
 				done | head -n 1)
-			[ -n "$inst" ] && grep -q started "$dir/$1.bg.out" && return 0
+			[ -n "$inst" ] && grep -q started "$dir/$n.bg.out" && return 0
 			sleep 0.2
 		done
 		rc=- out=$(flatpak ps --columns=instance,pid,child-pid,application 2>&1)
@@ -280,8 +281,9 @@ if [ -n "${FLATPAK_COMPAT_STAGE:-}" ]; then
 	}
 	sc_die_with_parent() {
 		local bg inst pid cpid i
-		start_bg die-with-parent || { stop_bg die-with-parent; return 1; }
-		# flatpak run is bwrap by now (exec); the sandbox goes when it goes.
+		# flatpak run --die-with-parent is bwrap --die-with-parent; flatpak run is bwrap by now
+		# (exec), the sandbox goes when it goes.
+		start_bg die-with-parent --die-with-parent || { stop_bg die-with-parent; return 1; }
 		kill -KILL "$pid"
 		for i in $(seq 1 50); do
 			readlink "/proc/$cpid/root" >/dev/null 2>&1 || break
