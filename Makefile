@@ -57,7 +57,7 @@ say =
 endif
 
 .PHONY: all deps unit-tests check check-asan check-malloc check-fault fuzz fuzz-targets fuzz-run run install uninstall format format-check clean bench stress check-vm \
-	completions docs-check check-compat
+	completions docs-check check-compat check-flatpak
 
 all: build/sbx
 
@@ -132,6 +132,12 @@ check:
 SBX_COMPAT_CACHE ?= /var/tmp/sbx-compat
 check-compat: all
 	@SBX_COMPAT_CACHE="$(SBX_COMPAT_CACHE)" bash tests/compat/run.sh
+
+# make check-flatpak (issue 15): Flatpak's own sandboxes (flatpak run, build, enter, install
+# triggers, xdg-dbus-proxy) through FLATPAK_BWRAP, real bubblewrap and sbx as bwrap side by
+# side, judged against tests/compat/flatpak-expected-failures. See tests/compat/flatpak.sh.
+check-flatpak: all
+	@SBX_COMPAT_CACHE="$(SBX_COMPAT_CACHE)" bash tests/compat/flatpak.sh
 
 # make check-asan (issue 13): sbx and the unit tests built with ASan and UBSan in a copy of
 # the tree (build/asan), then the unit, integration and security tests against that build;

@@ -11,7 +11,8 @@ libcmocka-dev bats busybox-static tmux util-linux iproute2 procps uidmap bubblew
 dbus-daemon dbus-bin python3-dbusmock passt slirp4netns
 python3 git gdb strace curl
 clang libclang-rt-14-dev
-python3-seccomp meson ninja-build libcap-dev xz-utils"
+python3-seccomp meson ninja-build libcap-dev xz-utils
+flatpak xdg-dbus-proxy"
 
 # pkg-config modules checked when the caller names none (the Makefile passes DEPS_PKGS cmocka).
 DEFAULT_MODULES="libcap-ng libseccomp libsystemd json-c cmocka"
@@ -22,6 +23,7 @@ DEFAULT_MODULES="libcap-ng libseccomp libsystemd json-c cmocka"
 # py = a module of /usr/bin/python3 (the distribution's, whatever python3 is first in PATH).
 # python3-seccomp, meson, ninja, libcap's headers and xz: make check-compat builds and runs
 # bubblewrap's own test suite (tests/compat/).
+# flatpak and xdg-dbus-proxy: make check-flatpak runs Flatpak's sandboxes (tests/compat/flatpak.sh).
 PROBES="cmd cc gcc gcc gcc
 libc stdio.h libc6-dev glibc-devel glibc
 cmd make make make make
@@ -51,7 +53,9 @@ py seccomp python3-seccomp python3-libseccomp python-libseccomp
 cmd meson meson meson meson
 cmd ninja ninja-build ninja-build ninja
 libc sys/capability.h libcap-dev libcap-devel libcap
-cmd xz xz-utils xz xz"
+cmd xz xz-utils xz xz
+cmd flatpak flatpak flatpak flatpak
+cmd xdg-dbus-proxy xdg-dbus-proxy xdg-dbus-proxy xdg-dbus-proxy"
 
 # pkg-config module -> Debian, Fedora, Arch package
 module_pkgs() {
