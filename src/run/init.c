@@ -2,6 +2,7 @@
 #include "run/init.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <sched.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -38,6 +39,50 @@ void init_report(int err_fd, int code, const char *msg)
 		(void)write_all(err_fd, buf, (size_t)n < sizeof(buf) ? (size_t)n + 1 : sizeof(buf));
 }
 
+/* A step before the exec failed: init reads MSG as sbx's own failure. */
+__attribute__((noreturn, format(printf, 2, 3))) static void exec_step_failed(int err_fd,
+									     const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	init_report(err_fd, 125, msg);
+	_exit(125);
+}
+
+/* The command's session and the last capability init kept for itself. */
+static void command_session(const struct sbx_config *c, const struct sbx_pty *pty, int err_fd)
+{
+	/* The pty makes a new session already (--new-session: without a controlling
+	 * terminal, pty.no_ctty). */
+	if (pty && pty_attach_child(pty) < 0)
+		exec_step_failed(err_fd, "%s", sbx_errmsg());
+	if ((!pty || pty->slave < 0) && c->new_session && setsid() < 0)
+		exec_step_failed(err_fd, "new-session: setsid: %s", strerror(errno));
+	/* Drop init's guard capability (caps_init_mask). */
+	if (!c->as_pid_1 && caps_lower(caps_init_mask(c->caps_keep), c->caps_keep) < 0)
+		exec_step_failed(err_fd, "capabilities: %s", sbx_errmsg());
+}
+
+/* The fds the command gets: 0, 1, 2, --sync-fd and, in bare mode, the caller's own. */
+static void command_fds(const struct sbx_config *c, int err_fd)
+{
+	/* Where that cannot be made sure (a --seccomp-profile refusing close_range), the
+	 * command does not start. */
+	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		exec_step_failed(err_fd,
+				 "close_range: %s: the caller's other fds would reach the "
+				 "command",
+				 strerror(errno));
+	if (c->sync_fd >= 0)
+		(void)fcntl(c->sync_fd, F_SETFD, 0);
+	/* Bare mode: the caller's own fds, as bubblewrap leaves them (plan/fds.c). */
+	fds_pass_inherited(c);
+}
+
 void init_exec_command(const struct sbx_config *c, const struct seccomp_set *filters,
 		       const struct sbx_pty *pty, int err_fd, const sigset_t *orig_mask)
 {
@@ -53,48 +98,16 @@ void init_exec_command(const struct sbx_config *c, const struct seccomp_set *fil
 	memcpy(argv, c->argv, (argc + 1) * sizeof(char *));
 	if (c->argv0)
 		argv[0] = c->argv0;
-
-	/* The pty makes a new session already (--new-session: without a controlling
-	 * terminal, pty.no_ctty). */
-	if (pty && pty_attach_child(pty) < 0) {
-		snprintf(msg, sizeof(msg), "%s", sbx_errmsg());
-		init_report(err_fd, 125, msg);
-		_exit(125);
-	}
-	if ((!pty || pty->slave < 0) && c->new_session && setsid() < 0) {
-		snprintf(msg, sizeof(msg), "new-session: setsid: %s", strerror(errno));
-		init_report(err_fd, 125, msg);
-		_exit(125);
-	}
-	/* Drop init's guard capability (caps_init_mask). */
-	if (!c->as_pid_1 && caps_lower(caps_init_mask(c->caps_keep), c->caps_keep) < 0) {
-		snprintf(msg, sizeof(msg), "capabilities: %s", sbx_errmsg());
-		init_report(err_fd, 125, msg);
-		_exit(125);
-	}
-	/* Only 0, 1, 2 and the fds passed on purpose reach the command: where that cannot be
-	 * made sure (a --seccomp-profile refusing close_range), the command does not start. */
-	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
-		snprintf(msg, sizeof(msg),
-			 "close_range: %s: the caller's other fds would reach the command",
-			 strerror(errno));
-		init_report(err_fd, 125, msg);
-		_exit(125);
-	}
-	if (c->sync_fd >= 0)
-		(void)fcntl(c->sync_fd, F_SETFD, 0);
-	/* Bare mode: the caller's own fds, as bubblewrap leaves them (plan/fds.c). */
-	fds_pass_inherited(c);
+	command_session(c, pty, err_fd);
+	command_fds(c, err_fd);
 	/* sbx installs no handlers (signals arrive through sigwaitinfo/signalfd), so exec
 	 * resets nothing of ours; only the mask is ours to restore. */
 	sigprocmask(SIG_SETMASK, orig_mask, NULL);
 	/* execvpe searches the PATH of environ: the command's, as sbx's PID 1 program does
 	 * (and bubblewrap, which execs after setting it). Nobody reads environ after this. */
 	environ = c->env;
-	if (fault_point("exec") < 0) {
-		init_report(err_fd, 125, sbx_errmsg());
-		_exit(125);
-	}
+	if (fault_point("exec") < 0)
+		exec_step_failed(err_fd, "%s", sbx_errmsg());
 	/* Last, as bubblewrap does, so that a filter need allow nothing of sbx's own: a
 	 * caller's allowlist without clone or prctl, a denylist of them. Only the command and
 	 * what it starts run under it, never init: init runs no code but sbx's, and nothing
@@ -103,11 +116,8 @@ void init_exec_command(const struct sbx_config *c, const struct seccomp_set *fil
 	t0 = trace_start();
 	r = seccomp_load_set(filters);
 	trace_end("seccomp", t0);
-	if (r < 0) {
-		snprintf(msg, sizeof(msg), "seccomp: %s", sbx_errmsg());
-		init_report(err_fd, 125, msg);
-		_exit(125);
-	}
+	if (r < 0)
+		exec_step_failed(err_fd, "seccomp: %s", sbx_errmsg());
 	execvpe(file, argv, c->env);
 	e = errno;
 	if (e == ENOENT)

@@ -72,62 +72,43 @@ static int reopen_here(int fd)
 	return TAKE_FD(same);
 }
 
-/* Host paths are opened while the host's tree is still in view; everything after works on
- * these fds, so the base tmpfs can sit anywhere. */
-static int open_all(const struct sbx_config *c, struct rootfs_sources *x)
+/* One bind's source, cloned now, not at its turn: a copy of "/" or "/tmp" made after the
+ * base tmpfs is mounted would carry that tmpfs along. *ret stays -1 for other ops and for a
+ * missing --bind-try source. */
+static int open_bind_source(const struct sbx_config *c, const struct sbx_op *op, int *ret)
 {
-	bool need_dev = false, need_sys = false, need_proc = false;
-
-	for (size_t i = 0; i < c->n_ops; i++) {
-		const struct sbx_op *op = &c->ops[i];
-		x->src_fd[i] = -1;
-		if (op->type == OP_DEV)
-			need_dev = true;
-		if (op->type == OP_SYSFS && !(c->clone_flags & CLONE_NEWNET))
-			need_sys = true;
-		if (op->type == OP_PROC && !sources_own_pidns(c))
-			need_proc = true;
-		if (op->type == OP_OVERLAY) {
-			int r = open_layers(op, &x->layer_fd[i]);
-			if (r < 0)
-				return r;
-			continue;
-		}
-		/* Cloned now, not at their turn: a copy of "/" or "/tmp" made after the base
-		 * tmpfs is mounted would carry that tmpfs along. */
-		if (op->flags & BIND_HOME_PERSIST) {
-			_cleanup_close_ int home = apphome_reopen(op);
-			if (home < 0)
-				return home;
-			x->src_fd[i] = mnt_clone_tree(home, "", op->flags);
-			if (x->src_fd[i] < 0)
-				return sbx_err(-x->src_fd[i], "--home-persist: bind %s on %s",
-					       op->src, op->dest);
-			continue;
-		}
-		if (op->type == OP_BIND_FD) {
-			_cleanup_close_ int same = reopen_here(op->fd);
-			x->src_fd[i] = same < 0 ? same : mnt_clone_tree(same, "", op->flags);
-			if (x->src_fd[i] < 0)
-				return sbx_err(-x->src_fd[i], "%s %d on %s",
-					       (op->flags & BIND_READONLY) ? "--ro-bind-fd"
-									   : "--bind-fd",
-					       op->fd, op->dest);
-			continue;
-		}
-		if (op->type != OP_BIND)
-			continue;
-		x->src_fd[i] =
-			mnt_clone_tree(AT_FDCWD, (op->flags & BIND_CWD) ? "." : op->src, op->flags);
-		if (x->src_fd[i] == -ENOENT && (op->flags & BIND_TRY))
-			continue;
-		/* bubblewrap's words, which its clients match */
-		if (x->src_fd[i] < 0 && c->bare)
-			return sbx_err(-x->src_fd[i], "Can't find source path %s", op->src);
-		if (x->src_fd[i] < 0)
-			return sbx_err(-x->src_fd[i], "bind %s on %s: source %s", op->src, op->dest,
-				       op->src);
+	if (op->flags & BIND_HOME_PERSIST) {
+		_cleanup_close_ int home = apphome_reopen(op);
+		if (home < 0)
+			return home;
+		if ((*ret = mnt_clone_tree(home, "", op->flags)) < 0)
+			return sbx_err(-*ret, "--home-persist: bind %s on %s", op->src, op->dest);
+		return 0;
 	}
+	if (op->type == OP_BIND_FD) {
+		_cleanup_close_ int same = reopen_here(op->fd);
+		*ret = same < 0 ? same : mnt_clone_tree(same, "", op->flags);
+		if (*ret < 0)
+			return sbx_err(-*ret, "%s %d on %s",
+				       (op->flags & BIND_READONLY) ? "--ro-bind-fd" : "--bind-fd",
+				       op->fd, op->dest);
+		return 0;
+	}
+	if (op->type != OP_BIND)
+		return 0;
+	*ret = mnt_clone_tree(AT_FDCWD, (op->flags & BIND_CWD) ? "." : op->src, op->flags);
+	if (*ret == -ENOENT && (op->flags & BIND_TRY))
+		*ret = -1;
+	else if (*ret < 0 && c->bare) /* bubblewrap's words, which its clients match */
+		return sbx_err(-*ret, "Can't find source path %s", op->src);
+	else if (*ret < 0)
+		return sbx_err(-*ret, "bind %s on %s: source %s", op->src, op->dest, op->src);
+	return 0;
+}
+
+/* The host's /dev nodes, /sys and /proc, for the ops that show them. */
+static int open_host_dirs(struct rootfs_sources *x, bool need_dev, bool need_sys, bool need_proc)
+{
 	for (size_t i = 0; need_dev && i < SOURCES_N_DEV; i++) {
 		char path[32];
 		snprintf(path, sizeof(path), "/dev/%s", sources_dev_nodes[i]);
@@ -140,6 +121,27 @@ static int open_all(const struct sbx_config *c, struct rootfs_sources *x)
 	if (need_proc && (x->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return sbx_err(errno, "open /proc");
 	return 0;
+}
+
+/* Host paths are opened while the host's tree is still in view; everything after works on
+ * these fds, so the base tmpfs can sit anywhere. */
+static int open_all(const struct sbx_config *c, struct rootfs_sources *x)
+{
+	bool need_dev = false, need_sys = false, need_proc = false;
+
+	for (size_t i = 0; i < c->n_ops; i++) {
+		const struct sbx_op *op = &c->ops[i];
+		int r;
+		x->src_fd[i] = -1;
+		need_dev |= op->type == OP_DEV;
+		need_sys |= op->type == OP_SYSFS && !(c->clone_flags & CLONE_NEWNET);
+		need_proc |= op->type == OP_PROC && !sources_own_pidns(c);
+		r = op->type == OP_OVERLAY ? open_layers(op, &x->layer_fd[i])
+					   : open_bind_source(c, op, &x->src_fd[i]);
+		if (r < 0)
+			return r;
+	}
+	return open_host_dirs(x, need_dev, need_sys, need_proc);
 }
 
 bool sources_own_pidns(const struct sbx_config *c)
