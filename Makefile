@@ -4,6 +4,10 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share
+# Where AppArmor reads profiles: data/apparmor/sbx goes there (Ubuntu's userns restriction).
+APPARMORDIR ?= /etc/apparmor.d
+# Present where the running kernel has AppArmor enabled (install loads the profile there).
+APPARMORFS ?= /sys/kernel/security/apparmor
 DESTDIR ?=
 
 PKG_CONFIG ?= pkg-config
@@ -213,6 +217,22 @@ install: all
 	@# /etc/sbx/profiles (sbx itself has them compiled in).
 	install -d $(DESTDIR)$(DATADIR)/sbx/profiles
 	install -m 0644 $(PROFILES) $(DESTDIR)$(DATADIR)/sbx/profiles/
+	@# The AppArmor profile that lets sbx create user namespaces where Ubuntu restricts
+	@# them: written where AppArmor is installed (always into a DESTDIR, for packages),
+	@# and loaded when root installs onto a running AppArmor kernel. Not loading it is a
+	@# warning: sbx works without it wherever the restriction is off.
+	@if [ -n "$(DESTDIR)" ] || [ -d $(APPARMORDIR) ]; then \
+		echo "install data/apparmor/sbx $(DESTDIR)$(APPARMORDIR)/sbx"; \
+		install -d $(DESTDIR)$(APPARMORDIR) && \
+		sed 's|@BINDIR@|$(abspath $(BINDIR))|' data/apparmor/sbx >$(DESTDIR)$(APPARMORDIR)/sbx && \
+		chmod 0644 $(DESTDIR)$(APPARMORDIR)/sbx || exit 1; \
+	fi
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && [ -d $(APPARMORFS) ] && \
+	    [ -f $(APPARMORDIR)/sbx ]; then \
+		echo "apparmor_parser -r $(APPARMORDIR)/sbx"; \
+		PATH="$$PATH:/usr/sbin:/sbin" apparmor_parser -r $(APPARMORDIR)/sbx 2>/dev/null || \
+		echo "warning: could not load $(APPARMORDIR)/sbx (it needs AppArmor 4); sbx needs it only where kernel.apparmor_restrict_unprivileged_userns=1" >&2; \
+	fi
 
 # install_if SOURCE,MODE,DEST: install SOURCE when the tree has it
 install_if = @if [ -f $(1) ]; then echo "install $(1) $(DESTDIR)$(3)"; \
@@ -225,6 +245,12 @@ uninstall:
 		$(DESTDIR)$(DATADIR)/zsh/site-functions/_sbx \
 		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/sbx.fish
 	rm -f $(addprefix $(DESTDIR)$(DATADIR)/sbx/profiles/,$(notdir $(PROFILES)))
+	@# Unload the AppArmor profile before its file goes (apparmor_parser -R reads it).
+	-@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && [ -f $(APPARMORDIR)/sbx ] && \
+	    grep -q '^sbx ' $(APPARMORFS)/profiles 2>/dev/null; then \
+		PATH="$$PATH:/usr/sbin:/sbin" apparmor_parser -R $(APPARMORDIR)/sbx; \
+	fi
+	rm -f $(DESTDIR)$(APPARMORDIR)/sbx
 	-rmdir $(DESTDIR)$(DATADIR)/sbx/profiles $(DESTDIR)$(DATADIR)/sbx 2>/dev/null
 
 format:

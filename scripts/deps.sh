@@ -12,18 +12,21 @@ dbus-daemon dbus-bin python3-dbusmock passt slirp4netns
 python3 git gdb strace curl
 clang libclang-rt-14-dev
 python3-seccomp meson ninja-build libcap-dev xz-utils
-flatpak xdg-dbus-proxy"
+flatpak xdg-dbus-proxy
+apparmor"
 
 # pkg-config modules checked when the caller names none (the Makefile passes DEPS_PKGS cmocka).
 DEFAULT_MODULES="libcap-ng libseccomp libsystemd json-c cmocka"
 
 # One line per probe: kind, what, Debian package, Fedora package, Arch package.
-# kind: cmd = a command in PATH; static-busybox; libc = a C header in /usr/include;
+# kind: cmd = a command in PATH; sbin = one in PATH or /usr/sbin, /sbin (a user's PATH may
+# lack them); static-busybox; libc = a C header in /usr/include;
 # libfuzzer = clang's libFuzzer runtime (make fuzz);
 # py = a module of /usr/bin/python3 (the distribution's, whatever python3 is first in PATH).
 # python3-seccomp, meson, ninja, libcap's headers and xz: make check-compat builds and runs
 # bubblewrap's own test suite (tests/compat/).
 # flatpak and xdg-dbus-proxy: make check-flatpak runs Flatpak's sandboxes (tests/compat/flatpak.sh).
+# apparmor: tests/install-check.sh parses the AppArmor profile (data/apparmor/sbx).
 PROBES="cmd cc gcc gcc gcc
 libc stdio.h libc6-dev glibc-devel glibc
 cmd make make make make
@@ -55,7 +58,8 @@ cmd ninja ninja-build ninja-build ninja
 libc sys/capability.h libcap-dev libcap-devel libcap
 cmd xz xz-utils xz xz
 cmd flatpak flatpak flatpak flatpak
-cmd xdg-dbus-proxy xdg-dbus-proxy xdg-dbus-proxy xdg-dbus-proxy"
+cmd xdg-dbus-proxy xdg-dbus-proxy xdg-dbus-proxy xdg-dbus-proxy
+sbin apparmor_parser apparmor apparmor apparmor"
 
 # pkg-config module -> Debian, Fedora, Arch package
 module_pkgs() {
@@ -81,6 +85,7 @@ is_static() {
 probe() {
 	case "$1" in
 	cmd) command -v "$2" >/dev/null 2>&1 ;;
+	sbin) command -v "$2" >/dev/null 2>&1 || [ -x "/usr/sbin/$2" ] || [ -x "/sbin/$2" ] ;;
 	libc) [ -e "/usr/include/$2" ] ;;
 	static-busybox) [ -x /bin/busybox ] && is_static /bin/busybox ;;
 	libfuzzer)

@@ -16,20 +16,10 @@
 /* A number under /proc/sys; -ENOENT where this kernel has no such knob. */
 static int read_sysctl(const char *name, long *ret)
 {
-	_cleanup_close_ int fd = -1;
-	char path[128], buf[32];
-	ssize_t n;
+	char path[128];
 
 	snprintf(path, sizeof(path), "/proc/sys/%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read_all(fd, buf, sizeof(buf) - 1);
-	if (n < 0)
-		return (int)n;
-	buf[n] = '\0';
-	*ret = strtol(buf, NULL, 10);
-	return 0;
+	return check_read_number(path, ret);
 }
 
 /* The namespaces a default sandbox creates inside its user namespace; an AppArmor
@@ -98,23 +88,6 @@ static bool nested_userns(void)
 		     outside != 0 || count != 4294967295UL);
 }
 
-static void apparmor_fix(struct text *f)
-{
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-	if (n <= 0)
-		n = (ssize_t)strlen(strcpy(exe, "/usr/local/bin/sbx"));
-	exe[n] = '\0';
-	check_add(f,
-		  "as root, give sbx an AppArmor profile that allows user namespaces: `printf "
-		  "'abi <abi/4.0>,\\ninclude <tunables/global>\\nprofile sbx %s flags=(unconfined) "
-		  "{\\n  userns,\\n}\\n' > /etc/apparmor.d/sbx && apparmor_parser -r "
-		  "/etc/apparmor.d/sbx`, or allow them to every program: `sysctl -w "
-		  "kernel.apparmor_restrict_unprivileged_userns=0`",
-		  exe);
-}
-
 /* Names the knob that explains a failed probe, and its fix; a negative value is a knob
  * this kernel does not have. */
 static void userns_cause(struct text *d, struct text *f, long max, long clone, long aa, int err)
@@ -136,7 +109,7 @@ static void userns_cause(struct text *d, struct text *f, long max, long clone, l
 			  "/etc/sysctl.d/");
 	} else if (aa > 0) {
 		check_add(d, " (kernel.apparmor_restrict_unprivileged_userns=%ld)", aa);
-		apparmor_fix(f);
+		check_apparmor_fix(f);
 	} else if (err == ENOSPC || err == EUSERS) {
 		check_add(d, " (user.max_user_namespaces=%ld reached, or nested 32 deep)", max);
 		check_add(f,

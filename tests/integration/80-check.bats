@@ -28,15 +28,23 @@ find_line() {
 	[[ "$line" == "ok      user namespaces: "* ]]
 }
 
+@test "--check says there is no AppArmor restriction where the kernel has none" {
+	[ ! -e /proc/sys/kernel/apparmor_restrict_unprivileged_userns ] ||
+		skip "this kernel has kernel.apparmor_restrict_unprivileged_userns"
+	run_sbx --check
+	find_line apparmor
+	[ "$line" = "ok      apparmor: no AppArmor restriction of user namespaces on this kernel" ]
+}
+
 @test "--check prints one line per item: ok, or warn/missing with a fix" {
 	local l item
 	run_sbx --check
-	for item in "user namespaces" "overlayfs in user namespaces" "newuidmap/newgidmap" \
+	for item in "user namespaces" apparmor "overlayfs in user namespaces" "newuidmap/newgidmap" \
 		"subordinate ids" "cgroup v2" "systemd user bus" seccomp landlock pasta \
 		"small PID 1"; do
 		find_line "$item"
 	done
-	[ "${#lines[@]}" -eq 10 ]
+	[ "${#lines[@]}" -eq 11 ]
 	for l in "${lines[@]}"; do
 		if ! [[ "$l" =~ ^(ok\ {6}|warn\ {4}|missing\ )[^\ ][^:]*:\ [^\ ] ]]; then
 			echo "malformed line: $l" >&2
