@@ -282,6 +282,27 @@ if [ -n "${FLATPAK_COMPAT_STAGE:-}" ]; then
 		stop_bg parent-pid
 		return $r
 	}
+	sc_parent_expose() {
+		local bg inst pid cpid r=0 child i seen=
+		start_bg parent-expose || { stop_bg parent-expose; return 1; }
+		# The new instance's PID namespace nests in the first one's, so the first one sees
+		# its processes (--parent-expose-pids: bwrap --pidns of the parent's, --unshare-pid).
+		timeout --kill-after=5 "$to" flatpak run --parent-pid="$cpid" --parent-expose-pids \
+			org.test.App 'exec sleep 47' >"$dir/parent-expose.child.out" \
+			2>"$dir/parent-expose.child.err" </dev/null &
+		child=$!
+		for i in $(seq 1 50); do
+			out=$(flatpak enter "$cpid" sh -c 'cat /proc/[0-9]*/cmdline | tr "\0" " "' 2>&1)
+			case $out in *"sleep 47"*) seen=1 && break ;; esac
+			sleep 0.2
+		done
+		rc=-
+		[ -n "$seen" ] || { expect "the new instance's 'sleep 47' among the first instance's processes"; r=1; }
+		kill -TERM "$child" 2>/dev/null
+		wait "$child" 2>/dev/null
+		stop_bg parent-expose
+		return $r
+	}
 	sc_die_with_parent() {
 		local bg inst pid cpid i
 		# flatpak run --die-with-parent is bwrap --die-with-parent; flatpak run is bwrap by now
@@ -329,7 +350,7 @@ if [ -n "${FLATPAK_COMPAT_STAGE:-}" ]; then
 			expect "the uninstall to succeed, its trigger to run, org.test.Two gone"
 	}
 	scenarios=(run exit_status cwd_env home network command_sh devel session_bus ps_enter build
-		install_uninstall parent_pid die_with_parent seccomp)
+		install_uninstall parent_pid parent_expose die_with_parent seccomp)
 
 	# run_all LABEL BWRAP: every scenario; $logs/LABEL/results gets "NAME ok|fail|skip".
 	run_all() {
