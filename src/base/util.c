@@ -471,3 +471,20 @@ int path_find_symlink(const char *path, char **ret_link, char **ret_target)
 		prefix[i] = saved;
 	}
 }
+
+ssize_t env_find(char **env, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; env && env[i]; i++)
+		if (strncmp(env[i], name, n) == 0 && env[i][n] == '=')
+			return (ssize_t)i;
+	return -1;
+}
+
+const char *env_value(char **env, const char *name)
+{
+	ssize_t i = env_find(env, name);
+
+	return i < 0 ? NULL : env[i] + strlen(name) + 1;
+}

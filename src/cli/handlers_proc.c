@@ -8,16 +8,6 @@
 #include "base/log.h"
 #include "setup/caps.h"
 
-ssize_t env_find(char **env, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (size_t i = 0; env && env[i]; i++)
-		if (strncmp(env[i], name, n) == 0 && env[i][n] == '=')
-			return (ssize_t)i;
-	return -1;
-}
-
 static void env_unset(char **env, const char *name)
 {
 	ssize_t i = env_find(env, name);

@@ -33,7 +33,5 @@ struct parse_state {
 	enum cli_action action;
 };
 
-/* The index of NAME in the environment env, or -1. */
-ssize_t env_find(char **env, const char *name);
 /* Sets NAME=VALUE in *env, replacing an entry of that name. */
 void env_set(char ***env, const char *name, const char *value);

@@ -43,7 +43,8 @@ static void warn_symlinks(const struct sbx_config *c)
 static void report_cwd(struct parse_state *s)
 {
 	struct sbx_config *c = s->c;
-	const char *home = getenv("HOME");
+	/* The command's $HOME, where the sandbox then starts (run/child.c do_chdir). */
+	const char *home = env_value(c->env, "HOME");
 	bool visible = false;
 	_cleanup_free_ char *hint = NULL;
 

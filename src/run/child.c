@@ -73,7 +73,8 @@ static int set_rlimits(const struct sbx_config *c)
 
 static int do_chdir(const struct sbx_config *c)
 {
-	const char *home = getenv("HOME");
+	/* The command's: a --setenv HOME is where it starts, as with bubblewrap. */
+	const char *home = env_value(c->env, "HOME");
 
 	if (c->chdir) {
 		if (chdir(c->chdir) < 0)

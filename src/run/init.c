@@ -120,6 +120,10 @@ void init_exec_command(const struct sbx_config *c, const struct seccomp_set *fil
 		exec_step_failed(err_fd, "seccomp: %s", sbx_errmsg());
 	execvpe(file, argv, c->env);
 	e = errno;
+	/* bubblewrap's words and its status 1 (sbx's failure, which the supervisor says as
+	 * such by mode), which its callers tell from the command's own statuses. */
+	if (c->bare)
+		exec_step_failed(err_fd, "execvp %s: %s", file, strerror(e));
 	if (e == ENOENT)
 		snprintf(msg, sizeof(msg), "%s: command not found", file);
 	else

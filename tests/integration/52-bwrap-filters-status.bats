@@ -182,17 +182,37 @@ status_of() {
 # ---- --json-status-fd ----------------------------------------------------------------
 
 @test "--json-status-fd has an exit-code only when the command ran (as bubblewrap)" {
-	run ./bwrap --ro-bind / / --json-status-fd 3 / 3>status.json
-	assert_status 126
+	# A command bwrap cannot execute: bubblewrap's message and its status 1.
+	run --separate-stderr ./bwrap --ro-bind / / --json-status-fd 3 / 3>status.json
+	assert_status 1
+	[ "$stderr" = "bwrap: execvp /: Permission denied" ]
 	grep -q '"child-pid"' status.json
 	! grep -q '"exit-code"' status.json
-	run -127 ./bwrap --ro-bind / / --json-status-fd 3 /nonexistent-command 3>status.json
-	assert_status 127
+	run --separate-stderr ./bwrap --ro-bind / / --json-status-fd 3 /nonexistent-command 3>status.json
+	assert_status 1
+	[ "$stderr" = "bwrap: execvp /nonexistent-command: No such file or directory" ]
 	! grep -q '"exit-code"' status.json
+	# sbx's own mode keeps the shell's statuses, 126 and 127.
+	run sbx_t --json-status-fd 3 / 3>status.json
+	assert_status 126
+	! grep -q '"exit-code"' status.json
+	run -127 sbx_t /nonexistent-command
+	assert_status 127
 	run sbx_t --ro-bind /nonexistent-src /mnt --json-status-fd 3 true 3>status.json
 	assert_status 125
 	! grep -q '"exit-code"' status.json
 	run ./bwrap --ro-bind / / --json-status-fd 3 sh -c 'exit 125' 3>status.json
 	assert_status 125
 	grep -q '"exit-code": 125' status.json
+}
+
+@test "where the caller's cwd is not inside, the command starts in its own \$HOME, --setenv HOME included (as bubblewrap)" {
+	mkdir notbound
+	cd notbound
+	run ./../bwrap --ro-bind / / --tmpfs "$BATS_TEST_TMPDIR" --setenv HOME /usr/share /bin/pwd
+	assert_status 0
+	assert_output_eq /usr/share
+	run ./../bwrap --ro-bind / / --tmpfs "$BATS_TEST_TMPDIR" --unsetenv HOME /bin/pwd
+	assert_status 0
+	assert_output_eq /
 }
