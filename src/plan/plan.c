@@ -84,6 +84,10 @@ static int decide_namespaces(struct parse_state *s)
 	} else {
 		c->clone_flags =
 			CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
+		/* --pidns joins the given PID namespace; only an explicit --unshare-pid makes a
+		 * new one inside it (run/child.c), as in bwrap mode. */
+		if (c->pidns_fd >= 0 && !(s->unshare_req & CLONE_NEWPID))
+			c->clone_flags &= ~(unsigned long)CLONE_NEWPID;
 		c->net = s->share_net ? NET_HOST : s->user_net;
 		if (c->net != NET_HOST)
 			c->clone_flags |= CLONE_NEWNET;
@@ -98,7 +102,7 @@ static int decide_namespaces(struct parse_state *s)
 	 * start plan's (plan/start.h). */
 	if (c->unshare_cgroup)
 		c->clone_flags |= CLONE_NEWCGROUP;
-	if (c->as_pid_1 && !(c->clone_flags & CLONE_NEWPID))
+	if (c->as_pid_1 && !(c->clone_flags & CLONE_NEWPID) && c->pidns_fd < 0)
 		return sbx_errx("--as-pid-1 needs --unshare-pid");
 	if ((c->n_publish || c->net_host_loopback) && c->net != NET_PASTA &&
 	    c->net != NET_SLIRP4NETNS && c->net != NET_AUTO)

@@ -244,6 +244,20 @@ __attribute__((noreturn)) static void relay(pid_t pid)
 	}
 }
 
+/* Goes on in a child, killed with this process, which relays its end (relay). */
+static int fork_relayed(void)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return sbx_err(errno, "fork");
+	if (pid > 0)
+		relay(pid);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return sbx_err(errno, "prctl PR_SET_PDEATHSIG");
+	return 0;
+}
+
 /* --userns FD and --pidns FD: the clone made only what the caller can make alone; the
  * rest is made here, inside the given user namespace. A PID namespace applies to
  * children only, so the setup goes on in a child and this process relays. Returns in
@@ -251,7 +265,7 @@ __attribute__((noreturn)) static void relay(pid_t pid)
 static int join_given_namespaces(const struct sbx_config *c, unsigned long namespaces)
 {
 	unsigned long rest = namespaces & ~(unsigned long)(CLONE_NEWUSER | CLONE_NEWPID);
-	pid_t pid;
+	int r;
 
 	if (c->userns_fd >= 0) {
 		if (setns(c->userns_fd, CLONE_NEWUSER) < 0)
@@ -262,17 +276,15 @@ static int join_given_namespaces(const struct sbx_config *c, unsigned long names
 	if (c->pidns_fd >= 0) {
 		if (setns(c->pidns_fd, CLONE_NEWPID) < 0)
 			return sbx_err(errno, "--pidns %d: join", c->pidns_fd);
-	} else if ((namespaces & CLONE_NEWPID) && unshare(CLONE_NEWPID) < 0) {
-		return sbx_err(errno, "new PID namespace");
+		/* With --unshare-pid, a new one inside the given one, as bubblewrap: the kernel
+		 * nests a new PID namespace only in the one its maker lives in, so a child in
+		 * the given one makes it. */
+		if ((namespaces & CLONE_NEWPID) && (r = fork_relayed()) < 0)
+			return r;
 	}
-	pid = fork();
-	if (pid < 0)
-		return sbx_err(errno, "fork");
-	if (pid > 0)
-		relay(pid);
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-		return sbx_err(errno, "prctl PR_SET_PDEATHSIG");
-	return 0;
+	if ((namespaces & CLONE_NEWPID) && unshare(CLONE_NEWPID) < 0)
+		return sbx_err(errno, "new PID namespace");
+	return fork_relayed();
 }
 
 static int switch_userns2(int fd)

@@ -218,6 +218,36 @@ lo"
 	assert_output_eq "$want"
 }
 
+# nspid_levels MARKER: how many PID namespaces deep the process running "sleep MARKER" is.
+nspid_levels() {
+	local pid= i
+	for i in $(seq 100); do
+		pid=$(pgrep -n -x -f "sleep $1") && break
+		sleep 0.05
+	done
+	[ -n "$pid" ] && awk '$1 == "NSpid:" { print NF - 1 }' "/proc/$pid/status"
+}
+
+@test "--pidns FD with --unshare-pid makes a new PID namespace inside the given one (as bubblewrap)" {
+	start_holder
+	local holder_levels joined nested one two
+	holder_levels=$(awk '$1 == "NSpid:" { print NF - 1 }' "/proc/$holder/status")
+	exec 5<"/proc/$holder/ns/user" 6<"/proc/$holder/ns/pid"
+	timeout -k 5 20 "$SBX" --bare --userns 5 --pidns 6 --ro-bind / / sleep 4.31 &
+	one=$!
+	joined=$(nspid_levels 4.31)
+	timeout -k 5 20 "$SBX" --bare --userns 5 --pidns 6 --unshare-pid --ro-bind / / sleep 4.32 &
+	two=$!
+	nested=$(nspid_levels 4.32)
+	exec 5<&- 6<&-
+	pkill -x -f 'sleep 4.3[12]' || true
+	wait "$one" "$two" || true
+	stop_holder
+	# Joined: as deep as the holder; with --unshare-pid: one level deeper.
+	[ "$joined" = "$holder_levels" ] || { echo "joined $joined, holder $holder_levels"; false; }
+	[ "$nested" = $((holder_levels + 1)) ] || { echo "nested $nested, holder $holder_levels"; false; }
+}
+
 @test "--pidns FD owned by another user namespace is refused with 125" {
 	start_holder
 	exec 6<"/proc/$holder/ns/pid"
