@@ -127,7 +127,8 @@ static char **subid_args(const char *tool, pid_t pid, unsigned long inner, unsig
 #define HELPER_DIRS(X) X("/usr/bin") X("/bin") X("/usr/sbin") X("/sbin")
 #define HELPER_DIR_SLASH(d) d "/",
 #define HELPER_DIR_TEXT(d) " " d
-const char *const userns_helper_dirs_text = HELPER_DIRS(HELPER_DIR_TEXT) + 1;
+/* Past the first list entry's leading blank. */
+const char *const userns_helper_dirs_text = &(HELPER_DIRS(HELPER_DIR_TEXT))[1];
 
 char *userns_helper_path(const char *tool)
 {
