@@ -187,20 +187,20 @@ status_of() {
 	assert_status 1
 	[ "$stderr" = "bwrap: execvp /: Permission denied" ]
 	grep -q '"child-pid"' status.json
-	! grep -q '"exit-code"' status.json
+	! grep -q '"exit-code"' status.json || false
 	run --separate-stderr ./bwrap --ro-bind / / --json-status-fd 3 /nonexistent-command 3>status.json
 	assert_status 1
 	[ "$stderr" = "bwrap: execvp /nonexistent-command: No such file or directory" ]
-	! grep -q '"exit-code"' status.json
+	! grep -q '"exit-code"' status.json || false
 	# sbx's own mode keeps the shell's statuses, 126 and 127.
 	run sbx_t --json-status-fd 3 / 3>status.json
 	assert_status 126
-	! grep -q '"exit-code"' status.json
+	! grep -q '"exit-code"' status.json || false
 	run -127 sbx_t /nonexistent-command
 	assert_status 127
 	run sbx_t --ro-bind /nonexistent-src /mnt --json-status-fd 3 true 3>status.json
 	assert_status 125
-	! grep -q '"exit-code"' status.json
+	! grep -q '"exit-code"' status.json || false
 	run ./bwrap --ro-bind / / --json-status-fd 3 sh -c 'exit 125' 3>status.json
 	assert_status 125
 	grep -q '"exit-code": 125' status.json

@@ -80,7 +80,11 @@ attack_worked() {
 	stop_attacker
 	attack_worked
 	[ ! -e host/planted-by-sandbox ]
-	! grep -E '^(FD|WROTE)' out
+	[ -z "$(grep '^WROTE' out)" ]
+	# Any fd above 2 but one the command's own dynamic loader holds for a moment while it
+	# maps a library (an attacker that attaches during the exec of sleep sees libc.so.6
+	# open; seen once in the ASan run): that is the command's, never the caller's.
+	! grep '^FD' out | grep -v -E ' -> /(usr/)?lib(64|32|x32)?/[^ ]*\.so(\.[0-9]+)*$'
 }
 
 @test "--enter under a terminal: the sandbox steals no line typed after it returned" {
@@ -98,7 +102,8 @@ attack_worked() {
 	# The entered command may have a terminal: sbx's pty, never the caller's.
 	local caller
 	caller=$(stat -L -c '%t:%T' "$(tmux_ display -p '#{pane_tty}')")
-	! grep -E "^TTY .*rdev=$caller\$" out
+	# (bats fails a test on a negated command only when it is the last: one test each)
+	[ -z "$(grep -E "^TTY .*rdev=$caller\$" out)" ]
 	! grep '^STOLE' out
 }
 
@@ -107,7 +112,9 @@ attack_worked() {
 	start victim --seccomp-profile ./prof.json sh -c \
 		'echo "{\"defaultAction\": \"SCMP_ACT_ALLOW\"}" >prof.json; exec sleep 60'
 	for _ in $(seq 100); do grep -q syscalls prof.json || break; sleep 0.05; done
-	! grep -q syscalls prof.json
+	# (a negated command fails a bats test only as its last line)
+	run grep -q syscalls prof.json
+	[ "$status" != 0 ]
 	run timeout 20 "$SBX" --enter victim mkdir made-by-enter
 	[ "$status" != 0 ]
 	[ ! -e made-by-enter ]
