@@ -266,14 +266,11 @@ static scmp_filter_ctx build(bool deny_userns)
 	return ctx;
 }
 
-/* tty_filter: the terminal rules that sbx stacks on whatever filter the sandbox has
- * (the default one, or the caller's). TIOCSTI pushes input into the terminal, to be read
- * by the caller's shell once the sandbox ends (CVE-2017-5226); TIOCLINUX can do the same
- * on a VT. Only the low 32 bits of the request count (the kernel truncates it), so match
- * those. Everything else is allowed: the filter under it decides. */
-static scmp_filter_ctx build_tty(void)
+/* An allow-everything filter on every entry point, for rules stacked on the caller's filter,
+ * which may allow the compat entry points (32-bit programs): those get the same rules, and
+ * nothing is refused for its architecture. */
+static scmp_filter_ctx allow_all_every_arch(const char *what)
 {
-	static const unsigned long reqs[] = { TIOCSTI, TIOCLINUX };
 	static const uint32_t compat[] = {
 #if defined(__x86_64__)
 		SCMP_ARCH_X86,
@@ -287,8 +284,6 @@ static scmp_filter_ctx build_tty(void)
 
 	if (!ctx)
 		fail(ENOMEM, "seccomp_init");
-	/* Stacked on the caller's filter, which may allow the compat entry points (32-bit
-	 * programs): those get the same rules, and nothing is refused for its architecture. */
 	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
 	for (size_t i = 0; i < ELEMENTSOF(compat) && r == 0; i++) {
 		r = seccomp_arch_add(ctx, compat[i]);
@@ -296,7 +291,21 @@ static scmp_filter_ctx build_tty(void)
 			r = 0;
 	}
 	if (r < 0)
-		fail(r, "tty filter architectures");
+		fail(r, what);
+	return ctx;
+}
+
+/* tty_filter: the terminal rules that sbx stacks on whatever filter the sandbox has
+ * (the default one, or the caller's). TIOCSTI pushes input into the terminal, to be read
+ * by the caller's shell once the sandbox ends (CVE-2017-5226); TIOCLINUX can do the same
+ * on a VT. Only the low 32 bits of the request count (the kernel truncates it), so match
+ * those. Everything else is allowed: the filter under it decides. */
+static scmp_filter_ctx build_tty(void)
+{
+	static const unsigned long reqs[] = { TIOCSTI, TIOCLINUX };
+	scmp_filter_ctx ctx = allow_all_every_arch("tty filter");
+	int r = 0;
+
 	for (size_t i = 0; i < ELEMENTSOF(reqs); i++) {
 		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
 				     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, reqs[i]));
@@ -313,27 +322,9 @@ static scmp_filter_ctx build_tty(void)
 static scmp_filter_ctx build_userns(void)
 {
 	static const int nrs[] = { SCMP_SYS(unshare), SCMP_SYS(clone) };
-	static const uint32_t compat[] = {
-#if defined(__x86_64__)
-		SCMP_ARCH_X86,
-		SCMP_ARCH_X32,
-#elif defined(__aarch64__)
-		SCMP_ARCH_ARM,
-#endif
-	};
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-	int r;
+	scmp_filter_ctx ctx = allow_all_every_arch("userns filter");
+	int r = 0;
 
-	if (!ctx)
-		fail(ENOMEM, "seccomp_init");
-	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
-	for (size_t i = 0; i < ELEMENTSOF(compat) && r == 0; i++) {
-		r = seccomp_arch_add(ctx, compat[i]);
-		if (r == -EEXIST)
-			r = 0;
-	}
-	if (r < 0)
-		fail(r, "userns filter architectures");
 	for (size_t i = 0; i < ELEMENTSOF(nrs) && r == 0; i++)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nrs[i], 1,
 				     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
