@@ -97,6 +97,13 @@ enum sbx_cgroup_mode {
 };
 
 /* --pty, --no-pty; auto: a pty when one of fds 0..2 is a terminal, except with --bare */
+/* --landlock: the second wall (setup/landlock.h) */
+enum sbx_landlock {
+	SBX_LANDLOCK_AUTO,    /* what the kernel has; none where it has none */
+	SBX_LANDLOCK_OFF,     /* the default in bare mode, as bubblewrap */
+	SBX_LANDLOCK_REQUIRE, /* fail where the kernel has none */
+};
+
 enum sbx_pty_mode {
 	PTY_AUTO,
 	PTY_ON,
@@ -174,6 +181,7 @@ struct sbx_config {
 	struct seccomp_oci_prog *seccomp_profile_prog;
 
 	uint64_t caps_keep; /* 1 << CAP_*: --cap-add minus --cap-drop */
+	enum sbx_landlock landlock;
 	/* cgroup */
 	struct sbx_limits limits;
 	enum sbx_cgroup_mode cgroup;

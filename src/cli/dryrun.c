@@ -271,6 +271,9 @@ static void print_security(FILE *f, const struct sbx_config *c)
 		line(f, option_word(h_seccomp, 0), SECCOMP_NONE, NULL);
 	if (c->seccomp_profile)
 		line(f, option_word(h_seccomp_profile, 0), c->seccomp_profile, NULL);
+	/* Each mode's default goes without saying. */
+	if (c->landlock != (c->bare ? SBX_LANDLOCK_OFF : SBX_LANDLOCK_AUTO))
+		line(f, option_word(h_landlock, 0), cli_landlock_modes[c->landlock], NULL);
 	print_flag(f, BOOL_WORD(allow_tiocsti), c->allow_tiocsti);
 	print_flag(f, BOOL_WORD(disable_userns), c->disable_userns);
 	print_flag(f, BOOL_WORD(allow_userns), c->allow_userns);

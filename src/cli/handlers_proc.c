@@ -74,6 +74,19 @@ int h_pty(struct parse_state *s, const struct option_def *d, char **a)
 	return 0;
 }
 
+int h_landlock(struct parse_state *s, const struct option_def *d, char **a)
+{
+	size_t i = 0;
+
+	while (i < cli_n_landlock_modes && !streq(a[0], cli_landlock_modes[i]))
+		i++;
+	if (i == cli_n_landlock_modes)
+		return sbx_errx("%s: unknown mode '%s' (expected auto, off or require)", d->name,
+				a[0]);
+	s->c->landlock = (enum sbx_landlock)i;
+	return 0;
+}
+
 int h_timeout(struct parse_state *s, const struct option_def *d, char **a)
 {
 	return parse_duration(d->name, a[0], &s->c->timeout_usec);

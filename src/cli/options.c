@@ -212,6 +212,10 @@ const struct option_def cli_options[] = {
 	  h_seccomp_profile, 0 },
 	{ "--seccomp-export", 1, "FILE", SEC_PROC,
 	  "write the default seccomp filter as BPF to FILE and exit", h_seccomp_export, 0 },
+	{ "--landlock", 1, "MODE", SEC_PROC,
+	  "auto (default; bare mode: off): a Landlock ruleset mirroring the mount plan where "
+	  "the kernel has Landlock; require: fail where it has none; off",
+	  h_landlock, 0 },
 	{ "--allow-tiocsti", 0, NULL, SEC_PROC,
 	  "do not refuse TIOCSTI and TIOCLINUX (terminal input injection) whatever the filter",
 	  h_bool, CFG(allow_tiocsti) },
@@ -252,6 +256,14 @@ const struct option_def cli_options[] = {
 };
 
 const size_t cli_n_options = ELEMENTSOF(cli_options);
+
+/* In the order of enum sbx_landlock. */
+const char *const cli_landlock_modes[] = {
+	[SBX_LANDLOCK_AUTO] = "auto",
+	[SBX_LANDLOCK_OFF] = "off",
+	[SBX_LANDLOCK_REQUIRE] = "require",
+};
+const size_t cli_n_landlock_modes = ELEMENTSOF(cli_landlock_modes);
 
 /* In the order of enum sbx_net; "loopback" is also accepted for none (h_net). */
 const char *const cli_net_modes[] = {

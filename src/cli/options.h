@@ -51,6 +51,8 @@ extern const size_t cli_n_options;
 /* --net's modes by enum sbx_net, --cgroup's by enum sbx_cgroup_mode. */
 extern const char *const cli_net_modes[];
 extern const size_t cli_n_net_modes;
+extern const char *const cli_landlock_modes[];
+extern const size_t cli_n_landlock_modes;
 extern const char *const cli_cgroup_modes[];
 extern const size_t cli_n_cgroup_modes;
 /* --seccomp's argument for no filter at all. */
@@ -124,6 +126,7 @@ HANDLER(h_unsetenv);
 HANDLER(h_clearenv);
 HANDLER(h_pty);
 HANDLER(h_timeout);
+HANDLER(h_landlock);
 HANDLER(h_rlimit);
 HANDLER(h_seccomp);
 HANDLER(h_seccomp_profile);

@@ -274,6 +274,9 @@ int cli_parse(int argc, char **argv, struct sbx_config *c, enum cli_action *acti
 	_cleanup_strv_free_ char **profiles = NULL;
 
 	prescan(argc, argv, &c->bare, &profiles);
+	/* bubblewrap has no Landlock: its clients get it only when they ask. */
+	if (c->bare)
+		c->landlock = SBX_LANDLOCK_OFF;
 	c->cwd = getcwd(NULL, 0);
 	c->env = strv_copy(environ);
 	if (!c->bare)

@@ -26,6 +26,7 @@
 #include "run/pid1.h"
 #include "run/pty.h"
 #include "setup/caps.h"
+#include "setup/landlock.h"
 #include "setup/rootfs.h"
 #include "setup/userns.h"
 
@@ -198,6 +199,17 @@ static int enter_cgroup_late(const struct sbx_config *c, char b, int *memory_eve
 	return rootfs_mount_cgroup(c);
 }
 
+static int build_landlock(const struct sbx_config *c, int *ret_fd)
+{
+	struct landlock_rules rules = { 0 };
+	int r;
+
+	landlock_rules_from_plan(c, &rules);
+	r = landlock_build(&rules, c->landlock, LANDLOCK_SCOPED, ret_fd);
+	landlock_rules_free(&rules);
+	return r;
+}
+
 static int set_hostname(const char *name)
 {
 	if (sethostname(name, strlen(name)) < 0)
@@ -323,7 +335,7 @@ static char wait_go(int go_fd, bool more)
  * PID 1 program where it can be exec'd, else sbx's own init. Never returns. */
 __attribute__((noreturn)) static void child_become_init(const struct child_args *a,
 							const int *lock_fds, int memory_events_fd,
-							uint64_t init_caps)
+							uint64_t init_caps, int landlock_fd)
 {
 	const struct sbx_config *c = a->c;
 	const sigset_t *orig_mask = a->orig_mask;
@@ -332,9 +344,11 @@ __attribute__((noreturn)) static void child_become_init(const struct child_args 
 	pid_t cmd;
 
 	if (c->as_pid_1)
-		init_exec_command(c, a->filters, a->pty, err_fd, orig_mask);
+		init_exec_command(c, a->filters, landlock_fd, a->pty, err_fd, orig_mask);
 	/* The command first, then PID 1's program: the command need not wait for that exec. */
-	cmd = init_spawn_command(c, a->filters, a->pty, err_fd, orig_mask, &early);
+	cmd = init_spawn_command(c, a->filters, landlock_fd, a->pty, err_fd, orig_mask, &early);
+	if (landlock_fd >= 0)
+		close(landlock_fd);
 	if (fault_point("init fds") < 0 || keep_init_fds(c, lock_fds) < 0) {
 		kill(cmd, SIGKILL);
 		child_fail(err_fd, "init");
@@ -384,7 +398,7 @@ __attribute__((noreturn)) void child_main(const struct child_args *a)
 {
 	const struct sbx_config *c = a->c;
 	enum start_cgroup cg = a->plan->cgroup;
-	int memory_events_fd = -1, err_fd = a->err_fd;
+	int memory_events_fd = -1, err_fd = a->err_fd, landlock_fd = -1;
 	uint64_t init_caps = 0;
 	struct cgroup_fds cg_fds = { -1, -1 };
 	int *lock_fds = xmalloc((strv_length(c->lock_files) + 1) * sizeof(int));
@@ -407,6 +421,8 @@ __attribute__((noreturn)) void child_main(const struct child_args *a)
 	if (c->disable_userns)
 		STEP("disable-userns", disable_userns());
 	STEP("rootfs", rootfs_setup(c, cg == START_CGROUP_AFTER_SETUP));
+	/* In the new root, from the same plan; enforced by the command's process alone. */
+	STEP("landlock", build_landlock(c, &landlock_fd));
 	STEP("chdir", do_chdir(c));
 	STEP("lock-file", take_locks(c, lock_fds));
 	STEP("rlimit", set_rlimits(c));
@@ -425,7 +441,7 @@ __attribute__((noreturn)) void child_main(const struct child_args *a)
 	/* The seccomp filters come last of all, in the command's own process, right before
 	 * its execve (init_exec_command). */
 
-	child_become_init(a, lock_fds, memory_events_fd, init_caps);
+	child_become_init(a, lock_fds, memory_events_fd, init_caps, landlock_fd);
 }
 
 int child_vfork_main(void *arg)

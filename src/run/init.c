@@ -19,6 +19,7 @@
 #include "base/fault.h"
 #include "plan/fds.h"
 #include "seccomp/seccomp.h"
+#include "setup/landlock.h"
 
 static const int forwarded[] = { SBX_FORWARDED_SIGNALS };
 
@@ -84,7 +85,8 @@ static void command_fds(const struct sbx_config *c, int err_fd)
 }
 
 void init_exec_command(const struct sbx_config *c, const struct seccomp_set *filters,
-		       const struct sbx_pty *pty, int err_fd, const sigset_t *orig_mask)
+		       int landlock_fd, const struct sbx_pty *pty, int err_fd,
+		       const sigset_t *orig_mask)
 {
 	const char *file = c->argv[0];
 	size_t argc = strv_length(c->argv);
@@ -107,6 +109,12 @@ void init_exec_command(const struct sbx_config *c, const struct seccomp_set *fil
 	 * (and bubblewrap, which execs after setting it). Nobody reads environ after this. */
 	environ = c->env;
 	if (fault_point("exec") < 0)
+		exec_step_failed(err_fd, "%s", sbx_errmsg());
+	/* Landlock before the filters, which need not allow its system calls. */
+	t0 = trace_start();
+	r = landlock_enforce(landlock_fd);
+	trace_end("landlock", t0);
+	if (r < 0)
 		exec_step_failed(err_fd, "%s", sbx_errmsg());
 	/* Last, as bubblewrap does, so that a filter need allow nothing of sbx's own: a
 	 * caller's allowlist without clone or prctl, a denylist of them. Only the command and
@@ -173,6 +181,7 @@ __attribute__((noreturn)) static void finish(const struct sbx_config *c, int err
 struct spawn_args {
 	const struct sbx_config *c;
 	const struct seccomp_set *filters;
+	int landlock_fd;
 	const struct sbx_pty *pty;
 	int err_fd;
 	const sigset_t *orig_mask;
@@ -182,18 +191,18 @@ static int spawn_child(void *arg)
 {
 	struct spawn_args *a = arg;
 
-	init_exec_command(a->c, a->filters, a->pty, a->err_fd, a->orig_mask);
+	init_exec_command(a->c, a->filters, a->landlock_fd, a->pty, a->err_fd, a->orig_mask);
 }
 
 /* Like posix_spawn: the child shares our memory and we wait until it has exec'd, which
  * spares copying init's page tables on every start. The child only changes its own
  * kernel state (session, capabilities, fd flags, mask, seccomp filters) before execve. */
 pid_t init_spawn_command(const struct sbx_config *c, const struct seccomp_set *filters,
-			 const struct sbx_pty *pty, int err_fd, const sigset_t *orig_mask,
-			 sigset_t *ret_early)
+			 int landlock_fd, const struct sbx_pty *pty, int err_fd,
+			 const sigset_t *orig_mask, sigset_t *ret_early)
 {
 	static char stack[64 * 1024] __attribute__((aligned(16)));
-	struct spawn_args a = { c, filters, pty, err_fd, orig_mask };
+	struct spawn_args a = { c, filters, landlock_fd, pty, err_fd, orig_mask };
 	pid_t cmd;
 
 	/* A signal from the terminal that came while the sandbox was being set up reached
