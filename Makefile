@@ -60,7 +60,7 @@ Q =
 say =
 endif
 
-.PHONY: all deps unit-tests check check-asan check-malloc check-fault fuzz fuzz-targets fuzz-run run install uninstall format format-check clean bench stress check-vm \
+.PHONY: all deps unit-tests test-binaries check check-asan check-malloc check-fault fuzz fuzz-targets fuzz-run run install uninstall format format-check clean bench stress check-vm \
 	completions docs-check check-compat check-flatpak
 
 all: build/sbx
@@ -110,6 +110,20 @@ build/gen/seccomp-filters.inc: build/seccomp-gen
 	$(call say,GEN,$@)build/seccomp-gen > $@.tmp && mv $@.tmp $@
 build/obj/seccomp/seccomp.o: build/gen/seccomp-filters.inc
 
+# A test-only sbx (tests/security/70-landlock.bats): its mount plan made wrong on purpose
+# (src/setup/testknob.h) to show that Landlock holds where the mounts do not. Never
+# installed; only the objects that carry the mistake are built again.
+KNOB_SRCS := src/setup/sources.c src/setup/rootfs.c src/setup/testknob.c
+KNOB_OBJS := $(KNOB_SRCS:src/%.c=build/test/obj/%.o)
+build/test/sbx: $(filter-out $(KNOB_SRCS:src/%.c=build/obj/%.o),$(OBJS)) $(KNOB_OBJS)
+	@mkdir -p $(@D)
+	$(call say,LD,$@)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+build/test/obj/%.o: src/%.c | deps
+	@mkdir -p $(@D)
+	$(call say,CC,$@)$(CC) $(CPPFLAGS) -DSBX_TEST_MOUNT_BUG $(SBX_CFLAGS) $(CFLAGS) -MMD -MP \
+		-c -o $@ $<
+test-binaries: build/test/sbx
+
 unit-tests: $(UNIT_BINS)
 
 build/tests/%: tests/unit/%.c $(LIB_OBJS) | deps
@@ -117,7 +131,7 @@ build/tests/%: tests/unit/%.c $(LIB_OBJS) | deps
 	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(SBX_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) -MMD -MP \
 		$(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS) $(TEST_LDLIBS)
 
--include $(wildcard build/obj/*.d build/obj/*/*.d build/tests/*.d)
+-include $(wildcard build/obj/*.d build/obj/*/*.d build/tests/*.d build/test/obj/*/*.d)
 
 # The completions are generated from the option table (sbx --print-options); docs-check
 # (part of make check) fails when they, the man page or --help fall behind it.

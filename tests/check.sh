@@ -21,7 +21,7 @@ sum_matches() {
 	sed -nE "s/$1/\\1/p" "$2" | awk '{ n += $1 } END { print n + 0 }'
 }
 
-if ! $MAKE --no-print-directory all unit-tests; then
+if ! $MAKE --no-print-directory all unit-tests test-binaries; then
 	echo "check: the build failed"
 	failed=1
 	summary

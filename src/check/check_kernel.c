@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* sbx --check: kernel features, seccomp and Landlock, and sbx's small PID 1. */
 #include <fcntl.h>
-#include <linux/landlock.h>
 #include <linux/seccomp.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -11,6 +10,7 @@
 
 #include "base/util.h"
 #include "check/check_items.h"
+#include "setup/landlock.h"
 #include "run/pid1.h"
 #include "seccomp/seccomp.h"
 
@@ -58,16 +58,22 @@ enum check_state check_seccomp(FILE *out)
 enum check_state check_landlock(FILE *out)
 {
 	struct text d = { 0 }, f = { 0 };
-	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+	int abi = landlock_abi();
+	int e = errno;
 
 	if (abi > 0) {
-		check_add(&d, "ABI %ld (informational: sbx does not use Landlock yet)", abi);
+		check_add(&d, "%s (a second wall mirroring the mount plan, --landlock=auto)",
+			  landlock_describe(abi));
+		if (abi < 6)
+			check_add(&d, "; Linux 6.12 or later (ABI 6) also keeps abstract unix "
+				      "sockets and signals in the sandbox");
 		return check_say(out, CHECK_OK, "landlock", &d, &f);
 	}
-	check_add(&d, "not available: %s (informational: sbx does not use Landlock yet)",
-		  errno == ENOSYS	? "not built into this kernel"
-		  : errno == EOPNOTSUPP ? "built in but not enabled at boot"
-					: strerror(errno));
+	check_add(&d,
+		  "not available: %s (sbx runs without its second wall; --landlock=require fails)",
+		  e == ENOSYS	    ? "not built into this kernel"
+		  : e == EOPNOTSUPP ? "built in but not enabled at boot"
+				    : strerror(e));
 	check_add(&f,
 		  "Linux 5.13 or later with CONFIG_SECURITY_LANDLOCK=y and landlock in the lsm= "
 		  "boot parameter");

@@ -25,6 +25,7 @@
 #include "named/registry.h"
 #include "run/relay.h"
 #include "seccomp/seccomp.h"
+#include "setup/landlock.h"
 
 #define EXIT_SBX_FAILED 125
 
@@ -135,7 +136,7 @@ __attribute__((noreturn)) static void exec_command(const struct joiner *j)
 
 __attribute__((noreturn)) static void joiner_main(const struct joiner *j, pid_t parent)
 {
-	int err_fd = j->err_fd;
+	int err_fd = j->err_fd, landlock_fd = -1;
 	pid_t cmd;
 
 	/* First: from here on nothing in the sandbox may attach to us or read our memory. */
@@ -166,8 +167,16 @@ __attribute__((noreturn)) static void joiner_main(const struct joiner *j, pid_t 
 	}
 	if (go_to(j->info->cwd) < 0)
 		fail(err_fd, EXIT_SBX_FAILED, "enter: chdir");
+	/* The sandbox's rules, opened in its root now; through no symlink it could have
+	 * planted since. Unscoped: the entered command may signal and reach the sandbox's
+	 * processes (a sibling domain could not), while theirs stay unable to reach it. */
+	if (landlock_build(&j->info->rules, j->info->landlock, LANDLOCK_NO_SYMLINKS, &landlock_fd) <
+	    0)
+		fail(err_fd, EXIT_SBX_FAILED, "enter: landlock");
 	if (caps_apply(j->info->caps) < 0)
 		fail(err_fd, EXIT_SBX_FAILED, "enter: capabilities");
+	if (landlock_enforce(landlock_fd) < 0)
+		fail(err_fd, EXIT_SBX_FAILED, "enter: landlock");
 	if (seccomp_load_set(&j->info->filters) < 0)
 		fail(err_fd, EXIT_SBX_FAILED, "enter");
 	/* The command becomes sbx's child, so that sbx waits for it and passes signals on. */

@@ -17,10 +17,11 @@
 #define SO_PEERPIDFD 77
 #endif
 
-/* The message: this header, the lengths of the programs (instructions), cwd, the programs.
- * Sent whole over a stream socket, then the supervisor closes its end. */
+/* The message: this header, the lengths of the programs (instructions), cwd, the programs,
+ * the Landlock rules (each an access digit, the path and a NUL). Sent whole over a stream
+ * socket, then the supervisor closes its end. */
 #define ENTERCTL_MAGIC 0x53425845u /* "SBXE" */
-#define ENTERCTL_VERSION 1u
+#define ENTERCTL_VERSION 2u
 #define ENTERCTL_MAX (4u << 20)
 
 struct wire_header {
@@ -28,7 +29,8 @@ struct wire_header {
 	int32_t init;
 	uint32_t n_progs;
 	uint64_t nsflags, caps;
-	uint32_t cwd_len, pad;
+	uint32_t cwd_len, landlock;
+	uint32_t rules_len, pad;
 };
 struct wire_prog {
 	uint32_t len, flags;
@@ -42,6 +44,7 @@ void enter_info_free(struct enter_info *info)
 {
 	free(info->cwd);
 	seccomp_set_free(&info->filters);
+	landlock_rules_free(&info->rules);
 	*info = (struct enter_info){ 0 };
 }
 
@@ -54,7 +57,9 @@ void enterctl_info(const struct sbx_config *c, pid_t init, const struct seccomp_
 		.caps = c->caps_keep,
 		/* "": the cwd was not shared (cwdrule.c); --enter starts in $HOME then */
 		.cwd = xstrdup(c->chdir ? c->chdir : (c->cwd && !c->cwd_refused ? c->cwd : "")),
+		.landlock = c->landlock,
 	};
+	landlock_rules_from_plan(c, &info->rules);
 	/* The programs themselves stay the caller's: copied into the message when sent. */
 	info->filters.n = filters->n;
 	for (size_t i = 0; i < filters->n; i++)
@@ -84,16 +89,49 @@ int enterctl_listen(int dir_fd, const char *path, int *ret_fd)
 	return 0;
 }
 
+/* The rules as records "Apath\0", A the access as a digit. */
+static char *rules_blob(const struct landlock_rules *r, size_t *ret_len)
+{
+	size_t len = 0;
+	char *blob, *p;
+
+	for (size_t i = 0; i < r->n; i++)
+		len += strlen(r->v[i].path) + 2;
+	p = blob = xmalloc(len + 1);
+	for (size_t i = 0; i < r->n; i++)
+		p += sprintf(p, "%c%s", '0' + (int)r->v[i].access, r->v[i].path) + 1;
+	*ret_len = len;
+	return blob;
+}
+
+static bool parse_rules(const char *p, size_t len, struct landlock_rules *r)
+{
+	const char *end = p + len;
+
+	while (p < end) {
+		const char *nul = memchr(p, '\0', (size_t)(end - p));
+		if (!nul || nul - p < 2 || p[0] < '0' || p[0] > '0' + LANDLOCK_DEV || p[1] != '/')
+			return false;
+		landlock_rules_add(r, p + 1, (enum landlock_access)(p[0] - '0'));
+		p = nul + 1;
+	}
+	return true;
+}
+
 static char *build_message(const struct enter_info *info, size_t *ret_len)
 {
+	size_t rules_len;
+	_cleanup_free_ char *rules = rules_blob(&info->rules, &rules_len);
 	struct wire_header h = { .magic = ENTERCTL_MAGIC,
 				 .version = ENTERCTL_VERSION,
 				 .init = info->init,
 				 .n_progs = (uint32_t)info->filters.n,
 				 .nsflags = info->nsflags,
 				 .caps = info->caps,
-				 .cwd_len = (uint32_t)strlen(info->cwd) };
-	size_t len = sizeof(h) + info->filters.n * sizeof(struct wire_prog) + h.cwd_len;
+				 .cwd_len = (uint32_t)strlen(info->cwd),
+				 .landlock = info->landlock,
+				 .rules_len = (uint32_t)rules_len };
+	size_t len = sizeof(h) + info->filters.n * sizeof(struct wire_prog) + h.cwd_len + rules_len;
 	char *buf, *p;
 
 	for (size_t i = 0; i < info->filters.n; i++)
@@ -108,6 +146,7 @@ static char *build_message(const struct enter_info *info, size_t *ret_len)
 	for (size_t i = 0; i < info->filters.n; i++)
 		p = mempcpy(p, info->filters.progs[i].insns,
 			    info->filters.progs[i].len * sizeof(struct sock_filter));
+	memcpy(p, rules, rules_len);
 	*ret_len = len;
 	return buf;
 }
@@ -237,13 +276,14 @@ int enterctl_parse_message(const char *buf, size_t len, struct enter_info *info)
 	memcpy(&h, buf, sizeof(h));
 	if (h.magic != ENTERCTL_MAGIC || h.version != ENTERCTL_VERSION ||
 	    h.n_progs > SECCOMP_SET_MAX || (size_t)(end - p) < h.n_progs * sizeof(*w) + h.cwd_len ||
-	    h.init <= 0)
+	    h.init <= 0 || h.landlock > SBX_LANDLOCK_REQUIRE || h.rules_len > len)
 		return -EBADMSG;
 	w = (const struct wire_prog *)p;
 	p += h.n_progs * sizeof(*w);
 	*info = (struct enter_info){ .init = h.init,
 				     .nsflags = h.nsflags & NS_FLAGS,
-				     .caps = h.caps };
+				     .caps = h.caps,
+				     .landlock = (enum sbx_landlock)h.landlock };
 	info->cwd = strndup(p, h.cwd_len);
 	p += h.cwd_len;
 	for (uint32_t i = 0; i < h.n_progs; i++) {
@@ -256,7 +296,7 @@ int enterctl_parse_message(const char *buf, size_t len, struct enter_info *info)
 		}
 		p += bytes;
 	}
-	if (p != end) {
+	if ((size_t)(end - p) != h.rules_len || !parse_rules(p, h.rules_len, &info->rules)) {
 		enter_info_free(info);
 		return -EBADMSG;
 	}

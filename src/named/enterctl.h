@@ -5,19 +5,23 @@
 
 #include "base/config.h"
 #include "seccomp/seccomp.h"
+#include "setup/landlock.h"
 
 /* How a named sandbox's supervisor tells sbx --enter and sbx --stop what to join and how to
  * confine: over NAME/ctl in the registry, a unix socket the supervisor listens on. Nothing
  * security-relevant is read from a file: the client checks through the kernel that the
  * listener is a process of the user's own user namespace (never one inside a sandbox), and
- * receives a pidfd of the sandbox's PID 1 with the very filter programs, capabilities and
- * namespaces the sandbox's command got. */
+ * receives a pidfd of the sandbox's PID 1 with the very filter programs, capabilities,
+ * namespaces and Landlock rules the sandbox's command got. */
 struct enter_info {
 	pid_t init;		    /* the sandbox's PID 1, as the host sees it */
 	uint64_t nsflags;	    /* CLONE_NEW* the sandbox has of its own */
 	uint64_t caps;		    /* the command's capabilities */
 	char *cwd;		    /* where the command started */
 	struct seccomp_set filters; /* in load order */
+	/* The sandbox's Landlock rules, opened again inside by the joiner (enter.c). */
+	enum sbx_landlock landlock;
+	struct landlock_rules rules;
 };
 void enter_info_free(struct enter_info *info);
 

@@ -92,6 +92,7 @@ static void named_end(struct named *n)
 	if (n->init_pidfd >= 0)
 		close(TAKE_FD(n->init_pidfd));
 	free(n->info.cwd);
+	landlock_rules_free(&n->info.rules);
 	n->info = (struct enter_info){ 0 };
 }
 

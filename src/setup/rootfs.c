@@ -17,6 +17,7 @@
 #include "setup/mountapi.h"
 #include "setup/resolve.h"
 #include "setup/rootfs_ops.h"
+#include "setup/testknob.h"
 #include "setup/sources.h"
 
 /* The base tmpfs is mounted here while the root is built. Sources are opened before it
@@ -446,7 +447,10 @@ int rootfs_setup(const struct sbx_config *c, bool defer_cgroup)
 	 * it asks for, whatever the caller's umask. */
 	mode_t old_umask = c->bare ? umask(0) : 0;
 	int r = sources_open(c, &src);
+	int extra = r == 0 ? testknob_extra_open() : -1;
 
+	if (extra < -1)
+		r = extra;
 	if (r == 0 && needs_stage(c))
 		r = mount_stage(&x.stage_fd);
 	/* The mount namespace is owned by our user namespace, so the host's shared mounts
@@ -457,6 +461,10 @@ int rootfs_setup(const struct sbx_config *c, bool defer_cgroup)
 		r = sbx_err(errno, "open the new root");
 	for (size_t i = 0; r == 0 && i < c->n_ops; i++)
 		r = run_op(&x, i);
+	if (r == 0)
+		r = testknob_extra_bind(extra, x.root_fd);
+	if (extra >= 0)
+		close(extra);
 	if (r == 0)
 		r = enter_root(x.root_fd);
 	sources_close(c, &src);

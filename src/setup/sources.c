@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "setup/mountapi.h"
+#include "setup/testknob.h"
 
 const char *const sources_dev_nodes[SOURCES_N_DEV] = { "null",	 "zero",    "full",
 						       "random", "urandom", "tty" };
@@ -96,7 +97,8 @@ static int open_bind_source(const struct sbx_config *c, const struct sbx_op *op,
 	}
 	if (op->type != OP_BIND)
 		return 0;
-	*ret = mnt_clone_tree(AT_FDCWD, (op->flags & BIND_CWD) ? "." : op->src, op->flags);
+	*ret = mnt_clone_tree(AT_FDCWD, (op->flags & BIND_CWD) ? "." : op->src,
+			      testknob_bind_flags(op->flags));
 	if (*ret == -ENOENT && (op->flags & BIND_TRY))
 		*ret = -1;
 	else if (*ret < 0 && c->bare) /* bubblewrap's words, which its clients match */

@@ -179,10 +179,56 @@ changes_without_or_skip() {
 NO_FILTER=(--seccomp none)
 # sbx's terminal rules are stacked on any filter, none included
 NO_TTY_RULES=(--seccomp none --allow-tiocsti)
-NO_FILTER_ALL_CAPS=(--seccomp none --cap-add ALL)
+# and no Landlock, which refuses mount, umount and pivot_root to whatever it confines
+# and ptrace of what it does not
+NO_FILTER_ALL_CAPS=(--seccomp none --cap-add ALL --landlock=off)
 # A --bare sandbox without --unshare-pid/--unshare-ipc/...: the host's namespaces, with
 # just enough of the host's files to run the probe.
 bare_opts() {
 	BARE=(--bare --ro-bind /usr /usr --ro-bind-try /lib /lib --ro-bind-try /lib64 /lib64
 		--ro-bind-try /bin /bin --bind "$PWD" "$PWD" --chdir "$PWD")
+}
+
+# A TCP server on the host's 127.0.0.1 (a random port) and an abstract unix socket, both
+# accepting and closing connections; $HOST_PORT and $HOST_ABSTRACT say where.
+start_host_servers() {
+	local py i
+	py=$(command -v python3) || return 0
+	export HOST_ABSTRACT="sbx-test-$$-$RANDOM"
+	"$py" -c '
+import select, socket, sys
+t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+t.bind(("127.0.0.1", 0))
+t.listen(16)
+u = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+u.bind("\0" + sys.argv[1])
+u.listen(16)
+print(t.getsockname()[1], flush=True)
+while True:
+    for s in select.select([t, u], [], [])[0]:
+        s.accept()[0].close()
+' "$HOST_ABSTRACT" >"$BATS_FILE_TMPDIR/server.port" 2>"$BATS_FILE_TMPDIR/server.err" </dev/null 3>&- &
+	echo $! >"$BATS_FILE_TMPDIR/server.pid"
+	for ((i = 0; i < 100; i++)); do
+		[ ! -s "$BATS_FILE_TMPDIR/server.port" ] || break
+		sleep 0.05
+	done
+	HOST_PORT=$(cat "$BATS_FILE_TMPDIR/server.port")
+	export HOST_PORT
+}
+
+stop_host_servers() {
+	local pid
+	pid=$(cat "$BATS_FILE_TMPDIR/server.pid" 2>/dev/null) || return 0
+	kill "$pid" 2>/dev/null || true
+}
+
+need_servers() {
+	[ -n "${HOST_PORT-}" ] ||
+		skip "no python3 to run a host server: $(cat "$BATS_FILE_TMPDIR/server.err" 2>/dev/null)"
+}
+
+host_sleep() {
+	sleep 60 >/dev/null 2>&1 3>&- &
+	HOST_PIDS+=("$!")
 }
