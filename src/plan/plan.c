@@ -111,6 +111,20 @@ static int decide_namespaces(struct parse_state *s)
 	return 0;
 }
 
+/* Landlock refuses mount, umount and pivot_root to whatever it confines, so a sandbox let
+ * to make sandboxes of its own (--allow-userns) runs without it unless it is required,
+ * which cannot be had together. */
+static int decide_landlock(struct sbx_config *c)
+{
+	if (!c->allow_userns || c->landlock == SBX_LANDLOCK_OFF)
+		return 0;
+	if (c->landlock == SBX_LANDLOCK_REQUIRE)
+		return sbx_errx("--landlock=require cannot go with --allow-userns: Landlock "
+				"forbids the mounts that a sandbox inside would make");
+	c->landlock = SBX_LANDLOCK_OFF;
+	return 0;
+}
+
 /* What a run needs of the host before it starts; --dry-run only says what it sees. */
 static int prepare_host(struct parse_state *s)
 {
@@ -156,7 +170,7 @@ int cli_plan(struct parse_state *s)
 	int r;
 
 	/* A modifier left waiting at the end was refused by the parser (check_modifiers). */
-	if ((r = decide_namespaces(s)) < 0)
+	if ((r = decide_namespaces(s)) < 0 || (r = decide_landlock(s->c)) < 0)
 		return r;
 	return prepare_host(s);
 }

@@ -118,6 +118,10 @@ static bool op_access(const struct sbx_op *op, enum landlock_access *ret)
 		*ret = op->overlay == OVERLAY_RO ? LANDLOCK_READ : LANDLOCK_WRITE;
 		return true;
 	case OP_PROC:
+		/* The sandbox's own: writes there are procfs's to judge (id maps of a nested
+		 * sandbox, oom_score_adj), and its read-only parts are mounted so. */
+		*ret = LANDLOCK_WRITE;
+		return true;
 	case OP_SYSFS:
 	case OP_DIR:
 	case OP_FILE:
@@ -207,8 +211,10 @@ static int unavailable(enum sbx_landlock mode, int *ret_fd)
 	int e = errno;
 
 	*ret_fd = -1;
-	if (mode != SBX_LANDLOCK_REQUIRE)
+	if (mode != SBX_LANDLOCK_REQUIRE) {
+		log_debug("landlock: not available (%s): no second wall", strerror(e));
 		return 0;
+	}
 	return sbx_err(e, "--landlock=require: this kernel has no Landlock%s",
 		       e == EOPNOTSUPP ? " enabled (add landlock to the lsm= boot parameter)" : "");
 }

@@ -45,7 +45,7 @@ static void test_record_failure(void **state)
 
 /* ---- the supervisor's answer to --enter (enterctl.c) ------------------------------- */
 
-/* The wire format of enterctl.c: header, program lengths, cwd, programs. */
+/* The wire format of enterctl.c: header, program lengths, cwd, programs, Landlock rules. */
 struct msg {
 	char buf[256];
 	size_t len;
@@ -58,15 +58,18 @@ static void put(struct msg *m, const void *p, size_t n)
 	m->len += n;
 }
 
-static void answer(struct msg *m, const char *cwd)
+/* rules: the records, NULs included, rules_len bytes. */
+static void answer_with_rules(struct msg *m, const char *cwd, const char *rules, size_t rules_len)
 {
 	struct {
 		uint32_t magic, version;
 		int32_t init;
 		uint32_t n_progs;
 		uint64_t nsflags, caps;
-		uint32_t cwd_len, pad;
-	} h = { 0x53425845u, 1, 4242, 1, 0, 0, (uint32_t)strlen(cwd), 0 };
+		uint32_t cwd_len, landlock;
+		uint32_t rules_len, pad;
+	} h = { 0x53425845u,	     2, 4242, 1, 0, 0, (uint32_t)strlen(cwd), SBX_LANDLOCK_REQUIRE,
+		(uint32_t)rules_len, 0 };
 	struct {
 		uint32_t len, flags;
 	} w = { 1, 0 };
@@ -77,6 +80,15 @@ static void answer(struct msg *m, const char *cwd)
 	put(m, &w, sizeof(w));
 	put(m, cwd, strlen(cwd));
 	put(m, &allow, sizeof(allow));
+	put(m, rules, rules_len);
+}
+
+static void answer(struct msg *m, const char *cwd)
+{
+	answer_with_rules(m, cwd,
+			  "0/\0"
+			  "2/tmp\0",
+			  9);
 }
 
 static void test_enter_answer_parses(void **state)
@@ -89,7 +101,37 @@ static void test_enter_answer_parses(void **state)
 	assert_int_equal(info.init, 4242);
 	assert_string_equal(info.cwd, "/home/u");
 	assert_int_equal(info.filters.n, 1);
+	assert_int_equal(info.landlock, SBX_LANDLOCK_REQUIRE);
+	assert_int_equal(info.rules.n, 2);
+	assert_string_equal(info.rules.v[0].path, "/");
+	assert_int_equal(info.rules.v[0].access, LANDLOCK_LIST);
+	assert_string_equal(info.rules.v[1].path, "/tmp");
+	assert_int_equal(info.rules.v[1].access, LANDLOCK_WRITE);
 	enter_info_free(&info);
+}
+
+/* A rule with no NUL, an access beyond LANDLOCK_DEV or a relative path: the whole answer
+ * is refused, and nothing of it is left allocated. */
+static void test_enter_answer_bad_rules_refused_clean(void **state)
+{
+	static const struct {
+		const char *rules;
+		size_t len;
+	} bad[] = { { "0/", 2 },
+		    { "4/x\0", 4 },
+		    { "2tmp\0", 5 },
+		    { "0/\0"
+		      "\0",
+		      4 } };
+	struct enter_info info;
+	struct msg m;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		answer_with_rules(&m, "/home/u", bad[i].rules, bad[i].len);
+		assert_int_equal(enterctl_parse_message(m.buf, m.len, &info), -EBADMSG);
+		assert_null(info.cwd);
+		assert_int_equal(info.rules.n, 0);
+	}
 }
 
 /* Found by fuzz_records (a leak): an answer with bytes after its programs was refused
@@ -104,6 +146,7 @@ static void test_enter_answer_trailing_bytes_refused_clean(void **state)
 	assert_int_equal(enterctl_parse_message(m.buf, m.len, &info), -EBADMSG);
 	assert_null(info.cwd);
 	assert_int_equal(info.filters.n, 0);
+	assert_int_equal(info.rules.n, 0);
 }
 
 static void test_enter_answer_short_refused(void **state)
@@ -167,6 +210,7 @@ int main(void)
 		cmocka_unit_test(test_enter_answer_parses),
 		cmocka_unit_test(test_enter_answer_trailing_bytes_refused_clean),
 		cmocka_unit_test(test_enter_answer_short_refused),
+		cmocka_unit_test(test_enter_answer_bad_rules_refused_clean),
 		cmocka_unit_test(test_info_parses),
 		cmocka_unit_test(test_stat_parses),
 		cmocka_unit_test(test_stat_ending_after_name_refused),
