@@ -148,6 +148,9 @@ void landlock_rules_from_plan(const struct sbx_config *c, struct landlock_rules 
 		if (op_access(&c->ops[i], &a))
 			landlock_rules_add(r, c->ops[i].dest, a);
 	}
+	/* The sandbox's own cgroup, which --cgroup-writable lets it manage. */
+	if (c->cgroup_writable)
+		landlock_rules_add(r, "/sys/fs/cgroup", LANDLOCK_WRITE);
 }
 
 int landlock_abi(void)
@@ -159,11 +162,13 @@ int landlock_abi(void)
 
 const char *landlock_describe(int abi)
 {
-	static char buf[160];
-	uint64_t rights = fs_rights(abi);
+	static char buf[256];
 
-	snprintf(buf, sizeof(buf), "ABI %d: %d file-system rights%s", abi,
-		 __builtin_popcountll(rights),
+	/* What each ABI adds that sbx uses (4's TCP ports and 7's audit logs it does not). */
+	snprintf(buf, sizeof(buf),
+		 "ABI %d: %d file-system rights (read, write, execute, make, remove%s%s%s)%s", abi,
+		 __builtin_popcountll(fs_rights(abi)), abi >= 2 ? ", refer" : "",
+		 abi >= 3 ? ", truncate" : "", abi >= 5 ? ", device ioctl" : "",
 		 abi >= 6 ? "; abstract unix sockets and signals scoped to the sandbox" : "");
 	return buf;
 }

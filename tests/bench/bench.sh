@@ -108,6 +108,8 @@ cases=(
 	"unshare-all=unshare -Urpimunf --mount-proc true"
 	"bwrap=$bwrap_line"
 	"sbx=$sbx true"
+	# Landlock's cost: the ruleset built in the child, enforced by the command (issue 16).
+	"sbx-no-landlock=$sbx --landlock=off true"
 	"sbx-bare=$sbx --bare --unshare-all --die-with-parent --ro-bind / / --proc /proc --dev /dev --tmpfs /tmp true"
 	"sbx-build=$sbx --profile build true"
 	# A pty of its own (forced: the runner gives no terminal) against none, the same run.
@@ -217,6 +219,7 @@ fi
 	echo "| sbx / unshare-all | $(ratio "$(med sbx)" "$(med unshare-all)") | ≤ 1.0 |"
 	echo "| sbx-bare / bwrap (same mounts) | $(ratio "$(med sbx-bare)" "$(med bwrap)") | |"
 	echo "| sbx --pty − sbx --no-pty (µs) | $(($(med sbx-pty) - $(med sbx-no-pty))) | |"
+	echo "| sbx − sbx --landlock=off (µs) | $(($(med sbx) - $(med sbx-no-landlock))) | small |"
 	if [ $limited = yes ]; then
 		echo "| sbx --memory 1G − sbx (µs) | $(($(med sbx-memory) - $(med sbx))) | ≤ 3000 |"
 	else
