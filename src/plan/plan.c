@@ -151,12 +151,28 @@ static int prepare_host(struct parse_state *s)
 	return 0;
 }
 
+/* --fallback=landlock: Landlock is all that confines the command there, and a named
+ * sandbox needs namespaces to be entered. Said before anything starts, whether or not the
+ * fallback would be needed. */
+static int check_fallback(const struct sbx_config *c)
+{
+	if (c->fallback != SBX_FALLBACK_LANDLOCK)
+		return 0;
+	if (c->landlock == SBX_LANDLOCK_OFF)
+		return sbx_errx("--fallback=landlock confines the command by Landlock alone: it "
+				"cannot be combined with --landlock=off");
+	if (c->name)
+		return sbx_errx("--fallback=landlock cannot be combined with --name: a sandbox "
+				"without namespaces has nothing to enter");
+	return 0;
+}
+
 int cli_plan(struct parse_state *s)
 {
 	int r;
 
 	/* A modifier left waiting at the end was refused by the parser (check_modifiers). */
-	if ((r = decide_namespaces(s)) < 0)
+	if ((r = decide_namespaces(s)) < 0 || (r = check_fallback(s->c)) < 0)
 		return r;
 	return prepare_host(s);
 }

@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -23,6 +25,7 @@
 #include "net/netuser.h"
 #include "plan/start.h"
 #include "run/child.h"
+#include "run/fallback.h"
 #include "run/init.h"
 #include "run/pid1.h"
 #include "run/pty.h"
@@ -157,6 +160,7 @@ struct launch {
 	struct seccomp_set filters; /* read here, loaded by the command, handed to --enter */
 	struct child_args a;
 	struct start_plan plan;
+	int userns_refused; /* the clone's errno where user namespaces seem refused, else 0 */
 	int pid1_fd;
 	int go[2], err[2];
 	sigset_t fwd, orig;
@@ -252,10 +256,12 @@ static int launch_clone(struct launch *l)
 					    NULL, NULL);
 	if (l->s.child < 0) {
 		int r = sbx_err(errno, "clone");
-		if (errno == EPERM || errno == ENOSPC || errno == EUSERS)
+		if (errno == EPERM || errno == ENOSPC || errno == EUSERS) {
+			l->userns_refused = errno;
 			r = sbx_errx("%s (unprivileged user namespaces may be disabled; see: sbx "
 				     "--check)",
 				     sbx_errmsg());
+		}
 		return r;
 	}
 	if (l->s.child == 0) {
@@ -392,14 +398,33 @@ static int launch_fail(struct launch *l)
 	return sbx_failed_status(l->c);
 }
 
+/* The clone was refused for want of user namespaces, and --fallback=landlock runs the
+ * command all the same: what the start took goes first, the signal mask included. */
+static int launch_fallback(struct launch *l)
+{
+	char why[128];
+
+	snprintf(why, sizeof(why), "clone: %s", strerror(l->userns_refused));
+	launch_end(l);
+	sigprocmask(SIG_SETMASK, &l->orig, NULL);
+	return fallback_run(l->c, why);
+}
+
 int launch_run(const struct sbx_config *c)
 {
 	__attribute__((cleanup(launch_end))) struct launch l;
+	bool fallback = c->fallback == SBX_FALLBACK_LANDLOCK;
+	char why[256];
 	int code;
 
 	launch_init(&l, c);
-	if (launch_prepare(&l) < 0 || launch_clone(&l) < 0)
+	if (fallback && fallback_userns_restricted(why, sizeof(why)))
+		return fallback_run(c, why);
+	if (launch_prepare(&l) < 0 || launch_clone(&l) < 0) {
+		if (fallback && l.userns_refused)
+			return launch_fallback(&l);
 		return launch_fail(&l);
+	}
 	if (launch_parent_steps(&l) < 0) {
 		launch_abort_child(&l);
 		return launch_fail(&l);

@@ -1,0 +1,206 @@
+#!/usr/bin/env bats
+# Issue 16: --fallback=landlock, where user namespaces are refused. The refusal is real: sbx
+# runs inside an outer sandbox started with --disable-userns, whose seccomp filter refuses
+# the inner sbx's clone(CLONE_NEWUSER). Each attack runs from the fallback's command and
+# again, as the control, from the outer sandbox itself (the same user, the same namespaces,
+# without the fallback's Landlock domain), which must reach the target: so a test cannot
+# pass because the attack was broken.
+
+load ../lib/helpers
+load security
+
+setup_file() {
+	security_setup_file
+	# The outer sandbox sees sbx's own directory (sbx-pid1 lies beside it) read-only.
+	export SBX_BINDIR=${SBX%/*}
+}
+
+setup() {
+	security_setup
+}
+
+# outer SCRIPT: runs the shell SCRIPT in the outer sandbox, where user namespaces are
+# refused; SCRIPT calls "$SBX" itself. Sets $status, $output, $lines and $stderr.
+outer() {
+	printf '%s\n' "$1" >"$SBX_WORK/outer.sh"
+	run --separate-stderr timeout -k 5 60 "$SBX" --disable-userns \
+		--ro-bind "$SBX_BINDIR" "$SBX_BINDIR" -- sh ./outer.sh
+}
+
+# The prelude of the outer scripts: fb runs its arguments the fallback way, sbx's own
+# stderr (the warning) dropped.
+FB='fb() { "$SBX" --fallback=landlock "$@" 2>/dev/null; }'
+
+landlock_abi() {
+	"$SBX" --check 2>/dev/null | sed -n 's/.*landlock: ABI \([0-9]*\).*/\1/p' | grep . || echo 0
+}
+
+@test "where user namespaces are refused, sbx fails with 125 and the fix unless --fallback" {
+	outer '"$SBX" true'
+	assert_status 125
+	[[ "$stderr" == *"clone: Operation not permitted (unprivileged user namespaces may be disabled; see: sbx --check)"* ]] || {
+		echo "stderr: $stderr" >&2
+		false
+	}
+	[[ "$stderr" != *warning* ]]
+}
+
+@test "--fallback=landlock runs the command there, with one warning line that says what is missing" {
+	outer '"$SBX" --fallback=landlock -- sh -c "echo ran; exit 3"'
+	assert_status 3
+	assert_output_eq "ran"
+	[ "$(grep -c . <<<"$stderr")" -eq 1 ]
+	[[ "$stderr" == "sbx: warning: user namespaces are refused here (clone: Operation not permitted); running with Landlock only"* ]]
+	[[ "$stderr" == *"no private /tmp, /run or \$HOME"* ]]
+	[[ "$stderr" == *"no PID, IPC or network isolation"* ]]
+}
+
+@test "--fallback=landlock: sbx's exit statuses (127, 128+N, --timeout's 124)" {
+	outer "$FB"'
+		fb no-such-command-sbx; echo "missing: $?"
+		fb sh -c "kill -TERM \$\$"; echo "signal: $?"
+		fb --timeout 1s sleep 30; echo "timeout: $?"'
+	assert_status 0
+	assert_line_eq "missing: 127"
+	assert_line_eq "signal: 143"
+	assert_line_eq "timeout: 124"
+}
+
+@test "--fallback=landlock: a write outside the plan's tree fails with EACCES; the cwd and TMPDIR are writable" {
+	outer "$FB"'
+		echo "tmp: $(fb ./probe write /tmp/outside)"
+		echo "tmp control: $(./probe write /tmp/outside-control)"
+		echo "home: $(fb ./probe write "$HOME/outside")"
+		echo "home control: $(./probe write "$HOME/outside-control")"
+		echo "cwd: $(fb ./probe write ./inside)"
+		echo "tmpdir: $(fb sh -c "./probe write \"\$TMPDIR/inside\"")"
+		mkdir /tmp/ro
+		echo "ro: $(fb --ro-bind /tmp/ro /tmp/ro ./probe write /tmp/ro/x)"
+		echo "ro control: $(./probe write /tmp/ro/y)"
+		[ ! -e /tmp/outside ] && echo "tmp unchanged"'
+	assert_status 0
+	assert_line_eq "tmp: blocked EACCES"
+	assert_line_eq "tmp control: allowed"
+	assert_line_eq "home: blocked EACCES"
+	assert_line_eq "home control: allowed"
+	assert_line_eq "cwd: allowed"
+	assert_line_eq "tmpdir: allowed"
+	assert_line_eq "ro: blocked EACCES"
+	assert_line_eq "ro control: allowed"
+	assert_line_eq "tmp unchanged"
+}
+
+@test "--fallback=landlock: \$HOME is unreadable" {
+	outer "$FB"'
+		echo secret >"$HOME/secret"
+		echo "read: $(fb ./probe read "$HOME/secret")"
+		echo "list: $(fb ./probe read "$HOME")"
+		echo "control: $(./probe read "$HOME/secret")"'
+	assert_status 0
+	assert_line_eq "read: blocked EACCES"
+	assert_line_eq "list: blocked EACCES"
+	assert_line_eq "control: allowed"
+}
+
+@test "--fallback=landlock: an abstract unix socket outside cannot be reached" {
+	[ "$(landlock_abi)" -ge 6 ] || skip "Landlock ABI < 6: abstract unix sockets are not scoped"
+	command -v python3 >/dev/null || skip "python3 is not installed"
+	outer "$FB"'
+		python3 -c "
+import socket, sys
+u = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+u.bind(\"\0sbx-fallback-test\")
+u.listen(16)
+print(\"ready\", flush=True)
+while True:
+    u.accept()[0].close()
+" >listening &
+		server=$!
+		i=0; while [ ! -s listening ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+		echo "fallback: $(fb ./probe abstract-unix sbx-fallback-test)"
+		echo "control: $(./probe abstract-unix sbx-fallback-test)"
+		kill $server'
+	assert_status 0
+	assert_line_eq "fallback: blocked EPERM"
+	assert_line_eq "control: allowed"
+}
+
+@test "--fallback=landlock: processes outside cannot be signalled" {
+	[ "$(landlock_abi)" -ge 6 ] || skip "Landlock ABI < 6: signals are not scoped"
+	outer "$FB"'
+		sleep 60 &
+		sentinel=$!
+		echo "fallback: $(fb ./probe kill-host $sentinel)"
+		echo "control: $(./probe kill-host $sentinel)"
+		kill $sentinel'
+	assert_status 0
+	assert_line_eq "fallback: blocked EPERM"
+	assert_line_eq "control: allowed"
+}
+
+@test "--fallback=landlock: no_new_privs, no capabilities, and the default seccomp filter" {
+	outer "$FB"'
+		fb ./probe nnp
+		fb ./probe caps
+		echo "userns: $(fb ./probe unshare-user)"
+'
+	assert_status 0
+	assert_line_eq "NoNewPrivs: 1"
+	assert_line_eq "CapEff: 0000000000000000"
+	assert_line_eq "CapPrm: 0000000000000000"
+	assert_line_eq "userns: blocked EPERM"
+}
+
+@test "--fallback=landlock is refused with --landlock=off and with --name" {
+	run --separate-stderr "$SBX" --fallback=landlock --landlock=off true
+	assert_status 125
+	[[ "$stderr" == *"cannot be combined with --landlock=off"* ]]
+	run --separate-stderr "$SBX" --landlock=off --fallback=landlock --dry-run
+	assert_status 125
+	run --separate-stderr "$SBX" --fallback=landlock --name fb true
+	assert_status 125
+	[[ "$stderr" == *"cannot be combined with --name"* ]]
+	run --separate-stderr "$SBX" --fallback=other true
+	assert_status 125
+	[[ "$stderr" == *"unknown mode 'other' (expected none or landlock)"* ]]
+}
+
+@test "'fallback landlock' as a profile line: --dry-run prints it, and a run falls back" {
+	printf 'include default\nfallback landlock\n' >"$SBX_WORK/fb.profile"
+	run --separate-stderr "$SBX" --profile ./fb.profile --dry-run
+	assert_status 0
+	assert_line_eq "fallback landlock"
+	run --separate-stderr "$SBX" --dry-run
+	[[ "$output" != *fallback* ]]
+	outer '"$SBX" --profile ./fb.profile -- echo ran'
+	assert_status 0
+	assert_output_eq "ran"
+	[[ "$stderr" == *"running with Landlock only"* ]]
+}
+
+@test "--fallback=landlock leaves no temporary directory behind" {
+	outer "$FB"'
+		fb sh -c "echo \$TMPDIR; mkdir -p \$TMPDIR/a/b; touch \$TMPDIR/a/b/f; chmod 0 \$TMPDIR/a"
+		fb sh -c "echo \$TMPDIR; exit 4"
+		fb --timeout 1s sh -c "echo \$TMPDIR; sleep 30"
+		fb --rlimit NOFILE=100000000:100000000 true
+		fb --bind-cwd --tmpfs "$PWD/hidden" true
+		echo "left: $(ls -d /tmp/sbx-fallback-* 2>/dev/null)"'
+	assert_status 0
+	[ "${#lines[@]}" -eq 4 ]
+	for t in "${lines[@]:0:3}"; do
+		[[ "$t" == /tmp/sbx-fallback-* ]]
+	done
+	assert_line_eq "left: "
+}
+
+@test "--fallback=landlock refuses a plan that narrows access beneath a bind, which Landlock cannot mirror" {
+	mkdir -p "$SBX_WORK/ro"
+	outer '"$SBX" --fallback=landlock --ro-bind "$PWD/ro" "$PWD/ro" -- ./probe write ./ro/x
+		echo "status: $?"
+		[ ! -e ./ro/x ] && echo "not written"'
+	assert_status 0
+	assert_line_eq "status: 125"
+	assert_line_eq "not written"
+	[[ "$stderr" == *"--fallback=landlock cannot keep the mount on $SBX_WORK/ro: it lies beneath the bind on $SBX_WORK"* ]]
+}
