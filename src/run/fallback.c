@@ -113,19 +113,28 @@ static void fallback_end(struct fallback *f)
 	f->masked = false;
 }
 
+/* --net none (loopback only) as far as Landlock goes: no TCP at all, which also refuses
+ * the loopback a sandbox would have had; other protocols (UDP) stay the host's. */
+static bool no_tcp(const struct sbx_config *c, int abi)
+{
+	return c->net == NET_NONE && abi >= 4;
+}
+
 /* The one line that says the command runs in a weaker sandbox, and how much weaker. */
-static void warn_weaker(const char *why, int abi)
+static void warn_weaker(const struct sbx_config *c, const char *why, int abi)
 {
 	log_warn("user namespaces are refused here (%s); running with Landlock only "
 		 "(--fallback=landlock): no private /tmp, /run or $HOME (TMPDIR is a private "
-		 "directory), no PID, IPC or network isolation, unix sockets reachable by path, "
-		 "your terminal shared%s",
+		 "directory), no PID or IPC isolation, %s, unix sockets reachable by path, your "
+		 "terminal shared%s",
 		 why,
+		 no_tcp(c, abi) ? "TCP refused but not the host's other network traffic"
+				: "the host's network",
 		 abi < 6 ? ", abstract unix sockets and signals not scoped (Landlock ABI < 6)"
 			 : "");
 }
 
-static int build_landlock(struct fallback *f)
+static int build_landlock(struct fallback *f, int abi)
 {
 	struct landlock_rules rules = { 0 };
 	int r;
@@ -133,7 +142,9 @@ static int build_landlock(struct fallback *f)
 	r = fallback_host_rules(f->c, f->tmpdir, &rules);
 	/* require: without the ruleset, nothing would confine the command */
 	if (r == 0)
-		r = landlock_build(&rules, SBX_LANDLOCK_REQUIRE, LANDLOCK_SCOPED, &f->landlock_fd);
+		r = landlock_build(&rules, SBX_LANDLOCK_REQUIRE,
+				   LANDLOCK_SCOPED | (no_tcp(f->c, abi) ? LANDLOCK_NO_TCP : 0),
+				   &f->landlock_fd);
 	landlock_rules_free(&rules);
 	return r;
 }
@@ -149,9 +160,9 @@ static int fallback_prepare(struct fallback *f, const char *why)
 				"cannot confine the command: this kernel has no Landlock",
 				why);
 	if ((r = seccomp_collect(f->c, &f->filters)) < 0 ||
-	    (r = fallback_tmpdir_make(&f->tmpdir)) < 0 || (r = build_landlock(f)) < 0)
+	    (r = fallback_tmpdir_make(&f->tmpdir)) < 0 || (r = build_landlock(f, abi)) < 0)
 		return r;
-	warn_weaker(why, abi);
+	warn_weaker(f->c, why, abi);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, f->go) < 0 ||
 	    pipe2(f->err, O_CLOEXEC) < 0)
 		return sbx_err(errno, "pipe");

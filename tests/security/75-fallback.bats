@@ -52,7 +52,7 @@ landlock_abi() {
 	[ "$(grep -c . <<<"$stderr")" -eq 1 ]
 	[[ "$stderr" == "sbx: warning: user namespaces are refused here (clone: Operation not permitted); running with Landlock only"* ]]
 	[[ "$stderr" == *"no private /tmp, /run or \$HOME"* ]]
-	[[ "$stderr" == *"no PID, IPC or network isolation"* ]]
+	[[ "$stderr" == *"no PID or IPC isolation"* ]]
 }
 
 @test "--fallback=landlock: sbx's exit statuses (127, 128+N, --timeout's 124)" {
@@ -135,6 +135,31 @@ while True:
 		kill $sentinel'
 	assert_status 0
 	assert_line_eq "fallback: blocked EPERM"
+	assert_line_eq "control: allowed"
+}
+
+@test "--fallback=landlock: no TCP connection with --net none (the default), the host's network with --net host" {
+	[ "$(landlock_abi)" -ge 4 ] || skip "Landlock ABI < 4: no TCP rules"
+	command -v python3 >/dev/null || skip "python3 is not installed"
+	outer "$FB"'
+		python3 -c "
+import socket
+t = socket.socket()
+t.bind((\"127.0.0.1\", 0))
+t.listen(16)
+print(t.getsockname()[1], flush=True)
+while True:
+    t.accept()[0].close()
+" >port &
+		server=$!
+		i=0; while [ ! -s port ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+		echo "fallback: $(fb ./probe tcp-connect 127.0.0.1 $(cat port))"
+		echo "net host: $(fb --net host ./probe tcp-connect 127.0.0.1 $(cat port))"
+		echo "control: $(./probe tcp-connect 127.0.0.1 $(cat port))"
+		kill $server'
+	assert_status 0
+	assert_line_eq "fallback: blocked EACCES"
+	assert_line_eq "net host: allowed"
 	assert_line_eq "control: allowed"
 }
 
