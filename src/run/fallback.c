@@ -149,6 +149,26 @@ static int build_landlock(struct fallback *f, int abi)
 	return r;
 }
 
+/* What needs the namespaces the fallback lacks: refused, not silently dropped. */
+static const char *unsupported(const struct sbx_config *c)
+{
+	if (c->uid != c->caller_uid || c->gid != c->caller_gid)
+		return "another uid or gid (--uid, --gid, --root)";
+	if (c->caps_keep)
+		return "--cap-add";
+	if (c->as_pid_1)
+		return "--as-pid-1";
+	if (c->userns_fd >= 0 || c->userns2_fd >= 0 || c->pidns_fd >= 0)
+		return "--userns, --userns2 or --pidns";
+	if (c->info_fd >= 0 || c->json_status_fd >= 0)
+		return "--info-fd or --json-status-fd";
+	if (c->block_fd >= 0 || c->userns_block_fd >= 0)
+		return "--block-fd or --userns-block-fd";
+	if (c->lock_files)
+		return "--lock-file";
+	return NULL;
+}
+
 /* Before the fork: every refusal is said before the command could start. */
 static int fallback_prepare(struct fallback *f, const char *why)
 {
@@ -159,6 +179,10 @@ static int fallback_prepare(struct fallback *f, const char *why)
 		return sbx_errx("user namespaces are refused here (%s), and --fallback=landlock "
 				"cannot confine the command: this kernel has no Landlock",
 				why);
+	if (unsupported(f->c))
+		return sbx_errx("user namespaces are refused here (%s), and --fallback=landlock "
+				"cannot honour %s without them",
+				why, unsupported(f->c));
 	if ((r = seccomp_collect(f->c, &f->filters)) < 0 ||
 	    (r = fallback_tmpdir_make(&f->tmpdir)) < 0 || (r = build_landlock(f, abi)) < 0)
 		return r;

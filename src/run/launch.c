@@ -418,8 +418,11 @@ int launch_run(const struct sbx_config *c)
 	int code;
 
 	launch_init(&l, c);
-	if (fallback && fallback_userns_restricted(why, sizeof(why)))
+	if (fallback && fallback_userns_restricted(why, sizeof(why))) {
+		if (c->die_with_parent && die_with_caller() < 0)
+			return launch_fail(&l);
 		return fallback_run(c, why);
+	}
 	if (launch_prepare(&l) < 0 || launch_clone(&l) < 0) {
 		if (fallback && l.userns_refused)
 			return launch_fallback(&l);

@@ -190,6 +190,19 @@ while True:
 	[[ "$stderr" == *"unknown mode 'other' (expected none or landlock)"* ]]
 }
 
+@test "--fallback=landlock refuses what it cannot honour without namespaces (--root, --cap-add, --lock-file)" {
+	outer '"$SBX" --fallback=landlock --root -- id -u; echo "root: $?"
+		"$SBX" --fallback=landlock --cap-add NET_ADMIN -- true; echo "cap-add: $?"
+		"$SBX" --fallback=landlock --lock-file /etc/passwd -- true; echo "lock-file: $?"'
+	assert_status 0
+	assert_output_eq "root: 125
+cap-add: 125
+lock-file: 125"
+	[[ "$stderr" == *"--fallback=landlock cannot honour another uid or gid (--uid, --gid, --root) without them"* ]]
+	[[ "$stderr" == *"cannot honour --cap-add"* ]]
+	[[ "$stderr" != *warning* ]]
+}
+
 @test "'fallback landlock' as a profile line: --dry-run prints it, and a run falls back" {
 	printf 'include default\nfallback landlock\n' >"$SBX_WORK/fb.profile"
 	run --separate-stderr "$SBX" --profile ./fb.profile --dry-run
