@@ -55,6 +55,27 @@ landlock_abi() {
 	[[ "$stderr" == *"no PID or IPC isolation"* ]]
 }
 
+@test "--fallback=landlock where user.max_user_namespaces=0 (set in a child user namespace)" {
+	command -v unshare >/dev/null || skip "unshare (util-linux) is not installed"
+	run --separate-stderr unshare -Ur sh -c 'echo 0 >/proc/sys/user/max_user_namespaces' ||
+		true
+	[ "$status" -eq 0 ] || skip "cannot set user.max_user_namespaces in a user namespace: $stderr"
+	run --separate-stderr unshare -Ur sh -c '
+		echo 0 >/proc/sys/user/max_user_namespaces
+		echo secret >"$HOME/.sbx-fallback-test"
+		"$SBX" true; echo "plain: $?"
+		"$SBX" --fallback=landlock -- sh -c "grep CapEff /proc/self/status; cat /etc/hostname \"\$HOME/.sbx-fallback-test\" >/dev/null"
+		echo "fallback: $?"
+		rm -f "$HOME/.sbx-fallback-test"'
+	assert_status 0
+	assert_line_eq "plain: 125"
+	assert_line_eq "CapEff:	0000000000000000"
+	assert_line_eq "fallback: 1"
+	[[ "$stderr" == *"clone: No space left on device (unprivileged user namespaces may be disabled; see: sbx --check)"* ]]
+	[[ "$stderr" == *"user namespaces are refused here (clone: No space left on device); running with Landlock only"* ]]
+	[[ "$stderr" == *".sbx-fallback-test: Permission denied"* ]]
+}
+
 @test "--fallback=landlock: sbx's exit statuses (127, 128+N, --timeout's 124)" {
 	outer "$FB"'
 		fb no-such-command-sbx; echo "missing: $?"
