@@ -11,10 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -83,15 +81,7 @@ static void fallback_init(struct fallback *f, const struct sbx_config *c)
 				.cg = { .backend = CGROUP_NONE },
 				.net = NETUSER_INIT,
 				.pty = { .master = -1, .slave = -1, .out_own = -1 } };
-	f->s = (struct supervisor){ .c = c,
-				    .err_fd = -1,
-				    .sig_fd = -1,
-				    .timer_fd = -1,
-				    .shrink_fd = -1,
-				    .net = &f->net,
-				    .ctl_fd = -1,
-				    .init_pidfd = -1,
-				    .pty = &f->pty };
+	supervisor_init(&f->s, c, &f->net, &f->pty);
 }
 
 static void fallback_end(struct fallback *f)
@@ -279,11 +269,7 @@ static int fallback_start(struct fallback *f)
 	closep(&f->err[1]);
 	if (cgroup_needs_placing(c) && (r = cgroup_place(c, f->s.child, &f->cg)) < 0)
 		return r;
-	f->s.sig_fd = signalfd(-1, &f->fwd, SFD_CLOEXEC | SFD_NONBLOCK);
-	f->s.timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (f->s.sig_fd < 0 || f->s.timer_fd < 0)
-		return sbx_err(errno, "signalfd/timerfd");
-	if (c->timeout_usec && (r = supervise_arm_timer(f->s.timer_fd, c->timeout_usec)) < 0)
+	if ((r = supervise_open(&f->s, &f->fwd)) < 0)
 		return r;
 	/* A socket, not a pipe: a child killed meanwhile is EPIPE, not sbx's own SIGPIPE. */
 	if (send(f->go[1], "g", 1, MSG_NOSIGNAL) != 1)

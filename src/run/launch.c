@@ -11,9 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
 #include <sys/syscall.h>
-#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -177,15 +175,7 @@ static void launch_init(struct launch *l, const struct sbx_config *c)
 			      .go = { -1, -1 },
 			      .err = { -1, -1 } };
 	l->pid1_fd = pid1_usable(c) ? pid1_open() : -1;
-	l->s = (struct supervisor){ .c = c,
-				    .err_fd = -1,
-				    .sig_fd = -1,
-				    .timer_fd = -1,
-				    .shrink_fd = -1,
-				    .net = &l->net,
-				    .ctl_fd = -1,
-				    .init_pidfd = -1,
-				    .pty = &l->pty };
+	supervisor_init(&l->s, c, &l->net, &l->pty);
 	l->a = (struct child_args){ .c = c,
 				    .plan = &l->plan,
 				    .go_fd = -1,
@@ -331,11 +321,7 @@ static int launch_parent_steps(struct launch *l)
 	if ((steps & START_REGISTER) &&
 	    (r = named_publish(c, &l->named, &l->filters, getpid(), l->s.child, &l->s)) < 0)
 		return r;
-	l->s.sig_fd = signalfd(-1, &l->fwd, SFD_CLOEXEC | SFD_NONBLOCK);
-	l->s.timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (l->s.sig_fd < 0 || l->s.timer_fd < 0)
-		return sbx_err(errno, "signalfd/timerfd");
-	if (c->timeout_usec && (r = supervise_arm_timer(l->s.timer_fd, c->timeout_usec)) < 0)
+	if ((r = supervise_open(&l->s, &l->fwd)) < 0)
 		return r;
 	/* The go byte: 'g', go on; 'u', go on, but no cgroup of its own was made (--cgroup
 	 * try). A failure here is still sbx's, said as such (125), not the child's death. */

@@ -2,6 +2,7 @@
 #pragma once
 /* The supervisor: sbx's side while the sandbox runs (supervise.c). launch.c fills it. */
 #include <stdbool.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -34,6 +35,11 @@ struct supervisor {
 	struct sbx_pty *pty; /* relayed while the sandbox runs */
 };
 
+/* A supervisor of c with nothing open yet: no fds, no named sandbox, no timeout fired. */
+void supervisor_init(struct supervisor *s, const struct sbx_config *c, struct netuser *net,
+		     struct sbx_pty *pty);
+/* The signalfd of the signals in fwd (blocked already) and --timeout's timer, armed. */
+int supervise_open(struct supervisor *s, const sigset_t *fwd);
 /* Until the sandbox's init has exited (or said the command's code, when nothing of ours
  * outlives it): signals, --timeout, the pty, --enter, PID 1's records. */
 int supervise(struct supervisor *s);

@@ -28,8 +28,31 @@ outer() {
 }
 
 # The prelude of the outer scripts: fb runs its arguments the fallback way, sbx's own
-# stderr (the warning) dropped.
-FB='fb() { "$SBX" --fallback=landlock "$@" 2>/dev/null; }'
+# stderr (the warning) dropped; serve unix NAME | tcp ADDR starts a server in the outer
+# sandbox that accepts and closes connections on an abstract unix socket or a TCP port,
+# waits until it listens (its port, or the name, in ./served), and leaves its pid in
+# $server.
+FB='fb() { "$SBX" --fallback=landlock "$@" 2>/dev/null; }
+serve() {
+	rm -f served
+	python3 -c "
+import socket, sys
+if sys.argv[1] == \"unix\":
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.bind(\"\\0\" + sys.argv[2])
+else:
+    s = socket.socket()
+    s.bind((sys.argv[2], 0))
+s.listen(16)
+print(s.getsockname()[1] if sys.argv[1] == \"tcp\" else sys.argv[2], flush=True)
+while True:
+    s.accept()[0].close()
+" "$1" "$2" >served &
+	server=$!
+	i=0
+	while [ ! -s served ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+}
+'
 
 landlock_abi() {
 	"$SBX" --check 2>/dev/null | sed -n 's/.*landlock: ABI \([0-9]*\).*/\1/p' | grep . || echo 0
@@ -127,17 +150,7 @@ landlock_abi() {
 	[ "$(landlock_abi)" -ge 6 ] || skip "Landlock ABI < 6: abstract unix sockets are not scoped"
 	command -v python3 >/dev/null || skip "python3 is not installed"
 	outer "$FB"'
-		python3 -c "
-import socket, sys
-u = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-u.bind(\"\0sbx-fallback-test\")
-u.listen(16)
-print(\"ready\", flush=True)
-while True:
-    u.accept()[0].close()
-" >listening &
-		server=$!
-		i=0; while [ ! -s listening ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+		serve unix sbx-fallback-test
 		echo "fallback: $(fb ./probe abstract-unix sbx-fallback-test)"
 		echo "control: $(./probe abstract-unix sbx-fallback-test)"
 		kill $server'
@@ -163,20 +176,10 @@ while True:
 	[ "$(landlock_abi)" -ge 4 ] || skip "Landlock ABI < 4: no TCP rules"
 	command -v python3 >/dev/null || skip "python3 is not installed"
 	outer "$FB"'
-		python3 -c "
-import socket
-t = socket.socket()
-t.bind((\"127.0.0.1\", 0))
-t.listen(16)
-print(t.getsockname()[1], flush=True)
-while True:
-    t.accept()[0].close()
-" >port &
-		server=$!
-		i=0; while [ ! -s port ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-		echo "fallback: $(fb ./probe tcp-connect 127.0.0.1 $(cat port))"
-		echo "net host: $(fb --net host ./probe tcp-connect 127.0.0.1 $(cat port))"
-		echo "control: $(./probe tcp-connect 127.0.0.1 $(cat port))"
+		serve tcp 127.0.0.1
+		echo "fallback: $(fb ./probe tcp-connect 127.0.0.1 $(cat served))"
+		echo "net host: $(fb --net host ./probe tcp-connect 127.0.0.1 $(cat served))"
+		echo "control: $(./probe tcp-connect 127.0.0.1 $(cat served))"
 		kill $server'
 	assert_status 0
 	assert_line_eq "fallback: blocked EACCES"
