@@ -160,7 +160,8 @@ static int check_fallback(const struct sbx_config *c)
 		return 0;
 	if (c->landlock == SBX_LANDLOCK_OFF)
 		return sbx_errx("--fallback=landlock confines the command by Landlock alone: it "
-				"cannot be combined with --landlock=off");
+				"cannot be combined with --landlock=off%s",
+				c->bare ? " (bwrap mode's default: add --landlock=auto)" : "");
 	if (c->name)
 		return sbx_errx("--fallback=landlock cannot be combined with --name: a sandbox "
 				"without namespaces has nothing to enter");

@@ -214,6 +214,25 @@ landlock_abi() {
 	[[ "$stderr" == *"unknown mode 'other' (expected none or landlock)"* ]]
 }
 
+@test "--fallback=landlock: the command shares the caller's terminal, but TIOCSTI stays refused" {
+	command -v script >/dev/null || skip "script(1) (util-linux) is not installed"
+	printf '%s\n' "$FB"'
+		echo "fallback: $(fb ./probe tiocsti x)"
+		echo "seccomp none: $(fb --seccomp none ./probe tiocsti x)"
+		echo "control: $(fb --allow-tiocsti ./probe tiocsti x)"' >"$SBX_WORK/outer.sh"
+	# The outer sandbox on script(1)'s terminal itself, its own terminal rules off: the
+	# control must reach the terminal.
+	run --separate-stderr script -qec "$(printf '%q ' "$SBX" --no-pty --allow-tiocsti \
+		--disable-userns --ro-bind "$SBX_BINDIR" "$SBX_BINDIR" -- sh ./outer.sh)" /dev/null \
+		</dev/null
+	output=${output//$'\r'/}
+	mapfile -t lines <<<"$output"
+	[[ "$output" == *"control: allowed"* ]] ||
+		skip "this kernel refuses TIOCSTI itself (dev.tty.legacy_tiocsti=0): $output"
+	assert_line_eq "fallback: blocked EPERM"
+	assert_line_eq "seccomp none: blocked EPERM"
+}
+
 @test "--fallback=landlock refuses what it cannot honour without namespaces (--root, --cap-add, --lock-file)" {
 	outer '"$SBX" --fallback=landlock --root -- id -u; echo "root: $?"
 		"$SBX" --fallback=landlock --cap-add NET_ADMIN -- true; echo "cap-add: $?"
