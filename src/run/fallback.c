@@ -233,7 +233,8 @@ __attribute__((noreturn)) static void fallback_child(struct fallback *f)
 
 	closep(&f->go[1]);
 	closep(&f->err[0]);
-	/* Without a PID namespace nothing else ends the command with sbx. */
+	/* Without a PID namespace nothing else ends the command with sbx. A parent gone
+	 * before this took effect closed its end of go: the read below sees that. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		_exit(EXIT_SBX_FAILED);
 	do
