@@ -166,9 +166,10 @@ static int fallback_prepare(struct fallback *f, const char *why)
 	int r;
 
 	if (abi <= 0)
-		return sbx_errx("user namespaces are refused here (%s), and --fallback=landlock "
-				"cannot confine the command: this kernel has no Landlock",
-				why);
+		return sbx_err(errno,
+			       "user namespaces are refused here (%s), and --fallback=landlock "
+			       "cannot confine the command: no Landlock here",
+			       why);
 	if (unsupported(f->c))
 		return sbx_errx("user namespaces are refused here (%s), and --fallback=landlock "
 				"cannot honour %s without them",

@@ -13,6 +13,8 @@ setup_file() {
 	security_setup_file
 	# The outer sandbox sees sbx's own directory (sbx-pid1 lies beside it) read-only.
 	export SBX_BINDIR=${SBX%/*}
+	LANDLOCK_ABI=$("$SBX" --check 2>/dev/null | sed -n 's/.*landlock: ABI \([0-9]*\).*/\1/p')
+	export LANDLOCK_ABI=${LANDLOCK_ABI:-0}
 }
 
 setup() {
@@ -54,8 +56,9 @@ while True:
 }
 '
 
-landlock_abi() {
-	"$SBX" --check 2>/dev/null | sed -n 's/.*landlock: ABI \([0-9]*\).*/\1/p' | grep . || echo 0
+# needs_landlock [ABI]: skips the test where the kernel's Landlock is older (or absent).
+needs_landlock() {
+	[ "$LANDLOCK_ABI" -ge "${1:-1}" ] || skip "Landlock ABI ${1:-1} or later needed, the kernel has ${LANDLOCK_ABI}: $2"
 }
 
 @test "where user namespaces are refused, sbx fails with 125 and the fix unless --fallback" {
@@ -69,6 +72,7 @@ landlock_abi() {
 }
 
 @test "--fallback=landlock runs the command there, with one warning line that says what is missing" {
+	needs_landlock 1 "the fallback runs only under Landlock"
 	outer '"$SBX" --fallback=landlock -- sh -c "echo ran; exit 3"'
 	assert_status 3
 	assert_output_eq "ran"
@@ -79,6 +83,7 @@ landlock_abi() {
 }
 
 @test "--fallback=landlock where user.max_user_namespaces=0 (set in a child user namespace)" {
+	needs_landlock 1 "the fallback runs only under Landlock"
 	command -v unshare >/dev/null || skip "unshare (util-linux) is not installed"
 	run --separate-stderr unshare -Ur sh -c 'echo 0 >/proc/sys/user/max_user_namespaces' ||
 		true
@@ -100,6 +105,7 @@ landlock_abi() {
 }
 
 @test "--fallback=landlock: sbx's exit statuses (127, 128+N, --timeout's 124)" {
+	needs_landlock 1 "the fallback runs only under Landlock"
 	outer "$FB"'
 		fb no-such-command-sbx; echo "missing: $?"
 		fb sh -c "kill -TERM \$\$"; echo "signal: $?"
@@ -111,6 +117,7 @@ landlock_abi() {
 }
 
 @test "--fallback=landlock: a write outside the plan's tree fails with EACCES; the cwd and TMPDIR are writable" {
+	needs_landlock 1 "the fallback runs only under Landlock"
 	outer "$FB"'
 		echo "tmp: $(fb ./probe write /tmp/outside)"
 		echo "tmp control: $(./probe write /tmp/outside-control)"
@@ -135,6 +142,7 @@ landlock_abi() {
 }
 
 @test "--fallback=landlock: \$HOME is unreadable" {
+	needs_landlock 1 "the fallback runs only under Landlock"
 	outer "$FB"'
 		echo secret >"$HOME/secret"
 		echo "read: $(fb ./probe read "$HOME/secret")"
@@ -147,7 +155,7 @@ landlock_abi() {
 }
 
 @test "--fallback=landlock: an abstract unix socket outside cannot be reached" {
-	[ "$(landlock_abi)" -ge 6 ] || skip "Landlock ABI < 6: abstract unix sockets are not scoped"
+	needs_landlock 6 "abstract unix sockets are scoped from ABI 6"
 	command -v python3 >/dev/null || skip "python3 is not installed"
 	outer "$FB"'
 		serve unix sbx-fallback-test
@@ -160,7 +168,7 @@ landlock_abi() {
 }
 
 @test "--fallback=landlock: processes outside cannot be signalled" {
-	[ "$(landlock_abi)" -ge 6 ] || skip "Landlock ABI < 6: signals are not scoped"
+	needs_landlock 6 "signals are scoped from ABI 6"
 	outer "$FB"'
 		sleep 60 &
 		sentinel=$!
@@ -173,7 +181,7 @@ landlock_abi() {
 }
 
 @test "--fallback=landlock: no TCP connection with --net none (the default), the host's network with --net host" {
-	[ "$(landlock_abi)" -ge 4 ] || skip "Landlock ABI < 4: no TCP rules"
+	needs_landlock 4 "TCP rules came with ABI 4"
 	command -v python3 >/dev/null || skip "python3 is not installed"
 	outer "$FB"'
 		serve tcp 127.0.0.1
@@ -188,6 +196,7 @@ landlock_abi() {
 }
 
 @test "--fallback=landlock: no_new_privs, no capabilities, and the default seccomp filter" {
+	needs_landlock 1 "the fallback runs only under Landlock"
 	outer "$FB"'
 		fb ./probe nnp
 		fb ./probe caps
@@ -215,6 +224,7 @@ landlock_abi() {
 }
 
 @test "--fallback=landlock: the command shares the caller's terminal, but TIOCSTI stays refused" {
+	needs_landlock 1 "the fallback runs only under Landlock"
 	command -v script >/dev/null || skip "script(1) (util-linux) is not installed"
 	printf '%s\n' "$FB"'
 		echo "fallback: $(fb ./probe tiocsti x)"
@@ -233,6 +243,24 @@ landlock_abi() {
 	assert_line_eq "seccomp none: blocked EPERM"
 }
 
+@test "--fallback=landlock without Landlock fails with 125 rather than run the command unconfined" {
+	# The outer sandbox's filter makes Landlock's first call fail as a kernel without it.
+	printf '%s\n' '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names":
+		["landlock_create_ruleset"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38}]}' \
+		>"$SBX_WORK/no-landlock.json"
+	printf '%s\n' '"$SBX" --fallback=landlock -- touch ran; echo "status: $?"
+		[ -e ran ] || echo "not run"
+		echo "left: $(ls -d /tmp/sbx-fallback-* 2>/dev/null)"' >"$SBX_WORK/outer.sh"
+	run --separate-stderr "$SBX" --disable-userns --seccomp-profile ./no-landlock.json \
+		--ro-bind "$SBX_BINDIR" "$SBX_BINDIR" -- sh ./outer.sh
+	assert_status 0
+	assert_output_eq "status: 125
+not run
+left: "
+	[[ "$stderr" == *"--fallback=landlock cannot confine the command: no Landlock here: Function not implemented"* ]]
+	[[ "$stderr" != *warning* ]]
+}
+
 @test "--fallback=landlock refuses what it cannot honour without namespaces (--root, --cap-add, --lock-file)" {
 	outer '"$SBX" --fallback=landlock --root -- id -u; echo "root: $?"
 		"$SBX" --fallback=landlock --cap-add NET_ADMIN -- true; echo "cap-add: $?"
@@ -247,6 +275,7 @@ lock-file: 125"
 }
 
 @test "'fallback landlock' as a profile line: --dry-run prints it, and a run falls back" {
+	needs_landlock 1 "the fallback runs only under Landlock"
 	printf 'include default\nfallback landlock\n' >"$SBX_WORK/fb.profile"
 	run --separate-stderr "$SBX" --profile ./fb.profile --dry-run
 	assert_status 0
@@ -260,6 +289,7 @@ lock-file: 125"
 }
 
 @test "--fallback=landlock leaves no temporary directory behind" {
+	needs_landlock 1 "the fallback runs only under Landlock"
 	outer "$FB"'
 		fb sh -c "echo \$TMPDIR; mkdir -p \$TMPDIR/a/b; touch \$TMPDIR/a/b/f; chmod 0 \$TMPDIR/a"
 		fb sh -c "echo \$TMPDIR; exit 4"
@@ -276,6 +306,7 @@ lock-file: 125"
 }
 
 @test "--fallback=landlock refuses a plan that narrows access beneath a bind, which Landlock cannot mirror" {
+	needs_landlock 1 "the fallback runs only under Landlock"
 	mkdir -p "$SBX_WORK/ro"
 	outer '"$SBX" --fallback=landlock --ro-bind "$PWD/ro" "$PWD/ro" -- ./probe write ./ro/x
 		echo "status: $?"
