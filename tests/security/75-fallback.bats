@@ -262,6 +262,7 @@ left: "
 }
 
 @test "--fallback=landlock refuses what it cannot honour without namespaces (--root, --cap-add, --lock-file)" {
+	needs_landlock 1 "without Landlock, that is the first refusal"
 	outer '"$SBX" --fallback=landlock --root -- id -u; echo "root: $?"
 		"$SBX" --fallback=landlock --cap-add NET_ADMIN -- true; echo "cap-add: $?"
 		"$SBX" --fallback=landlock --lock-file /etc/passwd -- true; echo "lock-file: $?"'
