@@ -297,7 +297,6 @@ static int fallback_fail(struct fallback *f)
 int fallback_run(const struct sbx_config *c, const char *why)
 {
 	_cleanup_(fallback_end) struct fallback f;
-	int code;
 
 	fallback_init(&f, c);
 	if (fallback_prepare(&f, why) < 0)
@@ -312,10 +311,5 @@ int fallback_run(const struct sbx_config *c, const char *why)
 	if (fallback_start(&f) < 0 || supervise(&f.s) < 0)
 		return fallback_fail(&f);
 	fallback_end(&f);
-	code = supervise_exit_code(&f.s);
-	if (f.s.msg[0] && f.s.timeouts == 0)
-		log_error("%s", f.s.msg);
-	else if (f.s.timeouts > 0)
-		log_error("timed out; the command was stopped");
-	return code;
+	return supervise_report(&f.s, "command");
 }

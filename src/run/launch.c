@@ -422,11 +422,7 @@ int launch_run(const struct sbx_config *c)
 		return launch_fail(&l);
 	(void)fault_point("end");
 	launch_end(&l);
-	code = supervise_exit_code(&l.s);
-	if (l.s.msg[0] && l.s.timeouts == 0)
-		log_error("%s", l.s.msg);
-	else if (l.s.timeouts > 0)
-		log_error("timed out; the sandbox was stopped");
+	code = supervise_report(&l.s, "sandbox");
 	/* As bubblewrap: only a command that ran has an exit code to report. */
 	if (supervise_command_ran(&l.s))
 		status_write_exit(c, code);

@@ -246,3 +246,12 @@ int supervise_exit_code(const struct supervisor *s)
 		return sbx_failed_status(s->c);
 	return code;
 }
+
+int supervise_report(const struct supervisor *s, const char *what)
+{
+	if (s->msg[0] && s->timeouts == 0)
+		log_error("%s", s->msg);
+	else if (s->timeouts > 0)
+		log_error("timed out; the %s was stopped", what);
+	return supervise_exit_code(s);
+}

@@ -50,5 +50,7 @@ void supervise_read_failure(struct supervisor *s);
 int supervise_arm_timer(int fd, uint64_t usec);
 /* sbx's exit status once supervise returned (DESIGN.md "Exit status"). */
 int supervise_exit_code(const struct supervisor *s);
+/* The same, once the failure or the timeout is said, as "the WHAT was stopped". */
+int supervise_report(const struct supervisor *s, const char *what);
 /* Whether the command was exec'd: no record says the setup or the exec failed first. */
 bool supervise_command_ran(const struct supervisor *s);
