@@ -62,6 +62,7 @@ spec_of() {
 	--net:MODE) spec="words=none host pasta slirp4netns auto" ;;
 	--cgroup:BACKEND) spec="words=auto systemd direct none try" ;;
 	--landlock:MODE) spec="words=auto off require" ;;
+	--fallback:MODE) spec="words=none landlock" ;;
 	--socket:KIND) spec="words=wayland x11 pulseaudio pipewire" ;;
 	--signal:SIG) spec="words=$signals" ;;
 	--profile:*) spec=profile ;;

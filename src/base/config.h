@@ -104,6 +104,12 @@ enum sbx_landlock {
 	SBX_LANDLOCK_REQUIRE, /* fail where the kernel has none */
 };
 
+/* --fallback: what a run does where user namespaces are refused (run/fallback.h) */
+enum sbx_fallback {
+	SBX_FALLBACK_NONE,     /* fail with 125 and the fix: never a weaker sandbox unasked */
+	SBX_FALLBACK_LANDLOCK, /* run without namespaces, confined by Landlock and seccomp */
+};
+
 enum sbx_pty_mode {
 	PTY_AUTO,
 	PTY_ON,
@@ -182,6 +188,7 @@ struct sbx_config {
 
 	uint64_t caps_keep; /* 1 << CAP_*: --cap-add minus --cap-drop */
 	enum sbx_landlock landlock;
+	enum sbx_fallback fallback;
 	/* cgroup */
 	struct sbx_limits limits;
 	enum sbx_cgroup_mode cgroup;

@@ -488,3 +488,16 @@ const char *env_value(char **env, const char *name)
 
 	return i < 0 ? NULL : env[i] + strlen(name) + 1;
 }
+
+void env_set(char ***env, const char *name, const char *value)
+{
+	ssize_t i = env_find(*env, name);
+	char *kv = xasprintf("%s=%s", name, value);
+
+	if (i >= 0) {
+		free((*env)[i]);
+		(*env)[i] = kv;
+	} else {
+		strv_push(env, kv);
+	}
+}

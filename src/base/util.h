@@ -68,6 +68,8 @@ char **strv_copy(char *const *v);
 /* In an environment list (NAME=VALUE strings): the index of NAME, or -1; its value or NULL. */
 ssize_t env_find(char **env, const char *name);
 const char *env_value(char **env, const char *name);
+/* Sets NAME=VALUE in *env, replacing an entry of that name. */
+void env_set(char ***env, const char *name, const char *value);
 
 /* Value parsers: pure, return 0 or -EINVAL with a message naming the option and value. */
 int parse_size(const char *opt, const char *s, uint64_t *ret);

@@ -274,6 +274,8 @@ static void print_security(FILE *f, const struct sbx_config *c)
 	/* Each mode's default goes without saying. */
 	if (c->landlock != (c->bare ? SBX_LANDLOCK_OFF : SBX_LANDLOCK_AUTO))
 		line(f, option_word(h_landlock, 0), cli_landlock_modes[c->landlock], NULL);
+	if (c->fallback != SBX_FALLBACK_NONE)
+		line(f, option_word(h_fallback, 0), cli_fallback_modes[c->fallback], NULL);
 	print_flag(f, BOOL_WORD(allow_tiocsti), c->allow_tiocsti);
 	print_flag(f, BOOL_WORD(disable_userns), c->disable_userns);
 	print_flag(f, BOOL_WORD(allow_userns), c->allow_userns);

@@ -18,19 +18,6 @@ static void env_unset(char **env, const char *name)
 	memmove(&env[i], &env[i + 1], (strv_length(env) - (size_t)i) * sizeof(char *));
 }
 
-void env_set(char ***env, const char *name, const char *value)
-{
-	ssize_t i = env_find(*env, name);
-	char *kv = xasprintf("%s=%s", name, value);
-
-	if (i >= 0) {
-		free((*env)[i]);
-		(*env)[i] = kv;
-	} else {
-		strv_push(env, kv);
-	}
-}
-
 int h_setenv(struct parse_state *s, const struct option_def *d, char **a)
 {
 	if (!a[0][0] || strchr(a[0], '='))
@@ -74,16 +61,34 @@ int h_pty(struct parse_state *s, const struct option_def *d, char **a)
 	return 0;
 }
 
+/* The index of arg among a mode option's words, or -EINVAL naming the expected ones. */
+static int mode_index(const struct option_def *d, const char *arg, const char *const *modes,
+		      size_t n, const char *expected)
+{
+	for (size_t i = 0; i < n; i++)
+		if (streq(arg, modes[i]))
+			return (int)i;
+	return sbx_errx("%s: unknown mode '%s' (expected %s)", d->name, arg, expected);
+}
+
 int h_landlock(struct parse_state *s, const struct option_def *d, char **a)
 {
-	size_t i = 0;
+	int i = mode_index(d, a[0], cli_landlock_modes, cli_n_landlock_modes,
+			   "auto, off or require");
 
-	while (i < cli_n_landlock_modes && !streq(a[0], cli_landlock_modes[i]))
-		i++;
-	if (i == cli_n_landlock_modes)
-		return sbx_errx("%s: unknown mode '%s' (expected auto, off or require)", d->name,
-				a[0]);
+	if (i < 0)
+		return i;
 	s->c->landlock = (enum sbx_landlock)i;
+	return 0;
+}
+
+int h_fallback(struct parse_state *s, const struct option_def *d, char **a)
+{
+	int i = mode_index(d, a[0], cli_fallback_modes, cli_n_fallback_modes, "none or landlock");
+
+	if (i < 0)
+		return i;
+	s->c->fallback = (enum sbx_fallback)i;
 	return 0;
 }
 

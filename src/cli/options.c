@@ -216,6 +216,10 @@ const struct option_def cli_options[] = {
 	  "auto (default; bare mode: off): a Landlock ruleset mirroring the mount plan where "
 	  "the kernel has Landlock; require: fail where it has none; off",
 	  h_landlock, 0 },
+	{ "--fallback", 1, "MODE", SEC_PROC,
+	  "where user namespaces are refused: none (default: fail), or landlock (run without "
+	  "namespaces, confined by Landlock and seccomp only, with a warning)",
+	  h_fallback, 0 },
 	{ "--allow-tiocsti", 0, NULL, SEC_PROC,
 	  "do not refuse TIOCSTI and TIOCLINUX (terminal input injection) whatever the filter",
 	  h_bool, CFG(allow_tiocsti) },
@@ -264,6 +268,13 @@ const char *const cli_landlock_modes[] = {
 	[SBX_LANDLOCK_REQUIRE] = "require",
 };
 const size_t cli_n_landlock_modes = ELEMENTSOF(cli_landlock_modes);
+
+/* In the order of enum sbx_fallback. */
+const char *const cli_fallback_modes[] = {
+	[SBX_FALLBACK_NONE] = "none",
+	[SBX_FALLBACK_LANDLOCK] = "landlock",
+};
+const size_t cli_n_fallback_modes = ELEMENTSOF(cli_fallback_modes);
 
 /* In the order of enum sbx_net; "loopback" is also accepted for none (h_net). */
 const char *const cli_net_modes[] = {

@@ -53,6 +53,8 @@ extern const char *const cli_net_modes[];
 extern const size_t cli_n_net_modes;
 extern const char *const cli_landlock_modes[];
 extern const size_t cli_n_landlock_modes;
+extern const char *const cli_fallback_modes[];
+extern const size_t cli_n_fallback_modes;
 extern const char *const cli_cgroup_modes[];
 extern const size_t cli_n_cgroup_modes;
 /* --seccomp's argument for no filter at all. */
@@ -127,6 +129,7 @@ HANDLER(h_clearenv);
 HANDLER(h_pty);
 HANDLER(h_timeout);
 HANDLER(h_landlock);
+HANDLER(h_fallback);
 HANDLER(h_rlimit);
 HANDLER(h_seccomp);
 HANDLER(h_seccomp_profile);

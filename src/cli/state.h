@@ -32,6 +32,3 @@ struct parse_state {
 	enum cwd_verdict cwd_verdict;
 	enum cli_action action;
 };
-
-/* Sets NAME=VALUE in *env, replacing an entry of that name. */
-void env_set(char ***env, const char *name, const char *value);

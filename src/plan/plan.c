@@ -116,7 +116,9 @@ static int decide_namespaces(struct parse_state *s)
  * which cannot be had together. */
 static int decide_landlock(struct sbx_config *c)
 {
-	if (!c->allow_userns || c->landlock == SBX_LANDLOCK_OFF)
+	/* The fallback has Landlock alone (check_fallback): it keeps it, nested or not. */
+	if (!c->allow_userns || c->landlock == SBX_LANDLOCK_OFF ||
+	    c->fallback == SBX_FALLBACK_LANDLOCK)
 		return 0;
 	if (c->landlock == SBX_LANDLOCK_REQUIRE)
 		return sbx_errx("--landlock=require cannot go with --allow-userns: Landlock "
@@ -165,12 +167,30 @@ static int prepare_host(struct parse_state *s)
 	return 0;
 }
 
+/* --fallback=landlock: Landlock is all that confines the command there, and a named
+ * sandbox needs namespaces to be entered. Said before anything starts, whether or not the
+ * fallback would be needed. */
+static int check_fallback(const struct sbx_config *c)
+{
+	if (c->fallback != SBX_FALLBACK_LANDLOCK)
+		return 0;
+	if (c->landlock == SBX_LANDLOCK_OFF)
+		return sbx_errx("--fallback=landlock confines the command by Landlock alone: it "
+				"cannot be combined with --landlock=off%s",
+				c->bare ? " (bwrap mode's default: add --landlock=auto)" : "");
+	if (c->name)
+		return sbx_errx("--fallback=landlock cannot be combined with --name: a sandbox "
+				"without namespaces has nothing to enter");
+	return 0;
+}
+
 int cli_plan(struct parse_state *s)
 {
 	int r;
 
 	/* A modifier left waiting at the end was refused by the parser (check_modifiers). */
-	if ((r = decide_namespaces(s)) < 0 || (r = decide_landlock(s->c)) < 0)
+	if ((r = decide_namespaces(s)) < 0 || (r = check_fallback(s->c)) < 0 ||
+	    (r = decide_landlock(s->c)) < 0)
 		return r;
 	return prepare_host(s);
 }

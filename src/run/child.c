@@ -57,7 +57,7 @@ static int wait_fd(int fd, const char *what)
 	return 0;
 }
 
-static int set_rlimits(const struct sbx_config *c)
+int child_set_rlimits(const struct sbx_config *c)
 {
 	for (size_t i = 0; i < c->n_rlimits; i++) {
 		struct sbx_rlimit r = c->rlimits[i];
@@ -425,7 +425,7 @@ __attribute__((noreturn)) void child_main(const struct child_args *a)
 	STEP("landlock", build_landlock(c, &landlock_fd));
 	STEP("chdir", do_chdir(c));
 	STEP("lock-file", take_locks(c, lock_fds));
-	STEP("rlimit", set_rlimits(c));
+	STEP("rlimit", child_set_rlimits(c));
 	if (a->plan->late_go) {
 		b = wait_go(a->go_fd, false);
 		if (cg == START_CGROUP_AFTER_SETUP)

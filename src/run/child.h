@@ -31,3 +31,5 @@ struct child_args {
 __attribute__((noreturn)) void child_main(const struct child_args *a);
 /* The same as clone(2)'s fn, for a start in vfork (plan->vfork). */
 int child_vfork_main(void *arg);
+/* c's --rlimit values on the calling process (also --fallback's command, fallback.c). */
+int child_set_rlimits(const struct sbx_config *c);

@@ -7,11 +7,11 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
 #include <sys/syscall.h>
-#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,6 +23,7 @@
 #include "net/netuser.h"
 #include "plan/start.h"
 #include "run/child.h"
+#include "run/fallback.h"
 #include "run/init.h"
 #include "run/pid1.h"
 #include "run/pty.h"
@@ -158,6 +159,7 @@ struct launch {
 	struct seccomp_set filters; /* read here, loaded by the command, handed to --enter */
 	struct child_args a;
 	struct start_plan plan;
+	int userns_refused; /* the clone's errno where user namespaces seem refused, else 0 */
 	int pid1_fd;
 	int go[2], err[2];
 	sigset_t fwd, orig;
@@ -174,15 +176,7 @@ static void launch_init(struct launch *l, const struct sbx_config *c)
 			      .go = { -1, -1 },
 			      .err = { -1, -1 } };
 	l->pid1_fd = pid1_usable(c) ? pid1_open() : -1;
-	l->s = (struct supervisor){ .c = c,
-				    .err_fd = -1,
-				    .sig_fd = -1,
-				    .timer_fd = -1,
-				    .shrink_fd = -1,
-				    .net = &l->net,
-				    .ctl_fd = -1,
-				    .init_pidfd = -1,
-				    .pty = &l->pty };
+	supervisor_init(&l->s, c, &l->net, &l->pty);
 	l->a = (struct child_args){ .c = c,
 				    .plan = &l->plan,
 				    .go_fd = -1,
@@ -253,10 +247,12 @@ static int launch_clone(struct launch *l)
 					    NULL, NULL);
 	if (l->s.child < 0) {
 		int r = sbx_err(errno, "clone");
-		if (errno == EPERM || errno == ENOSPC || errno == EUSERS)
+		if (errno == EPERM || errno == ENOSPC || errno == EUSERS) {
+			l->userns_refused = errno;
 			r = sbx_errx("%s (unprivileged user namespaces may be disabled; see: sbx "
 				     "--check)",
 				     sbx_errmsg());
+		}
 		return r;
 	}
 	if (l->s.child == 0) {
@@ -326,11 +322,7 @@ static int launch_parent_steps(struct launch *l)
 	if ((steps & START_REGISTER) &&
 	    (r = named_publish(c, &l->named, &l->filters, getpid(), l->s.child, &l->s)) < 0)
 		return r;
-	l->s.sig_fd = signalfd(-1, &l->fwd, SFD_CLOEXEC | SFD_NONBLOCK);
-	l->s.timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (l->s.sig_fd < 0 || l->s.timer_fd < 0)
-		return sbx_err(errno, "signalfd/timerfd");
-	if (c->timeout_usec && (r = supervise_arm_timer(l->s.timer_fd, c->timeout_usec)) < 0)
+	if ((r = supervise_open(&l->s, &l->fwd)) < 0)
 		return r;
 	/* The go byte: 'g', go on; 'u', go on, but no cgroup of its own was made (--cgroup
 	 * try). A failure here is still sbx's, said as such (125), not the child's death. */
@@ -393,14 +385,36 @@ static int launch_fail(struct launch *l)
 	return sbx_failed_status(l->c);
 }
 
+/* The clone was refused for want of user namespaces, and --fallback=landlock runs the
+ * command all the same: what the start took goes first, the signal mask included. */
+static int launch_fallback(struct launch *l)
+{
+	char why[128];
+
+	snprintf(why, sizeof(why), "clone: %s", strerror(l->userns_refused));
+	launch_end(l);
+	sigprocmask(SIG_SETMASK, &l->orig, NULL);
+	return fallback_run(l->c, why);
+}
+
 int launch_run(const struct sbx_config *c)
 {
 	__attribute__((cleanup(launch_end))) struct launch l;
+	bool fallback = c->fallback == SBX_FALLBACK_LANDLOCK;
+	char why[256];
 	int code;
 
 	launch_init(&l, c);
-	if (launch_prepare(&l) < 0 || launch_clone(&l) < 0)
+	if (fallback && fallback_userns_restricted(why, sizeof(why))) {
+		if (c->die_with_parent && die_with_caller() < 0)
+			return launch_fail(&l);
+		return fallback_run(c, why);
+	}
+	if (launch_prepare(&l) < 0 || launch_clone(&l) < 0) {
+		if (fallback && l.userns_refused)
+			return launch_fallback(&l);
 		return launch_fail(&l);
+	}
 	if (launch_parent_steps(&l) < 0) {
 		launch_abort_child(&l);
 		return launch_fail(&l);
@@ -409,11 +423,7 @@ int launch_run(const struct sbx_config *c)
 		return launch_fail(&l);
 	(void)fault_point("end");
 	launch_end(&l);
-	code = supervise_exit_code(&l.s);
-	if (l.s.msg[0] && l.s.timeouts == 0)
-		log_error("%s", l.s.msg);
-	else if (l.s.timeouts > 0)
-		log_error("timed out; the sandbox was stopped");
+	code = supervise_report(&l.s, "sandbox");
 	/* As bubblewrap: only a command that ran has an exit code to report. */
 	if (supervise_command_ran(&l.s))
 		status_write_exit(c, code);

@@ -21,6 +21,20 @@
 #include "run/proto.h"
 #include "run/pty.h"
 
+void supervisor_init(struct supervisor *s, const struct sbx_config *c, struct netuser *net,
+		     struct sbx_pty *pty)
+{
+	*s = (struct supervisor){ .c = c,
+				  .err_fd = -1,
+				  .sig_fd = -1,
+				  .timer_fd = -1,
+				  .shrink_fd = -1,
+				  .net = net,
+				  .ctl_fd = -1,
+				  .init_pidfd = -1,
+				  .pty = pty };
+}
+
 static void read_record(struct supervisor *s, const char *rec)
 {
 	struct init_record r;
@@ -79,6 +93,17 @@ int supervise_arm_timer(int fd, uint64_t usec)
 
 	if (timerfd_settime(fd, 0, &its, NULL) < 0)
 		return sbx_err(errno, "--timeout: timerfd_settime");
+	return 0;
+}
+
+int supervise_open(struct supervisor *s, const sigset_t *fwd)
+{
+	s->sig_fd = signalfd(-1, fwd, SFD_CLOEXEC | SFD_NONBLOCK);
+	s->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (s->sig_fd < 0 || s->timer_fd < 0)
+		return sbx_err(errno, "signalfd/timerfd");
+	if (s->c->timeout_usec)
+		return supervise_arm_timer(s->timer_fd, s->c->timeout_usec);
 	return 0;
 }
 
@@ -220,4 +245,13 @@ int supervise_exit_code(const struct supervisor *s)
 	if (code == EXIT_SBX_FAILED && s->msg[0] && s->msg_code == EXIT_SBX_FAILED)
 		return sbx_failed_status(s->c);
 	return code;
+}
+
+int supervise_report(const struct supervisor *s, const char *what)
+{
+	if (s->msg[0] && s->timeouts == 0)
+		log_error("%s", s->msg);
+	else if (s->timeouts > 0)
+		log_error("timed out; the %s was stopped", what);
+	return supervise_exit_code(s);
 }

@@ -2,6 +2,7 @@
 #pragma once
 /* The supervisor: sbx's side while the sandbox runs (supervise.c). launch.c fills it. */
 #include <stdbool.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -34,6 +35,11 @@ struct supervisor {
 	struct sbx_pty *pty; /* relayed while the sandbox runs */
 };
 
+/* A supervisor of c with nothing open yet: no fds, no named sandbox, no timeout fired. */
+void supervisor_init(struct supervisor *s, const struct sbx_config *c, struct netuser *net,
+		     struct sbx_pty *pty);
+/* The signalfd of the signals in fwd (blocked already) and --timeout's timer, armed. */
+int supervise_open(struct supervisor *s, const sigset_t *fwd);
 /* Until the sandbox's init has exited (or said the command's code, when nothing of ours
  * outlives it): signals, --timeout, the pty, --enter, PID 1's records. */
 int supervise(struct supervisor *s);
@@ -44,5 +50,7 @@ void supervise_read_failure(struct supervisor *s);
 int supervise_arm_timer(int fd, uint64_t usec);
 /* sbx's exit status once supervise returned (DESIGN.md "Exit status"). */
 int supervise_exit_code(const struct supervisor *s);
+/* The same, once the failure or the timeout is said, as "the WHAT was stopped". */
+int supervise_report(const struct supervisor *s, const char *what);
 /* Whether the command was exec'd: no record says the setup or the exec failed first. */
 bool supervise_command_ran(const struct supervisor *s);

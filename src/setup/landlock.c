@@ -24,6 +24,10 @@
 #ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
 #define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15)
 #endif
+#ifndef LANDLOCK_ACCESS_NET_BIND_TCP
+#define LANDLOCK_ACCESS_NET_BIND_TCP (1ULL << 0)
+#define LANDLOCK_ACCESS_NET_CONNECT_TCP (1ULL << 1)
+#endif
 #ifndef LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
 #define LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
 #define LANDLOCK_SCOPE_SIGNAL (1ULL << 1)
@@ -242,6 +246,10 @@ int landlock_build(const struct landlock_rules *r, enum sbx_landlock mode, unsig
 	attr.handled_access_fs = fs_rights(abi);
 	if (abi >= 6 && (flags & LANDLOCK_SCOPED))
 		attr.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL;
+	/* Handled with no rule that allows a port: every TCP bind and connect refused. */
+	if (abi >= 4 && (flags & LANDLOCK_NO_TCP))
+		attr.handled_access_net =
+			LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP;
 	fd = (int)syscall(SYS_landlock_create_ruleset, &attr, attr_size(abi), 0);
 	if (fd < 0)
 		return sbx_err(errno, "landlock: create a ruleset (%s)", landlock_describe(abi));

@@ -40,6 +40,7 @@ const char *landlock_describe(int abi);
 enum {
 	LANDLOCK_SCOPED = 1 << 0,      /* abstract unix sockets and signals (ABI >= 6) */
 	LANDLOCK_NO_SYMLINKS = 1 << 1, /* paths resolved without following symlinks */
+	LANDLOCK_NO_TCP = 1 << 2,      /* no TCP bind or connect at all (ABI >= 4) */
 };
 
 /* A ruleset with rules r, whose paths are opened now (relative to the cwd and root). A path

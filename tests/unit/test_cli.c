@@ -572,6 +572,25 @@ static void test_net_last_one_wins(void **state)
 	assert_int_equal(f->c.clone_flags & CLONE_NEWNET, 0);
 }
 
+static void test_fallback_modes(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_parses(parse(f, "true"));
+	assert_int_equal(f->c.fallback, SBX_FALLBACK_NONE);
+	assert_parses(parse(f, "--fallback=landlock", "true"));
+	assert_int_equal(f->c.fallback, SBX_FALLBACK_LANDLOCK);
+	assert_parses(parse(f, "--fallback=landlock", "--fallback", "none", "true"));
+	assert_int_equal(f->c.fallback, SBX_FALLBACK_NONE);
+	assert_rejected(parse(f, "--fallback=bwrap", "true"), "expected none or landlock");
+	/* Landlock is all that confines the command there; in either order. */
+	assert_rejected(parse(f, "--fallback=landlock", "--landlock=off", "true"),
+			"--landlock=off");
+	assert_rejected(parse(f, "--landlock=off", "--fallback=landlock", "true"),
+			"--landlock=off");
+	assert_rejected(parse(f, "--fallback=landlock", "--name", "fb", "true"), "--name");
+}
+
 static void test_net_bogus_rejected(void **state)
 {
 	struct fixture *f = *state;
@@ -1338,6 +1357,7 @@ static void test_dry_run_of_every_kind_of_line_reads_back(void **state)
 		"perms 0600\nfile 3 /f\n",
 		"ro-bind-data 3 /rbd\n",
 		"chmod 0700 /x\n",
+		"fallback landlock\n",
 		"overlay-src /a\noverlay-src /b\nro-overlay /r\n",
 		"overlay-src /a\ntmp-overlay /o\n",
 		"chdir /tmp\n",
@@ -1356,21 +1376,21 @@ static void test_dry_run_of_every_kind_of_line_reads_back(void **state)
 		"cgroup systemd\nslice sbx.slice\n",
 	};
 
-	assert_parses(parse(f, "--dry-run", "--net", "host", "--hostname", "box", "--uid", "5",
-			    "--gid", "7", "--ro-bind-try", "/nonexistent", "/d", "--dev-bind",
-			    "/dev", "/e", "--bind-fd", "3", "/g", "--ro-bind-fd", "3", "/h",
-			    "--remount-ro", "/usr", "--mqueue", "/mq", "--perms", "0755", "--dir",
-			    "/dir", "--size", "4K", "--tmpfs", "/t", "--symlink", "a b", "/l",
-			    "--perms", "0600", "--file", "3", "/f", "--ro-bind-data", "3", "/rbd",
-			    "--chmod", "0700", "/x", "--overlay-src", "/a", "--overlay-src", "/b",
-			    "--ro-overlay", "/r", "--overlay-src", "/a", "--tmp-overlay", "/o",
-			    "--chdir", "/tmp", "--lock-file", "/lk", "--setenv", "A", "1",
-			    "--unsetenv", "B", "--clearenv", "--argv0", "prog", "--die-with-parent",
-			    "--new-session", "--no-pty", "--timeout", "30s", "--rlimit",
-			    "NOFILE=1024:2048", "--cap-add", "CAP_NET_ADMIN", "--seccomp", "none",
-			    "--allow-tiocsti", "--memory", "1M", "--memory-swap", "0", "--cpus",
-			    "1.5", "--cpu-weight", "50", "--io-weight", "60", "--pids", "100",
-			    "--cgroup", "systemd", "--slice", "sbx.slice", "true"));
+	assert_parses(
+		parse(f, "--dry-run", "--net", "host", "--hostname", "box", "--uid", "5", "--gid",
+		      "7", "--ro-bind-try", "/nonexistent", "/d", "--dev-bind", "/dev", "/e",
+		      "--bind-fd", "3", "/g", "--ro-bind-fd", "3", "/h", "--remount-ro", "/usr",
+		      "--mqueue", "/mq", "--perms", "0755", "--dir", "/dir", "--size", "4K",
+		      "--tmpfs", "/t", "--symlink", "a b", "/l", "--perms", "0600", "--file", "3",
+		      "/f", "--ro-bind-data", "3", "/rbd", "--chmod", "0700", "/x", "--overlay-src",
+		      "/a", "--overlay-src", "/b", "--ro-overlay", "/r", "--overlay-src", "/a",
+		      "--tmp-overlay", "/o", "--chdir", "/tmp", "--lock-file", "/lk", "--setenv",
+		      "A", "1", "--unsetenv", "B", "--clearenv", "--argv0", "prog",
+		      "--die-with-parent", "--new-session", "--no-pty", "--timeout", "30s",
+		      "--rlimit", "NOFILE=1024:2048", "--cap-add", "CAP_NET_ADMIN", "--seccomp",
+		      "none", "--allow-tiocsti", "--memory", "1M", "--memory-swap", "0", "--cpus",
+		      "1.5", "--cpu-weight", "50", "--io-weight", "60", "--pids", "100", "--cgroup",
+		      "systemd", "--slice", "sbx.slice", "--fallback", "landlock", "true"));
 	text = dry_run_text(f);
 	for (size_t i = 0; i < ELEMENTSOF(lines); i++)
 		if (!strstr(text, lines[i]))
@@ -1409,6 +1429,7 @@ int main(void)
 		T(test_net_none),
 		T(test_net_last_one_wins),
 		T(test_net_bogus_rejected),
+		T(test_fallback_modes),
 		T(test_bare),
 		T(test_filter_choices),
 		T(test_bare_ops_are_only_the_users),
