@@ -65,16 +65,17 @@ if [ "$(id -u)" = 0 ]; then
 	fi
 	id "$user" >/dev/null 2>&1 || useradd -m -s /bin/bash "$user"
 	work=$(mktemp -d /tmp/sbx-bench.XXXXXX)
-	mkdir -p "$work/src" "$work/gen"
+	mkdir -p "$work/gen"
 	cp "$top/build/sbx" "$work/sbx"
-	cp "$top"/src/*.[ch] "$work/src/"
+	cp -r "$top/src" "$work/"
 	cp "$top"/build/gen/*.inc "$top/build/sbx-pid1" "$work/gen/"
 	cp "$top/tests/bench/runner.c" "$top/tests/bench/bench.sh" "$work/"
 	chown -R "$user:" "$work"
 	rc=0
 	setpriv --reuid="$user" --regid="$user" --init-groups --reset-env \
 		env HOME="$(getent passwd "$user" | cut -d: -f6)" PATH=/usr/local/bin:/usr/bin:/bin \
-		BENCH_RUNS="$runs" SBX_BENCH_WORK="$work" bash "$work/bench.sh" </dev/null || rc=$?
+		BENCH_RUNS="$runs" BENCH_PTY_SIZE="${BENCH_PTY_SIZE:-1G}" SBX_BENCH_WORK="$work" \
+		bash "$work/bench.sh" </dev/null || rc=$?
 	if [ -f "$work/results.md" ]; then
 		lines=$(wc -l <"$work/results.md")
 		vm_part "$work/results.md"
@@ -90,9 +91,9 @@ fi
 if [ -z "${SBX_BENCH_WORK:-}" ]; then
 	work=$(mktemp -d)
 	trap 'rm -rf "$work"' EXIT
-	mkdir -p "$work/src" "$work/gen"
+	mkdir -p "$work/gen"
 	cp "$top/build/sbx" "$top/tests/bench/runner.c" "$work/"
-	cp "$top"/src/*.[ch] "$work/src/"
+	cp -r "$top/src" "$work/"
 	cp "$top"/build/gen/*.inc "$top/build/sbx-pid1" "$work/gen/"
 else
 	work=$SBX_BENCH_WORK
@@ -154,7 +155,9 @@ sbx_rss=$(rss_of sbx "$sbx")
 bwrap_rss=$(rss_of bwrap bwrap --unshare-all --die-with-parent --ro-bind / / --proc /proc --dev /dev --tmpfs /tmp)
 
 # Build overhead: sbx's own sources, every compiler call wrapped, against plain cc.
-objs=$(cd src && ls *.c | sed 's/\.c$/.o/' | tr '\n' ' ')
+# src/ has a folder per part (README's "Source layout"); the freestanding PID 1 is not
+# built with the rest.
+objs=$(cd src && find . -name '*.c' ! -path './run/pid1/*' | sed 's|^\./||; s/\.c$/.o/' | sort | tr '\n' ' ')
 # Run from the work directory: the build profile binds only the cwd, which holds src/.
 cat >Makefile.bench <<MK
 CFLAGS = -std=gnu11 -D_GNU_SOURCE -O2 -iquote src -Igen \$(shell pkg-config --cflags json-c 2>/dev/null) \
@@ -162,7 +165,7 @@ CFLAGS = -std=gnu11 -D_GNU_SOURCE -O2 -iquote src -Igen \$(shell pkg-config --cf
 O ?= b1
 all: \$(addprefix \$(O)/,$objs)
 \$(O)/%.o: src/%.c
-	@mkdir -p \$(O)
+	@mkdir -p \$(@D)
 	\$(CC) \$(CFLAGS) -c -o \$@ \$<
 MK
 build_time() {
