@@ -3,7 +3,7 @@
 # scripts/gen-completions.sh build/sbx completions
 # shellcheck shell=bash
 
-_sbx_options='--help --help-all --version --bare --verbose --not-a-security-boundary --args --level-prefix --profile --dry-run --check --name --list --json --enter --stop --signal --grace --net --publish --net-host-loopback --share-net --unshare-all --unshare-user --unshare-user-try --unshare-ipc --unshare-pid --unshare-net --unshare-uts --unshare-cgroup --unshare-cgroup-try --userns --userns2 --pidns --disable-userns --allow-userns --assert-userns-disabled --uid --gid --root --subids --hostname --bind --bind-try --ro-bind --ro-bind-try --dev-bind --dev-bind-try --bind-fd --ro-bind-fd --remount-ro --proc --dev --tmpfs --mqueue --dir --symlink --file --bind-data --ro-bind-data --chmod --perms --size --overlay-src --overlay --tmp-overlay --ro-overlay --ro-bind-host --bind-cwd --tmpfs-home --home-persist --socket --sysfs --chdir --lock-file --exec-label --file-label --setenv --unsetenv --clearenv --argv0 --die-with-parent --new-session --pty --no-pty --as-pid-1 --timeout --rlimit --cap-add --cap-drop --seccomp --add-seccomp-fd --seccomp-profile --seccomp-export --landlock --fallback --allow-tiocsti --memory --memory-swap --cpus --cpu-weight --io-weight --pids --cgroup --slice --cgroup-writable --info-fd --json-status-fd --sync-fd --block-fd --userns-block-fd'
+_sbx_options='--help --help-all --version --bare --verbose --not-a-security-boundary --args --level-prefix --profile --dry-run --check --name --list --json --enter --stop --signal --grace --net --publish --net-host-loopback --share-net --unshare-all --unshare-user --unshare-user-try --unshare-ipc --unshare-pid --unshare-net --unshare-uts --unshare-cgroup --unshare-cgroup-try --userns --userns2 --pidns --disable-userns --allow-userns --assert-userns-disabled --uid --gid --root --subids --hostname --bind --bind-try --ro-bind --ro-bind-try --dev-bind --dev-bind-try --bind-fd --ro-bind-fd --remount-ro --proc --dev --tmpfs --mqueue --dir --symlink --file --bind-data --ro-bind-data --chmod --perms --size --overlay-src --overlay --tmp-overlay --ro-overlay --ro-bind-host --bind-cwd --tmpfs-home --home-persist --socket --sysfs --chdir --lock-file --exec-label --file-label --setenv --unsetenv --clearenv --argv0 --die-with-parent --new-session --pty --no-pty --as-pid-1 --timeout --rlimit --cap-add --cap-drop --seccomp --add-seccomp-fd --seccomp-profile --seccomp-export --landlock --allow-connect --allow-bind --fallback --allow-tiocsti --memory --memory-swap --cpus --cpu-weight --io-weight --pids --cgroup --slice --cgroup-writable --info-fd --json-status-fd --sync-fd --block-fd --userns-block-fd'
 _sbx_profiles='default build shell app'
 _sbx_rlimits='AS CORE CPU DATA FSIZE LOCKS MEMLOCK MSGQUEUE NICE NOFILE NPROC RSS RTPRIO RTTIME SIGPENDING STACK'
 
@@ -70,6 +70,8 @@ _sbx_args()
 	--seccomp-profile) echo 'file' ;;
 	--seccomp-export) echo 'file' ;;
 	--landlock) echo 'words=auto off require' ;;
+	--allow-connect) echo 'none' ;;
+	--allow-bind) echo 'none' ;;
 	--fallback) echo 'words=none landlock' ;;
 	--memory) echo 'none' ;;
 	--memory-swap) echo 'none' ;;

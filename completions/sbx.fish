@@ -123,6 +123,10 @@ function __sbx_args
             string split ';' -- 'file'
         case --landlock
             string split ';' -- 'words=auto off require'
+        case --allow-connect
+            string split ';' -- 'none'
+        case --allow-bind
+            string split ';' -- 'none'
         case --fallback
             string split ';' -- 'words=none landlock'
         case --memory
@@ -336,6 +340,8 @@ complete -c sbx -n __sbx_in_options -l add-seccomp-fd -x
 complete -c sbx -n __sbx_in_options -l seccomp-profile -r -F -d 'replace the default seccomp filter by an OCI/Docker JSON seccomp profile'
 complete -c sbx -n __sbx_in_options -l seccomp-export -r -F
 complete -c sbx -n __sbx_in_options -l landlock -x -a 'auto off require'
+complete -c sbx -n __sbx_in_options -l allow-connect -x
+complete -c sbx -n __sbx_in_options -l allow-bind -x
 complete -c sbx -n __sbx_in_options -l fallback -x -a 'none landlock'
 complete -c sbx -n __sbx_in_options -l allow-tiocsti
 complete -c sbx -n __sbx_in_options -l memory -x -d 'memory limit (e.g. 512M); the command is killed beyond it'

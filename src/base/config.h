@@ -188,6 +188,11 @@ struct sbx_config {
 
 	uint64_t caps_keep; /* 1 << CAP_*: --cap-add minus --cap-drop */
 	enum sbx_landlock landlock;
+	/* --allow-connect, --allow-bind: with one, TCP connect (bind) to the ports listed
+	 * only, by Landlock (ABI 4) */
+	uint16_t *tcp_ports;
+	bool *tcp_bind; /* per port: bind, else connect */
+	size_t n_tcp_ports;
 	enum sbx_fallback fallback;
 	/* cgroup */
 	struct sbx_limits limits;

@@ -3,6 +3,8 @@
  * rlimits, seccomp filters and capabilities. */
 #include "cli/options.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/log.h"
@@ -89,6 +91,23 @@ int h_fallback(struct parse_state *s, const struct option_def *d, char **a)
 	if (i < 0)
 		return i;
 	s->c->fallback = (enum sbx_fallback)i;
+	return 0;
+}
+
+int h_tcp_port(struct parse_state *s, const struct option_def *d, char **a)
+{
+	struct sbx_config *c = s->c;
+	char *end;
+	unsigned long port;
+
+	errno = 0;
+	port = strtoul(a[0], &end, 10);
+	if (errno || end == a[0] || *end || a[0][0] == '-' || port > 65535)
+		return sbx_errx("%s: '%s' is not a TCP port (0 to 65535)", d->name, a[0]);
+	c->tcp_ports = xrealloc(c->tcp_ports, (c->n_tcp_ports + 1) * sizeof(*c->tcp_ports));
+	c->tcp_bind = xrealloc(c->tcp_bind, (c->n_tcp_ports + 1) * sizeof(*c->tcp_bind));
+	c->tcp_ports[c->n_tcp_ports] = (uint16_t)port;
+	c->tcp_bind[c->n_tcp_ports++] = d->flag;
 	return 0;
 }
 

@@ -216,6 +216,10 @@ const struct option_def cli_options[] = {
 	  "auto (default; bare mode: off): a Landlock ruleset mirroring the mount plan where "
 	  "the kernel has Landlock; require: fail where it has none; off",
 	  h_landlock, 0 },
+	{ "--allow-connect", 1, "PORT", SEC_PROC,
+	  "TCP connections to PORT only (repeatable; Landlock ABI 4, Linux 6.7)", h_tcp_port, 0 },
+	{ "--allow-bind", 1, "PORT", SEC_PROC,
+	  "binding TCP port PORT only (repeatable; Landlock ABI 4, Linux 6.7)", h_tcp_port, 1 },
 	{ "--fallback", 1, "MODE", SEC_PROC,
 	  "where user namespaces are refused: none (default: fail), or landlock (run without "
 	  "namespaces, confined by Landlock and seccomp only, with a warning)",

@@ -129,6 +129,7 @@ HANDLER(h_clearenv);
 HANDLER(h_pty);
 HANDLER(h_timeout);
 HANDLER(h_landlock);
+HANDLER(h_tcp_port);
 HANDLER(h_fallback);
 HANDLER(h_rlimit);
 HANDLER(h_seccomp);

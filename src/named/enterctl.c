@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 #include "named/enterctl.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
 #include <sys/socket.h>
@@ -18,8 +20,9 @@
 #endif
 
 /* The message: this header, the lengths of the programs (instructions), cwd, the programs,
- * the Landlock rules (each an access digit, the path and a NUL). Sent whole over a stream
- * socket, then the supervisor closes its end. */
+ * the Landlock rules (each an access digit and the path, or 'c' or 'b' and a TCP port to
+ * connect to or bind, and a NUL). Sent whole over a stream socket, then the supervisor
+ * closes its end. */
 #define ENTERCTL_MAGIC 0x53425845u /* "SBXE" */
 #define ENTERCTL_VERSION 2u
 #define ENTERCTL_MAX (4u << 20)
@@ -89,10 +92,10 @@ int enterctl_listen(int dir_fd, const char *path, int *ret_fd)
 	return 0;
 }
 
-/* The rules as records "Apath\0", A the access as a digit. */
+/* The rules as records "Apath\0", A the access as a digit, then "cPORT\0", "bPORT\0". */
 static char *rules_blob(const struct landlock_rules *r, size_t *ret_len)
 {
-	size_t len = 0;
+	size_t len = r->n_ports * sizeof("c65535");
 	char *blob, *p;
 
 	for (size_t i = 0; i < r->n; i++)
@@ -100,8 +103,26 @@ static char *rules_blob(const struct landlock_rules *r, size_t *ret_len)
 	p = blob = xmalloc(len + 1);
 	for (size_t i = 0; i < r->n; i++)
 		p += sprintf(p, "%c%s", '0' + (int)r->v[i].access, r->v[i].path) + 1;
-	*ret_len = len;
+	for (size_t i = 0; i < r->n_ports; i++)
+		p += sprintf(p, "%c%u", r->ports[i].bind ? 'b' : 'c', r->ports[i].port) + 1;
+	*ret_len = (size_t)(p - blob);
 	return blob;
+}
+
+/* "cPORT" or "bPORT", PORT 0 to 65535 in decimal. */
+static bool parse_port(const char *rec, struct landlock_rules *r)
+{
+	char *end;
+	unsigned long port;
+
+	if ((rec[0] != 'c' && rec[0] != 'b') || rec[1] < '0' || rec[1] > '9')
+		return false;
+	errno = 0;
+	port = strtoul(rec + 1, &end, 10);
+	if (errno || *end || port > 65535)
+		return false;
+	landlock_rules_add_port(r, (uint16_t)port, rec[0] == 'b');
+	return true;
 }
 
 static bool parse_rules(const char *p, size_t len, struct landlock_rules *r)
@@ -110,9 +131,12 @@ static bool parse_rules(const char *p, size_t len, struct landlock_rules *r)
 
 	while (p < end) {
 		const char *nul = memchr(p, '\0', (size_t)(end - p));
-		if (!nul || nul - p < 2 || p[0] < '0' || p[0] > '0' + LANDLOCK_DEV || p[1] != '/')
+		if (!nul || nul - p < 2)
 			return false;
-		landlock_rules_add(r, p + 1, (enum landlock_access)(p[0] - '0'));
+		if (p[0] >= '0' && p[0] <= '0' + LANDLOCK_DEV && p[1] == '/')
+			landlock_rules_add(r, p + 1, (enum landlock_access)(p[0] - '0'));
+		else if (!parse_port(p, r))
+			return false;
 		p = nul + 1;
 	}
 	return true;

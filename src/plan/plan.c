@@ -113,17 +113,22 @@ static int decide_namespaces(struct parse_state *s)
 
 /* Landlock refuses mount, umount and pivot_root to whatever it confines, so a sandbox let
  * to make sandboxes of its own (--allow-userns) runs without it unless it is required,
- * which cannot be had together. */
+ * which cannot be had together; the fallback has Landlock alone (check_fallback) and
+ * keeps it. Port rules are Landlock's: never silently without it. */
 static int decide_landlock(struct sbx_config *c)
 {
-	/* The fallback has Landlock alone (check_fallback): it keeps it, nested or not. */
-	if (!c->allow_userns || c->landlock == SBX_LANDLOCK_OFF ||
-	    c->fallback == SBX_FALLBACK_LANDLOCK)
-		return 0;
-	if (c->landlock == SBX_LANDLOCK_REQUIRE)
+	bool nested = c->allow_userns && c->fallback != SBX_FALLBACK_LANDLOCK;
+
+	if (nested && c->landlock == SBX_LANDLOCK_REQUIRE)
 		return sbx_errx("--landlock=require cannot go with --allow-userns: Landlock "
 				"forbids the mounts that a sandbox inside would make");
-	c->landlock = SBX_LANDLOCK_OFF;
+	if (nested)
+		c->landlock = SBX_LANDLOCK_OFF;
+	if (c->n_tcp_ports && c->landlock == SBX_LANDLOCK_OFF)
+		return sbx_errx("--allow-connect and --allow-bind are Landlock rules: not with %s",
+				nested	  ? "--allow-userns, which goes without Landlock"
+				: c->bare ? "bwrap mode's --landlock=off (add --landlock=auto)"
+					  : "--landlock=off");
 	return 0;
 }
 

@@ -114,6 +114,7 @@ int fallback_host_rules(const struct sbx_config *c, const char *tmpdir, struct l
 	for (size_t i = 0; i < c->n_ops; i++)
 		add_op(&c->ops[i], r);
 	landlock_rules_add(r, tmpdir, LANDLOCK_WRITE);
+	landlock_rules_add_ports(c, r);
 	return 0;
 }
 

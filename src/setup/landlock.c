@@ -33,6 +33,14 @@
 #define LANDLOCK_SCOPE_SIGNAL (1ULL << 1)
 #endif
 
+/* ABI 4's port rules: struct landlock_net_port_attr and LANDLOCK_RULE_NET_PORT, which
+ * Debian 12's enum lacks. */
+struct net_port_attr {
+	uint64_t allowed_access;
+	uint64_t port;
+};
+#define RULE_NET_PORT 2
+
 /* struct landlock_ruleset_attr as of ABI 6; the kernel takes the size we pass, so the
  * fields an older kernel does not know are simply not passed. */
 struct ruleset_attr {
@@ -92,11 +100,24 @@ void landlock_rules_add(struct landlock_rules *r, const char *path, enum landloc
 	r->v[r->n++] = (struct landlock_rule){ xstrdup(path), access };
 }
 
+void landlock_rules_add_port(struct landlock_rules *r, uint16_t port, bool bind)
+{
+	r->ports = xrealloc(r->ports, (r->n_ports + 1) * sizeof(*r->ports));
+	r->ports[r->n_ports++] = (struct landlock_port){ port, bind };
+}
+
+void landlock_rules_add_ports(const struct sbx_config *c, struct landlock_rules *r)
+{
+	for (size_t i = 0; i < c->n_tcp_ports; i++)
+		landlock_rules_add_port(r, c->tcp_ports[i], c->tcp_bind[i]);
+}
+
 void landlock_rules_free(struct landlock_rules *r)
 {
 	for (size_t i = 0; i < r->n; i++)
 		free(r->v[i].path);
 	free(r->v);
+	free(r->ports);
 	*r = (struct landlock_rules){ 0 };
 }
 
@@ -155,6 +176,7 @@ void landlock_rules_from_plan(const struct sbx_config *c, struct landlock_rules 
 	/* The sandbox's own cgroup, which --cgroup-writable lets it manage. */
 	if (c->cgroup_writable)
 		landlock_rules_add(r, "/sys/fs/cgroup", LANDLOCK_WRITE);
+	landlock_rules_add_ports(c, r);
 }
 
 int landlock_abi(void)
@@ -215,6 +237,40 @@ static int add_rule(int ruleset, const struct landlock_rule *rule, uint64_t hand
 	return 0;
 }
 
+/* TCP connect (bind) is handled where a port of its kind is listed, or with NO_TCP: then
+ * only the listed ports are allowed, none with NO_TCP alone. */
+static int net_rights(const struct landlock_rules *r, int abi, unsigned flags, uint64_t *ret)
+{
+	*ret = (flags & LANDLOCK_NO_TCP)
+		       ? LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP
+		       : 0;
+	for (size_t i = 0; i < r->n_ports; i++)
+		*ret |= r->ports[i].bind ? LANDLOCK_ACCESS_NET_BIND_TCP
+					 : LANDLOCK_ACCESS_NET_CONNECT_TCP;
+	if (abi >= 4)
+		return 0;
+	*ret = 0;
+	/* Asked for by name: never silently without. */
+	if (r->n_ports)
+		return sbx_errx("--allow-connect and --allow-bind need Landlock ABI 4 (Linux 6.7); "
+				"this kernel has ABI %d",
+				abi);
+	return 0;
+}
+
+static int add_port(int ruleset, const struct landlock_port *p)
+{
+	struct net_port_attr np = {
+		.allowed_access =
+			p->bind ? LANDLOCK_ACCESS_NET_BIND_TCP : LANDLOCK_ACCESS_NET_CONNECT_TCP,
+		.port = p->port,
+	};
+
+	if (syscall(SYS_landlock_add_rule, ruleset, RULE_NET_PORT, &np, 0) < 0)
+		return sbx_err(errno, "landlock: rule for TCP port %u", p->port);
+	return 0;
+}
+
 static int unavailable(enum sbx_landlock mode, int *ret_fd)
 {
 	int e = errno;
@@ -241,20 +297,24 @@ int landlock_build(const struct landlock_rules *r, enum sbx_landlock mode, unsig
 		return 0;
 	}
 	FAULT_POINT("landlock");
+	if (abi <= 0 && r->n_ports)
+		return sbx_errx("--allow-connect and --allow-bind need Landlock, which this "
+				"kernel has not");
 	if (abi <= 0)
 		return unavailable(mode, ret_fd);
 	attr.handled_access_fs = fs_rights(abi);
 	if (abi >= 6 && (flags & LANDLOCK_SCOPED))
 		attr.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL;
-	/* Handled with no rule that allows a port: every TCP bind and connect refused. */
-	if (abi >= 4 && (flags & LANDLOCK_NO_TCP))
-		attr.handled_access_net =
-			LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP;
+	if ((ret = net_rights(r, abi, flags, &attr.handled_access_net)) < 0)
+		return ret;
 	fd = (int)syscall(SYS_landlock_create_ruleset, &attr, attr_size(abi), 0);
 	if (fd < 0)
 		return sbx_err(errno, "landlock: create a ruleset (%s)", landlock_describe(abi));
 	for (size_t i = 0; i < r->n; i++)
 		if ((ret = add_rule(fd, &r->v[i], attr.handled_access_fs, flags)) < 0)
+			return ret;
+	for (size_t i = 0; i < r->n_ports; i++)
+		if ((ret = add_port(fd, &r->ports[i])) < 0)
 			return ret;
 	log_debug("landlock: %s; %zu rules", landlock_describe(abi), r->n);
 	*ret_fd = TAKE_FD(fd);

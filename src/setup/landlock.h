@@ -21,12 +21,24 @@ struct landlock_rule {
 	enum landlock_access access;
 };
 
+/* A TCP port the command may connect to, or bind. */
+struct landlock_port {
+	uint16_t port;
+	bool bind;
+};
+
 struct landlock_rules {
 	struct landlock_rule *v;
 	size_t n;
+	/* Connecting (binding) is restricted to these ports where one of its kind is listed. */
+	struct landlock_port *ports;
+	size_t n_ports;
 };
 
 void landlock_rules_add(struct landlock_rules *r, const char *path, enum landlock_access access);
+void landlock_rules_add_port(struct landlock_rules *r, uint16_t port, bool bind);
+/* c's --allow-connect and --allow-bind ports. */
+void landlock_rules_add_ports(const struct sbx_config *c, struct landlock_rules *r);
 void landlock_rules_free(struct landlock_rules *r);
 
 /* Pure: the rules of c's mount plan, as paths inside the new root (ops' destinations). */

@@ -108,3 +108,25 @@ ok"
 	assert_output_contains /usr/bin/env
 	assert_output_contains "Read-only file system"
 }
+
+@test "--allow-connect and --allow-bind: --dry-run lines, bad ports and modes refused in one line" {
+	run sbx_t --dry-run --allow-connect 443 --allow-bind 8080 true
+	assert_status 0
+	assert_line_eq "allow-connect 443"
+	assert_line_eq "allow-bind 8080"
+	local bad
+	for bad in 65536 -1 http 80x ""; do
+		run sbx_t --allow-connect "$bad" true
+		assert_status 125
+		[ "${#lines[@]}" -eq 1 ]
+		assert_output_contains "is not a TCP port"
+	done
+	run sbx_t --landlock=off --allow-connect 443 true
+	assert_status 125
+	assert_output_contains "--allow-connect and --allow-bind are Landlock rules: not with --landlock=off"
+	run sbx_t --bare --ro-bind /usr /usr --allow-bind 80 true
+	assert_output_contains "add --landlock=auto"
+	run sbx_t --allow-userns --allow-connect 443 true
+	assert_status 125
+	assert_output_contains "not with --allow-userns"
+}

@@ -152,3 +152,37 @@ knob_probe() {
 	run --separate-stderr "$SBX" --enter "$name" ./probe read /leak/secret
 	assert_allowed
 }
+
+@test "--net host --allow-connect PORT: TCP connections to that port only" {
+	need_servers
+	[ "$(abi)" -ge 4 ] || skip "Landlock ABI $(abi) has no port rules (4)"
+	sandbox_probe --net host --allow-connect "$HOST_PORT" -- tcp-connect 127.0.0.1 "$HOST_PORT"
+	assert_allowed
+	sandbox_probe --net host --allow-connect $((HOST_PORT ^ 1)) -- tcp-connect 127.0.0.1 "$HOST_PORT"
+	assert_blocked EACCES
+	# Without the rule the host's server is there to reach: the probe can tell.
+	sandbox_probe --net host -- tcp-connect 127.0.0.1 "$HOST_PORT"
+	assert_allowed
+}
+
+@test "--allow-bind PORT: binding that TCP port only" {
+	[ "$(abi)" -ge 4 ] || skip "Landlock ABI $(abi) has no port rules (4)"
+	local port=$((20000 + RANDOM % 20000))
+	sandbox_probe --allow-bind "$port" -- tcp-bind "$port"
+	assert_allowed
+	sandbox_probe --allow-bind "$port" -- tcp-bind $((port + 1))
+	assert_blocked EACCES
+	sandbox_probe -- tcp-bind $((port + 1))
+	assert_allowed
+}
+
+@test "sbx --enter is held by the sandbox's port rules too" {
+	need_servers
+	[ "$(abi)" -ge 4 ] || skip "Landlock ABI $(abi) has no port rules (4)"
+	local name=llp-$$-$RANDOM
+	NAMES+=("$name")
+	"$SBX" --net host --allow-connect $((HOST_PORT ^ 1)) --name "$name" sleep 60 3>&- &
+	wait_for 10 entered "$name"
+	run --separate-stderr "$SBX" --enter "$name" ./probe tcp-connect 127.0.0.1 "$HOST_PORT"
+	assert_blocked EACCES
+}

@@ -941,6 +941,22 @@ static int p_tcp_connect(int argc, char **argv)
 	TRY(connect(s, (struct sockaddr *)&sa, sizeof(sa)));
 }
 
+static int p_tcp_bind(int argc, char **argv)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int s;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: probe tcp-bind PORT\n");
+		return 2;
+	}
+	sa.sin_port = htons((uint16_t)atoi(argv[2]));
+	s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return verdict(-1, errno);
+	TRY(bind(s, (struct sockaddr *)&sa, sizeof(sa)));
+}
+
 static int p_abstract_unix(int argc, char **argv)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -1092,6 +1108,7 @@ static const struct cmd cmds[] = {
 	{ "setuid-exec", p_setuid_exec },
 	{ "kill-host", p_kill_host },
 	{ "tcp-connect", p_tcp_connect },
+	{ "tcp-bind", p_tcp_bind },
 	{ "abstract-unix", p_abstract_unix },
 	{ "sysv-ipc", p_sysv_ipc },
 	{ "read", p_read },

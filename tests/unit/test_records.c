@@ -85,10 +85,12 @@ static void answer_with_rules(struct msg *m, const char *cwd, const char *rules,
 
 static void answer(struct msg *m, const char *cwd)
 {
-	answer_with_rules(m, cwd,
-			  "0/\0"
-			  "2/tmp\0",
-			  9);
+	static const char rules[] = "0/\0"
+				    "2/tmp\0"
+				    "c443\0"
+				    "b0";
+
+	answer_with_rules(m, cwd, rules, sizeof(rules));
 }
 
 static void test_enter_answer_parses(void **state)
@@ -107,6 +109,11 @@ static void test_enter_answer_parses(void **state)
 	assert_int_equal(info.rules.v[0].access, LANDLOCK_LIST);
 	assert_string_equal(info.rules.v[1].path, "/tmp");
 	assert_int_equal(info.rules.v[1].access, LANDLOCK_WRITE);
+	assert_int_equal(info.rules.n_ports, 2);
+	assert_int_equal(info.rules.ports[0].port, 443);
+	assert_false(info.rules.ports[0].bind);
+	assert_int_equal(info.rules.ports[1].port, 0);
+	assert_true(info.rules.ports[1].bind);
 	enter_info_free(&info);
 }
 
@@ -117,12 +124,10 @@ static void test_enter_answer_bad_rules_refused_clean(void **state)
 	static const struct {
 		const char *rules;
 		size_t len;
-	} bad[] = { { "0/", 2 },
-		    { "4/x\0", 4 },
-		    { "2tmp\0", 5 },
-		    { "0/\0"
-		      "\0",
-		      4 } };
+	} bad[] = {
+		{ "0/", 2 },	{ "4/x\0", 4 }, { "2tmp\0", 5 }, { "0/\0\0", 4 }, { "c65536\0", 7 },
+		{ "c-1\0", 4 }, { "c\0", 2 },	{ "x80\0", 4 },	 { "c80x\0", 5 }, { "b 80\0", 5 },
+	};
 	struct enter_info info;
 	struct msg m;
 
@@ -131,6 +136,7 @@ static void test_enter_answer_bad_rules_refused_clean(void **state)
 		assert_int_equal(enterctl_parse_message(m.buf, m.len, &info), -EBADMSG);
 		assert_null(info.cwd);
 		assert_int_equal(info.rules.n, 0);
+		assert_int_equal(info.rules.n_ports, 0);
 	}
 }
 
