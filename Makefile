@@ -165,7 +165,7 @@ SANITIZE = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-om
 check-asan:
 	@rm -rf build/asan && mkdir -p build/asan
 	@tar --exclude=./build --exclude=./.git -cf - . | tar -C build/asan -xf -
-	$(Q)$(MAKE) -s -C build/asan build/sbx unit-tests DEPS_CHECK=true STATIC_CAPNG=0 \
+	$(Q)$(MAKE) -s -C build/asan build/sbx unit-tests test-binaries DEPS_CHECK=true STATIC_CAPNG=0 \
 		CFLAGS="$(SANITIZE) $(WARNINGS)" LDFLAGS="$(SANITIZE)"
 	@bash tests/check-asan.sh build/asan
 

@@ -108,6 +108,9 @@ else
 	chown -R "$user:$(id -gn "$user")" "$base"
 	chmod 755 "$base"
 	install -o root -g root -m 0755 "$sbx" "$base/build/sbx"
+	# The test-only build with a wrong mount plan (tests/security/70-landlock.bats).
+	[ ! -x "$src/build/test/sbx" ] ||
+		install -D -o root -g root -m 0755 "$src/build/test/sbx" "$base/build/test/sbx"
 	sbx=$base/build/sbx
 	rootfs=$base/build/rootfs
 	echo "# $user cannot read $src: running a copy in $base" >&2

@@ -10,8 +10,13 @@ load security
 
 setup_file() {
 	security_setup_file
-	[ -x "$SBX_SRCDIR/build/test/sbx" ] || make -s -C "$SBX_SRCDIR" build/test/sbx >&2
-	export KNOB_SBX=$SBX_SRCDIR/build/test/sbx
+	# Beside the sbx under test: build/test/sbx, or its ASan twin in make check-asan.
+	KNOB_SBX=$(dirname "$SBX")/test/sbx
+	export KNOB_SBX
+	[ -x "$KNOB_SBX" ] || {
+		echo "$KNOB_SBX is missing: make test-binaries (make check builds it)" >&2
+		return 1
+	}
 	start_host_servers
 	# A host directory of the caller's: written by the test, never by the sandbox.
 	export HOSTDIR=$BATS_FILE_TMPDIR/hostdir
