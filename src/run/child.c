@@ -421,8 +421,6 @@ __attribute__((noreturn)) void child_main(const struct child_args *a)
 	if (c->disable_userns)
 		STEP("disable-userns", disable_userns());
 	STEP("rootfs", rootfs_setup(c, cg == START_CGROUP_AFTER_SETUP));
-	/* In the new root, from the same plan; enforced by the command's process alone. */
-	STEP("landlock", build_landlock(c, &landlock_fd));
 	STEP("chdir", do_chdir(c));
 	STEP("lock-file", take_locks(c, lock_fds));
 	STEP("rlimit", child_set_rlimits(c));
@@ -431,6 +429,11 @@ __attribute__((noreturn)) void child_main(const struct child_args *a)
 		if (cg == START_CGROUP_AFTER_SETUP)
 			STEP("cgroup", enter_cgroup_late(c, b, &memory_events_fd, &cg_fds));
 	}
+	/* In the new root, from the same plan, once every mount is there: a rule on a
+	 * directory that a later mount covers would not reach into that mount (Landlock skips
+	 * covered mount points), as /sys/fs/cgroup mounted late. Enforced by the command's
+	 * process alone. */
+	STEP("landlock", build_landlock(c, &landlock_fd));
 	if (c->userns2_fd >= 0)
 		STEP("userns2", switch_userns2(c->userns2_fd));
 	STEP("capabilities", drop_privileges(c, &init_caps));
