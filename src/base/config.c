@@ -39,7 +39,6 @@ void config_free(struct sbx_config *c)
 	free(c->ops);
 	free(c->publish);
 	free(c->tcp_ports);
-	free(c->tcp_bind);
 	free(c->net_helper);
 	free(c->hostname);
 	free(c->chdir);

@@ -76,6 +76,12 @@ struct sbx_publish {
 	bool udp;
 };
 
+/* --allow-connect PORT, --allow-bind PORT */
+struct sbx_tcp_port {
+	uint16_t port;
+	bool bind; /* else connect */
+};
+
 #define LIMIT_UNSET UINT64_MAX
 
 /* cgroup v2 limits; LIMIT_UNSET where not asked for. */
@@ -190,8 +196,7 @@ struct sbx_config {
 	enum sbx_landlock landlock;
 	/* --allow-connect, --allow-bind: with one, TCP connect (bind) to the ports listed
 	 * only, by Landlock (ABI 4) */
-	uint16_t *tcp_ports;
-	bool *tcp_bind; /* per port: bind, else connect */
+	struct sbx_tcp_port *tcp_ports;
 	size_t n_tcp_ports;
 	enum sbx_fallback fallback;
 	/* cgroup */

@@ -277,7 +277,8 @@ static void print_security(FILE *f, const struct sbx_config *c)
 	if (c->fallback != SBX_FALLBACK_NONE)
 		line(f, option_word(h_fallback, 0), cli_fallback_modes[c->fallback], NULL);
 	for (size_t i = 0; i < c->n_tcp_ports; i++)
-		fprintf(f, "%s %u\n", option_word(h_tcp_port, c->tcp_bind[i]), c->tcp_ports[i]);
+		fprintf(f, "%s %u\n", option_word(h_tcp_port, c->tcp_ports[i].bind),
+			c->tcp_ports[i].port);
 	print_flag(f, BOOL_WORD(allow_tiocsti), c->allow_tiocsti);
 	print_flag(f, BOOL_WORD(disable_userns), c->disable_userns);
 	print_flag(f, BOOL_WORD(allow_userns), c->allow_userns);

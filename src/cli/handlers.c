@@ -164,15 +164,24 @@ int h_limit(struct parse_state *s, const struct option_def *d, char **a)
 	}
 }
 
+int cli_mode_index(const struct option_def *d, const char *what, const char *arg,
+		   const char *const *modes, size_t n, const char *expected)
+{
+	for (size_t i = 0; i < n; i++)
+		if (streq(arg, modes[i]))
+			return (int)i;
+	return sbx_errx("%s: unknown %s '%s' (expected %s)", d->name, what, arg, expected);
+}
+
 int h_cgroup(struct parse_state *s, const struct option_def *d, char **a)
 {
-	for (size_t i = 0; i < cli_n_cgroup_modes; i++)
-		if (streq(a[0], cli_cgroup_modes[i])) {
-			s->c->cgroup = (enum sbx_cgroup_mode)i;
-			return 0;
-		}
-	return sbx_errx("%s: unknown backend '%s' (expected auto, systemd, direct or none)",
-			d->name, a[0]);
+	int i = cli_mode_index(d, "backend", a[0], cli_cgroup_modes, cli_n_cgroup_modes,
+			       "auto, systemd, direct or none");
+
+	if (i < 0)
+		return i;
+	s->c->cgroup = (enum sbx_cgroup_mode)i;
+	return 0;
 }
 
 int h_slice(struct parse_state *s, const struct option_def *d, char **a)

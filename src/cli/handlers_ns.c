@@ -49,14 +49,11 @@ int h_share_net(struct parse_state *s, const struct option_def *d, char **a)
 int h_net(struct parse_state *s, const struct option_def *d, char **a)
 {
 	const char *mode = streq(a[0], "loopback") ? cli_net_modes[NET_NONE] : a[0];
-	size_t i = 0;
+	int i = cli_mode_index(d, "network mode", mode, cli_net_modes, cli_n_net_modes,
+			       "none, host, pasta, slirp4netns or auto");
 
-	while (i < cli_n_net_modes && !streq(mode, cli_net_modes[i]))
-		i++;
-	if (i == cli_n_net_modes)
-		return sbx_errx("%s: unknown network mode '%s' (expected none, host, pasta, "
-				"slirp4netns or auto)",
-				d->name, a[0]);
+	if (i < 0)
+		return i;
 	/* host shares the caller's namespace; every other mode is a new one, and the
 	 * user-mode ones connect it through their helper. */
 	s->share_net = i == NET_HOST;

@@ -3,8 +3,6 @@
  * rlimits, seccomp filters and capabilities. */
 #include "cli/options.h"
 
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/log.h"
@@ -63,20 +61,10 @@ int h_pty(struct parse_state *s, const struct option_def *d, char **a)
 	return 0;
 }
 
-/* The index of arg among a mode option's words, or -EINVAL naming the expected ones. */
-static int mode_index(const struct option_def *d, const char *arg, const char *const *modes,
-		      size_t n, const char *expected)
-{
-	for (size_t i = 0; i < n; i++)
-		if (streq(arg, modes[i]))
-			return (int)i;
-	return sbx_errx("%s: unknown mode '%s' (expected %s)", d->name, arg, expected);
-}
-
 int h_landlock(struct parse_state *s, const struct option_def *d, char **a)
 {
-	int i = mode_index(d, a[0], cli_landlock_modes, cli_n_landlock_modes,
-			   "auto, off or require");
+	int i = cli_mode_index(d, "mode", a[0], cli_landlock_modes, cli_n_landlock_modes,
+			       "auto, off or require");
 
 	if (i < 0)
 		return i;
@@ -86,7 +74,8 @@ int h_landlock(struct parse_state *s, const struct option_def *d, char **a)
 
 int h_fallback(struct parse_state *s, const struct option_def *d, char **a)
 {
-	int i = mode_index(d, a[0], cli_fallback_modes, cli_n_fallback_modes, "none or landlock");
+	int i = cli_mode_index(d, "mode", a[0], cli_fallback_modes, cli_n_fallback_modes,
+			       "none or landlock");
 
 	if (i < 0)
 		return i;
@@ -97,17 +86,13 @@ int h_fallback(struct parse_state *s, const struct option_def *d, char **a)
 int h_tcp_port(struct parse_state *s, const struct option_def *d, char **a)
 {
 	struct sbx_config *c = s->c;
-	char *end;
-	unsigned long port;
+	uint64_t port;
+	int r = parse_range(d->name, a[0], 0, 65535, &port);
 
-	errno = 0;
-	port = strtoul(a[0], &end, 10);
-	if (errno || end == a[0] || *end || a[0][0] == '-' || port > 65535)
-		return sbx_errx("%s: '%s' is not a TCP port (0 to 65535)", d->name, a[0]);
+	if (r < 0)
+		return r;
 	c->tcp_ports = xrealloc(c->tcp_ports, (c->n_tcp_ports + 1) * sizeof(*c->tcp_ports));
-	c->tcp_bind = xrealloc(c->tcp_bind, (c->n_tcp_ports + 1) * sizeof(*c->tcp_bind));
-	c->tcp_ports[c->n_tcp_ports] = (uint16_t)port;
-	c->tcp_bind[c->n_tcp_ports++] = d->flag;
+	c->tcp_ports[c->n_tcp_ports++] = (struct sbx_tcp_port){ (uint16_t)port, d->flag };
 	return 0;
 }
 

@@ -66,6 +66,10 @@ const struct option_def *find_option(const char *arg, const char **inline_val);
 /* The name, without its dashes as a profile writes it, of the first option with this handler
  * and flag. Aborts when there is none: the printer asking for it is wrong. */
 const char *option_word(opt_handler handler, unsigned long flag);
+/* For handlers: the index of arg among the words of a mode option (--net, --cgroup,
+ * --landlock, ...), or -EINVAL with "OPTION: unknown WHAT 'ARG' (expected EXPECTED)". */
+int cli_mode_index(const struct option_def *d, const char *what, const char *arg,
+		   const char *const *modes, size_t n, const char *expected);
 
 /* parse.c: a profile (an include when read from one), a --args FD list. */
 int cli_parse_profile(struct parse_state *s, const char *name, bool user_may_shadow);

@@ -103,13 +103,13 @@ void landlock_rules_add(struct landlock_rules *r, const char *path, enum landloc
 void landlock_rules_add_port(struct landlock_rules *r, uint16_t port, bool bind)
 {
 	r->ports = xrealloc(r->ports, (r->n_ports + 1) * sizeof(*r->ports));
-	r->ports[r->n_ports++] = (struct landlock_port){ port, bind };
+	r->ports[r->n_ports++] = (struct sbx_tcp_port){ port, bind };
 }
 
 void landlock_rules_add_ports(const struct sbx_config *c, struct landlock_rules *r)
 {
 	for (size_t i = 0; i < c->n_tcp_ports; i++)
-		landlock_rules_add_port(r, c->tcp_ports[i], c->tcp_bind[i]);
+		landlock_rules_add_port(r, c->tcp_ports[i].port, c->tcp_ports[i].bind);
 }
 
 void landlock_rules_free(struct landlock_rules *r)
@@ -258,7 +258,7 @@ static int net_rights(const struct landlock_rules *r, int abi, unsigned flags, u
 	return 0;
 }
 
-static int add_port(int ruleset, const struct landlock_port *p)
+static int add_port(int ruleset, const struct sbx_tcp_port *p)
 {
 	struct net_port_attr np = {
 		.allowed_access =

@@ -21,17 +21,11 @@ struct landlock_rule {
 	enum landlock_access access;
 };
 
-/* A TCP port the command may connect to, or bind. */
-struct landlock_port {
-	uint16_t port;
-	bool bind;
-};
-
 struct landlock_rules {
 	struct landlock_rule *v;
 	size_t n;
 	/* Connecting (binding) is restricted to these ports where one of its kind is listed. */
-	struct landlock_port *ports;
+	struct sbx_tcp_port *ports;
 	size_t n_ports;
 };
 

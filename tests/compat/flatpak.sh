@@ -26,6 +26,11 @@
 # there), FLATPAK_COMPAT_REFERENCE=PATH (the reference bwrap), FLATPAK_COMPAT_TIMEOUT (seconds
 # per flatpak command, default 60).
 set -uo pipefail
+# Beside this script in the stage the test user runs it from (below), else in tests/lib.
+bus_conf=$(dirname "$0")/bus-conf.sh
+[ -e "$bus_conf" ] || bus_conf=$(dirname "$0")/../lib/bus-conf.sh
+# shellcheck source=../lib/bus-conf.sh
+. "$bus_conf"
 
 # --- As the test user: setup, scenarios, verdict (FLATPAK_COMPAT_STAGE set by the top half).
 if [ -n "${FLATPAK_COMPAT_STAGE:-}" ]; then
@@ -56,20 +61,7 @@ if [ -n "${FLATPAK_COMPAT_STAGE:-}" ]; then
 	# Both private buses activate nothing (the session config would start flatpak-session-helper
 	# and at-spi's bus on the host, and leave them behind) and listen in the stage.
 	mkdir -p "$stage/buses"
-	cat >"$stage/bus.conf" <<-EOF
-		<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
-		 "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-		<busconfig>
-		  <type>session</type>
-		  <listen>unix:dir=$stage/buses</listen>
-		  <auth>EXTERNAL</auth>
-		  <policy context="default">
-		    <allow send_destination="*" eavesdrop="true"/>
-		    <allow eavesdrop="true"/>
-		    <allow own="*"/>
-		  </policy>
-		</busconfig>
-	EOF
+	private_bus_conf "unix:dir=$stage/buses" >"$stage/bus.conf"
 	dbus-daemon --config-file="$stage/bus.conf" --fork --print-address=3 --print-pid=4 3>"$stage/sysbus.addr" 4>"$stage/sysbus.pid" ||
 		{ echo "check-flatpak: dbus-daemon did not start"; echo "0 passed, 1 failed"; exit 1; }
 	DBUS_SYSTEM_BUS_ADDRESS=$(head -n 1 "$stage/sysbus.addr")
@@ -478,6 +470,7 @@ install -m 0755 "$sbx" "$stage/bin-sbx/sbx"
 ln -s sbx "$stage/bin-sbx/bwrap"
 install -m 0755 "$ref" "$stage/bin-ref/bwrap"
 install -m 0755 "$0" "$stage/flatpak.sh"
+install -m 0644 "$here/../lib/bus-conf.sh" "$stage/bus-conf.sh"
 install -m 0644 "$here/flatpak-expected-failures" "$stage/flatpak-expected-failures" 2>/dev/null ||
 	: >"$stage/flatpak-expected-failures"
 if [ "$(id -u)" = 0 ]; then

@@ -119,7 +119,7 @@ ok"
 		run sbx_t --allow-connect "$bad" true
 		assert_status 125
 		[ "${#lines[@]}" -eq 1 ]
-		assert_output_contains "is not a TCP port"
+		assert_output_contains "--allow-connect: invalid value '$bad' (expected a number from 0 to 65535)"
 	done
 	run sbx_t --landlock=off --allow-connect 443 true
 	assert_status 125

@@ -46,21 +46,9 @@ fail() {
 	[ ! -s "$dir/mock.err" ] || sed 's/^/mock-bus.sh: dbusmock: /' "$dir/mock.err" >&2
 	exit 3
 }
-# No <servicedir>: nothing gets auto-activated behind the mock's back.
-cat >"$dir/bus.conf" <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path=$dir/bus</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-CONF
+# shellcheck source=bus-conf.sh
+. "$(dirname "${BASH_SOURCE[0]}")/bus-conf.sh"
+private_bus_conf "unix:path=$dir/bus" >"$dir/bus.conf"
 command -v dbus-daemon >/dev/null || fail "dbus-daemon is not installed (Debian: dbus-daemon)"
 bus_pid=$(dbus-daemon --config-file="$dir/bus.conf" --fork --print-pid 2>"$dir/mock.err") ||
 	fail "dbus-daemon did not start"
